@@ -1,0 +1,132 @@
+import type { Database, Session, User } from "@roster/db";
+import type { Kysely } from "kysely";
+import { addSeconds } from "../clock.js";
+import { generateSecureRandomString, hashesEqual, hashSecret } from "./tokens.js";
+
+/**
+ * Sessions as the Lucia guide describes them: a token `<id>.<secret>`; the id finds the row, the
+ * secret proves possession, and only a SHA-256 of the secret is stored, so reading the table does
+ * not let anyone act as a user.
+ */
+export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
+// A session used in its second half is extended to a full term again ("refresh with activity").
+const REFRESH_WHEN_REMAINING_SECONDS = SESSION_TTL_SECONDS / 2;
+// last_seen_at is written at most this often, so busy sessions do not write on every request.
+const LAST_SEEN_GRANULARITY_SECONDS = 60;
+
+export interface SessionMeta {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export async function createSession(
+  db: Kysely<Database>,
+  userId: string,
+  now: Date,
+  meta: SessionMeta,
+): Promise<{ token: string; session: Session }> {
+  const id = generateSecureRandomString();
+  const secret = generateSecureRandomString();
+  const session = await db
+    .insertInto("sessions")
+    .values({
+      id,
+      user_id: userId,
+      secret_hash: hashSecret(secret),
+      created_at: now,
+      expires_at: addSeconds(now, SESSION_TTL_SECONDS),
+      last_seen_at: now,
+      user_agent: meta.userAgent?.slice(0, 512) ?? null,
+      ip: meta.ip,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { token: `${id}.${secret}`, session };
+}
+
+export type SessionCheck =
+  | { status: "valid"; session: Session; user: User }
+  | { status: "invalid" }
+  | { status: "expired" };
+
+export async function validateSessionToken(
+  db: Kysely<Database>,
+  token: string,
+  now: Date,
+): Promise<SessionCheck> {
+  const [id, secret, extra] = token.split(".");
+  if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64)
+    return { status: "invalid" };
+
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .selectAll("users")
+    .select([
+      "sessions.id as session_id",
+      "sessions.secret_hash",
+      "sessions.created_at as session_created_at",
+      "sessions.expires_at",
+      "sessions.last_seen_at",
+      "sessions.user_agent",
+      "sessions.ip",
+    ])
+    .where("sessions.id", "=", id)
+    .executeTakeFirst();
+  if (!row || !hashesEqual(hashSecret(secret), row.secret_hash)) return { status: "invalid" };
+
+  if (row.expires_at.getTime() <= now.getTime()) {
+    await db.deleteFrom("sessions").where("id", "=", id).execute();
+    return { status: "expired" };
+  }
+
+  const session: Session = {
+    id: row.session_id,
+    user_id: row.id,
+    secret_hash: row.secret_hash,
+    created_at: row.session_created_at,
+    expires_at: row.expires_at,
+    last_seen_at: row.last_seen_at,
+    user_agent: row.user_agent,
+    ip: row.ip,
+  };
+  const refresh = row.expires_at.getTime() - now.getTime() < REFRESH_WHEN_REMAINING_SECONDS * 1000;
+  const touch = now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_GRANULARITY_SECONDS * 1000;
+  if (refresh || touch) {
+    session.last_seen_at = now;
+    if (refresh) session.expires_at = addSeconds(now, SESSION_TTL_SECONDS);
+    await db
+      .updateTable("sessions")
+      .set({ last_seen_at: now, expires_at: session.expires_at })
+      .where("id", "=", id)
+      .execute();
+  }
+  const user: User = {
+    id: row.id,
+    kind: row.kind,
+    email: row.email,
+    name: row.name,
+    password_hash: row.password_hash,
+    email_verified_at: row.email_verified_at,
+    last_active_org_id: row.last_active_org_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+  return { status: "valid", session, user };
+}
+
+export async function invalidateSession(db: Kysely<Database>, sessionId: string): Promise<void> {
+  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+/** Ends every session of a user, except (optionally) the one making the request. */
+export async function invalidateUserSessions(
+  db: Kysely<Database>,
+  userId: string,
+  exceptSessionId?: string,
+): Promise<number> {
+  let query = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (exceptSessionId) query = query.where("id", "!=", exceptSessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

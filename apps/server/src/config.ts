@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
+  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+
+const urlList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin)));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("localhost"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  ROSTER_DATA_DIR: z.string().min(1).default(".roster/data"),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SECRET_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters (for example: openssl rand -base64 32)")
+    .optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  SMTP_FROM: z.string().min(3).default("Roster <no-reply@roster.localhost>"),
+  ALLOWED_ORIGINS: urlList.default([]),
+  PERSONAL_ORGANIZATIONS: flag.default(true),
+  SINGLE_ORGANIZATION: flag.default(false),
+  DEFAULT_SEAT_LIMIT: z.coerce.number().int().min(1).optional(),
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  TRUST_PROXY: flag.default(false),
+  WEB_DIST_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  NODE_ENV: z.string().default("development"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  publicUrl: string;
+  secretKey: string;
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  allowedOrigins: string[];
+  personalOrganizations: boolean;
+  singleOrganization: boolean;
+  defaultSeatLimit: number | undefined;
+  invitationTtlDays: number;
+  trustProxy: boolean;
+  webDistDir: string | undefined;
+  logLevel: Env["LOG_LEVEL"];
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Reads the configuration once from the environment. A bad value stops start-up with a sentence
+ * naming the variable. Without SECRET_KEY outside production, a key is generated once and kept in
+ * the data folder so that invitation links keep working across restarts.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      return `${name} is invalid: ${issue.message} (got ${JSON.stringify(present[name] ?? "")}).`;
+    });
+    throw new ConfigError(`Roster cannot start. ${lines.join(" ")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  if (production && !e.SECRET_KEY) {
+    throw new ConfigError("Roster cannot start. SECRET_KEY is required when NODE_ENV=production.");
+  }
+  const dataDir = resolve(e.ROSTER_DATA_DIR);
+  const shownHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
+  const publicUrl = (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/+$/, "");
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir,
+    publicUrl,
+    secretKey: e.SECRET_KEY ?? developmentSecretKey(dirname(dataDir)),
+    smtpUrl: e.SMTP_URL,
+    smtpFrom: e.SMTP_FROM,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    personalOrganizations: e.PERSONAL_ORGANIZATIONS,
+    singleOrganization: e.SINGLE_ORGANIZATION,
+    defaultSeatLimit: e.DEFAULT_SEAT_LIMIT,
+    invitationTtlDays: e.INVITATION_TTL_DAYS,
+    trustProxy: e.TRUST_PROXY,
+    webDistDir: e.WEB_DIST_DIR,
+    logLevel: e.LOG_LEVEL,
+    production,
+  };
+}
+
+function developmentSecretKey(folder: string): string {
+  const file = join(folder, "secret-key");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const key = randomBytes(32).toString("base64url");
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,31 @@
+import type { Database } from "@roster/db";
+import type { Kysely } from "kysely";
+import type { Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import type { Sealer } from "./crypto.js";
+import type { Logger } from "./logger.js";
+
+/** What every domain function may use. One object per server instance. */
+export interface Deps {
+  db: Kysely<Database>;
+  config: Config;
+  clock: Clock;
+  sealer: Sealer;
+  logger: Logger;
+  /** Asks the outbox worker to deliver soon (after a transaction that enqueued something commits). */
+  wakeOutbox(): void;
+}
+
+/** Who is acting, and from where: recorded in the audit log and on sessions. */
+export interface Actor {
+  userId: string;
+  sessionId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Where an anonymous request comes from (sign-up, sign-in, password reset). */
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}

@@ -1,0 +1,426 @@
+import type { Database, EmailTokenKind, User } from "@roster/db";
+import type { Kysely, Transaction } from "kysely";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/passwords.js";
+import { createSession, invalidateSession, invalidateUserSessions } from "../auth/sessions.js";
+import { generateEmailToken, hashesEqual, hashSecret } from "../auth/tokens.js";
+import { addSeconds } from "../clock.js";
+import type { Actor, Deps, RequestOrigin } from "../deps.js";
+import { badRequest, conflict, isUniqueViolation, notFound, unauthorized } from "../errors.js";
+import { passwordResetEmail, verificationEmail } from "../mail/templates.js";
+import { enqueueEmail } from "../outbox/enqueue.js";
+import { consumeRateLimit } from "../rate-limit.js";
+import { afterSignUp, invitationTokenProvesEmail } from "./hooks.js";
+
+const VERIFY_TTL_SECONDS = 24 * 60 * 60;
+const RESET_TTL_SECONDS = 60 * 60;
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  kind: User["kind"];
+  createdAt: string;
+}
+
+export function toPublicUser(user: User): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    emailVerified: user.email_verified_at !== null,
+    kind: user.kind,
+    createdAt: user.created_at.toISOString(),
+  };
+}
+
+export interface SignedIn {
+  user: PublicUser;
+  token: string;
+  expiresAt: Date;
+}
+
+export async function signUp(
+  deps: Deps,
+  origin: RequestOrigin,
+  input: { email: string; password: string; name: string; invitationToken?: string | undefined },
+): Promise<SignedIn> {
+  const now = deps.clock();
+  const passwordHash = await hashPassword(input.password);
+  const user = await deps.db
+    .transaction()
+    .execute(async (trx) => {
+      // Signing up from an invitation link proves the address the invitation was sent to.
+      const proven =
+        input.invitationToken !== undefined &&
+        (await invitationTokenProvesEmail(trx, input.invitationToken, input.email, now));
+      const user = await trx
+        .insertInto("users")
+        .values({
+          email: input.email,
+          name: input.name,
+          password_hash: passwordHash,
+          email_verified_at: proven ? now : null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      if (!proven) await sendVerification(deps, trx, user, user.email, now);
+      await afterSignUp(deps, trx, user, now);
+      return user;
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error, "users_email_lower_key")) {
+        throw conflict(
+          "EMAIL_TAKEN",
+          "An account with this email address already exists. Sign in instead, or reset your password.",
+        );
+      }
+      throw error;
+    });
+  deps.wakeOutbox();
+  const { token, session } = await createSession(deps.db, user.id, now, origin);
+  return { user: toPublicUser(user), token, expiresAt: session.expires_at };
+}
+
+const invalidCredentials = () =>
+  unauthorized("INVALID_CREDENTIALS", "The email or password is incorrect. Check both and try again.");
+
+export async function signIn(
+  deps: Deps,
+  origin: RequestOrigin,
+  input: { email: string; password: string; invitationToken?: string | undefined },
+): Promise<SignedIn> {
+  const now = deps.clock();
+  await consumeRateLimit(deps.db, `sign-in:${input.email.toLowerCase()}`, {
+    limit: 20,
+    windowSeconds: 15 * 60,
+    now,
+    message: "Too many sign-in attempts for this email address. Wait a few minutes and try again.",
+  });
+  const user = await findUserByEmail(deps.db, input.email);
+  // The same work and the same answer whether or not the address has an account.
+  const valid = user?.password_hash
+    ? await verifyPassword(user.password_hash, input.password)
+    : await verifyAgainstDummy(input.password);
+  if (!user || !valid) throw invalidCredentials();
+
+  let signedInUser = user;
+  if (!user.email_verified_at && input.invitationToken !== undefined) {
+    if (await invitationTokenProvesEmail(deps.db, input.invitationToken, user.email, now)) {
+      signedInUser = await deps.db
+        .updateTable("users")
+        .set({ email_verified_at: now, updated_at: now })
+        .where("id", "=", user.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+  }
+  const { token, session } = await createSession(deps.db, user.id, now, origin);
+  return { user: toPublicUser(signedInUser), token, expiresAt: session.expires_at };
+}
+
+export async function signOut(deps: Deps, sessionId: string): Promise<void> {
+  await invalidateSession(deps.db, sessionId);
+}
+
+export function findUserByEmail(db: Kysely<Database>, email: string): Promise<User | undefined> {
+  return db
+    .selectFrom("users")
+    .selectAll()
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+    .executeTakeFirst();
+}
+
+async function getUser(db: Kysely<Database>, userId: string): Promise<User> {
+  const user = await db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
+  if (!user) throw notFound("USER_NOT_FOUND", "This account no longer exists.");
+  return user;
+}
+
+// ---- email tokens (verification, password reset) ----
+
+async function issueEmailToken(
+  trx: Kysely<Database> | Transaction<Database>,
+  kind: EmailTokenKind,
+  user: User,
+  email: string,
+  now: Date,
+  ttlSeconds: number,
+): Promise<string> {
+  // A new link replaces older unused ones of the same kind: only the latest email works.
+  await trx
+    .updateTable("email_tokens")
+    .set({ used_at: now })
+    .where("user_id", "=", user.id)
+    .where("kind", "=", kind)
+    .where("used_at", "is", null)
+    .execute();
+  const token = generateEmailToken();
+  await trx
+    .insertInto("email_tokens")
+    .values({
+      user_id: user.id,
+      kind,
+      email,
+      token_hash: hashSecret(token),
+      expires_at: addSeconds(now, ttlSeconds),
+      created_at: now,
+    })
+    .execute();
+  return token;
+}
+
+/** Marks a token used and returns it, if it exists, is of this kind, unused and unexpired. */
+async function consumeEmailToken(
+  trx: Transaction<Database>,
+  kind: EmailTokenKind,
+  token: string,
+  now: Date,
+  reasons: { invalid: string; expired: string },
+) {
+  const tokenHash = hashSecret(token);
+  const row = await trx
+    .selectFrom("email_tokens")
+    .selectAll()
+    .where("token_hash", "=", tokenHash)
+    .where("kind", "=", kind)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row || !hashesEqual(row.token_hash, tokenHash) || row.used_at !== null) {
+    throw badRequest("INVALID_TOKEN", reasons.invalid);
+  }
+  if (row.expires_at.getTime() <= now.getTime()) throw badRequest("TOKEN_EXPIRED", reasons.expired);
+  await trx.updateTable("email_tokens").set({ used_at: now }).where("id", "=", row.id).execute();
+  return row;
+}
+
+async function sendVerification(
+  deps: Deps,
+  trx: Kysely<Database> | Transaction<Database>,
+  user: User,
+  email: string,
+  now: Date,
+): Promise<void> {
+  const token = await issueEmailToken(trx, "verify_email", user, email, now, VERIFY_TTL_SECONDS);
+  const url = `${deps.config.publicUrl}/verify-email/${token}`;
+  await enqueueEmail(trx, `verify-email:${hashKey(token)}`, verificationEmail(email, user.name, url), now);
+}
+
+const hashKey = (token: string) => Buffer.from(hashSecret(token)).toString("hex").slice(0, 32);
+
+export async function resendVerification(deps: Deps, actor: Actor): Promise<{ sent: boolean }> {
+  const now = deps.clock();
+  const user = await getUser(deps.db, actor.userId);
+  const pending = await deps.db
+    .selectFrom("email_tokens")
+    .select("email")
+    .where("user_id", "=", user.id)
+    .where("kind", "=", "verify_email")
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  // A pending change of address is what needs confirming; otherwise the current one.
+  const email = pending?.email ?? user.email;
+  if (user.email_verified_at && email.toLowerCase() === user.email.toLowerCase()) return { sent: false };
+  await consumeRateLimit(deps.db, `resend-verification:${user.id}`, {
+    limit: 3,
+    windowSeconds: 60 * 60,
+    now,
+    message:
+      "We already sent several confirmation emails in the last hour. Check your inbox and spam folder, or try again later.",
+  });
+  await deps.db.transaction().execute((trx) => sendVerification(deps, trx, user, email, now));
+  deps.wakeOutbox();
+  return { sent: true };
+}
+
+export async function verifyEmail(deps: Deps, input: { token: string }): Promise<PublicUser> {
+  const now = deps.clock();
+  return deps.db
+    .transaction()
+    .execute(async (trx) => {
+      const row = await consumeEmailToken(trx, "verify_email", input.token, now, {
+        invalid: "This confirmation link is not valid or was already used. Sign in and ask for a new one.",
+        expired: "This confirmation link has expired. Sign in and ask for a new one.",
+      });
+      const user = await trx
+        .updateTable("users")
+        .set({ email: row.email, email_verified_at: now, updated_at: now })
+        .where("id", "=", row.user_id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toPublicUser(user);
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error, "users_email_lower_key")) {
+        throw conflict(
+          "EMAIL_TAKEN",
+          "Another account now uses this email address, so it cannot be moved to yours.",
+        );
+      }
+      throw error;
+    });
+}
+
+// ---- password reset ----
+
+export async function requestPasswordReset(
+  deps: Deps,
+  origin: RequestOrigin,
+  input: { email: string },
+): Promise<void> {
+  const now = deps.clock();
+  const message = "Too many password reset requests. Wait a while and try again.";
+  await consumeRateLimit(deps.db, `reset:${input.email.toLowerCase()}`, {
+    limit: 3,
+    windowSeconds: 60 * 60,
+    now,
+    message,
+  });
+  if (origin.ip) {
+    await consumeRateLimit(deps.db, `reset-ip:${origin.ip}`, {
+      limit: 20,
+      windowSeconds: 60 * 60,
+      now,
+      message,
+    });
+  }
+  const user = await findUserByEmail(deps.db, input.email);
+  if (user?.kind !== "person") return;
+  await deps.db.transaction().execute(async (trx) => {
+    const token = await issueEmailToken(trx, "reset_password", user, user.email, now, RESET_TTL_SECONDS);
+    const url = `${deps.config.publicUrl}/reset-password/${token}`;
+    await enqueueEmail(
+      trx,
+      `reset-password:${hashKey(token)}`,
+      passwordResetEmail(user.email, user.name, url),
+      now,
+    );
+  });
+  deps.wakeOutbox();
+}
+
+export async function resetPassword(deps: Deps, input: { token: string; password: string }): Promise<void> {
+  const now = deps.clock();
+  const passwordHash = await hashPassword(input.password);
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await consumeEmailToken(trx, "reset_password", input.token, now, {
+      invalid: "This password reset link is not valid or was already used. Ask for a new one.",
+      expired: "This password reset link has expired. Ask for a new one.",
+    });
+    // Receiving the email proves the address, so a reset also confirms it.
+    await trx
+      .updateTable("users")
+      .set((eb) => ({
+        password_hash: passwordHash,
+        email_verified_at: eb.fn.coalesce("email_verified_at", eb.val(now)),
+        updated_at: now,
+      }))
+      .where("id", "=", row.user_id)
+      .execute();
+    await trx.deleteFrom("sessions").where("user_id", "=", row.user_id).execute();
+  });
+}
+
+// ---- profile ----
+
+export async function updateProfile(deps: Deps, actor: Actor, input: { name: string }): Promise<PublicUser> {
+  const user = await deps.db
+    .updateTable("users")
+    .set({ name: input.name, updated_at: deps.clock() })
+    .where("id", "=", actor.userId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toPublicUser(user);
+}
+
+export async function changePassword(
+  deps: Deps,
+  actor: Actor,
+  input: { current: string; next: string },
+): Promise<{ endedSessions: number }> {
+  const user = await getUser(deps.db, actor.userId);
+  if (!user.password_hash || !(await verifyPassword(user.password_hash, input.current))) {
+    throw badRequest("INVALID_PASSWORD", "Your current password is incorrect.");
+  }
+  const passwordHash = await hashPassword(input.next);
+  await deps.db
+    .updateTable("users")
+    .set({ password_hash: passwordHash, updated_at: deps.clock() })
+    .where("id", "=", user.id)
+    .execute();
+  return { endedSessions: await invalidateUserSessions(deps.db, user.id, actor.sessionId ?? undefined) };
+}
+
+/** The new address takes effect only once its owner follows the link sent to it. */
+export async function changeEmail(
+  deps: Deps,
+  actor: Actor,
+  input: { email: string },
+): Promise<{ pendingEmail: string }> {
+  const now = deps.clock();
+  const user = await getUser(deps.db, actor.userId);
+  if (user.email.toLowerCase() === input.email.toLowerCase()) {
+    throw badRequest("EMAIL_UNCHANGED", "This is already your email address.");
+  }
+  if (await findUserByEmail(deps.db, input.email)) {
+    throw conflict("EMAIL_TAKEN", "Another account uses this email address. Choose a different one.");
+  }
+  await consumeRateLimit(deps.db, `change-email:${user.id}`, {
+    limit: 5,
+    windowSeconds: 60 * 60,
+    now,
+    message: "Too many email changes in the last hour. Try again later.",
+  });
+  await deps.db.transaction().execute((trx) => sendVerification(deps, trx, user, input.email, now));
+  deps.wakeOutbox();
+  return { pendingEmail: input.email };
+}
+
+// ---- sessions ----
+
+export interface SessionSummary {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+export async function listSessions(deps: Deps, actor: Actor): Promise<SessionSummary[]> {
+  const rows = await deps.db
+    .selectFrom("sessions")
+    .select(["id", "created_at", "last_seen_at", "expires_at", "user_agent", "ip"])
+    .where("user_id", "=", actor.userId)
+    .where("expires_at", ">", deps.clock())
+    .orderBy("last_seen_at", "desc")
+    .execute();
+  return rows.map((s) => ({
+    id: s.id,
+    createdAt: s.created_at.toISOString(),
+    lastSeenAt: s.last_seen_at.toISOString(),
+    expiresAt: s.expires_at.toISOString(),
+    userAgent: s.user_agent,
+    ip: s.ip,
+    current: s.id === actor.sessionId,
+  }));
+}
+
+export async function revokeSession(deps: Deps, actor: Actor, input: { sessionId: string }): Promise<void> {
+  const result = await deps.db
+    .deleteFrom("sessions")
+    .where("id", "=", input.sessionId)
+    .where("user_id", "=", actor.userId)
+    .executeTakeFirst();
+  if (result.numDeletedRows === 0n)
+    throw notFound("SESSION_NOT_FOUND", "This session does not exist or already ended.");
+}
+
+export async function revokeOtherSessions(deps: Deps, actor: Actor): Promise<{ endedSessions: number }> {
+  return { endedSessions: await invalidateUserSessions(deps.db, actor.userId, actor.sessionId ?? "") };
+}

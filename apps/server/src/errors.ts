@@ -1,0 +1,57 @@
+/**
+ * The error every rule in Roster throws. `reason` is stable and machine-readable (clients branch on
+ * it); `message` is a sentence for a person: what happened and what to do.
+ */
+export type ErrorCode =
+  | "BAD_REQUEST"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "PRECONDITION_FAILED"
+  | "TOO_MANY_REQUESTS"
+  | "INTERNAL_SERVER_ERROR";
+
+export class RosterError extends Error {
+  override readonly name = "RosterError";
+  constructor(
+    readonly code: ErrorCode,
+    readonly reason: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new RosterError("BAD_REQUEST", reason, message, details);
+export const conflict = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new RosterError("CONFLICT", reason, message, details);
+export const forbidden = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new RosterError("FORBIDDEN", reason, message, details);
+export const notFound = (reason: string, message: string) => new RosterError("NOT_FOUND", reason, message);
+export const unauthorized = (reason: string, message: string) =>
+  new RosterError("UNAUTHORIZED", reason, message);
+export const tooManyRequests = (reason: string, message: string, details?: Record<string, unknown>) =>
+  new RosterError("TOO_MANY_REQUESTS", reason, message, details);
+
+/** The reason a tRPC error carries when no rule named a more specific one. */
+export const reasonForCode: Record<string, string> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  PARSE_ERROR: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHENTICATED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  METHOD_NOT_SUPPORTED: "METHOD_NOT_SUPPORTED",
+  CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  TOO_MANY_REQUESTS: "RATE_LIMITED",
+  INTERNAL_SERVER_ERROR: "INTERNAL",
+};
+
+/** Postgres unique violation (SQLSTATE 23505), optionally on one named constraint. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint?: string } | null;
+  return e?.code === "23505" && (constraint === undefined || e.constraint === constraint);
+}

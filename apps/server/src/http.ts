@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import type { HttpBindings } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { sql } from "kysely";
+import { createContext } from "./context.js";
+import type { Deps } from "./deps.js";
+import { appRouter } from "./routers/index.js";
+
+type Env = { Bindings: Partial<HttpBindings>; Variables: { requestId: string; ip: string | null } };
+
+function clientIp(deps: Deps, headers: Headers, bindings: Partial<HttpBindings> | undefined): string | null {
+  if (deps.config.trustProxy) {
+    const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return bindings?.incoming?.socket?.remoteAddress ?? null;
+}
+
+/**
+ * The HTTP surface: tRPC at /trpc, /healthz, and (when built) the reference web app. Works with any
+ * fetch-style runtime; `createRosterHandler` adapts it to a Node request listener.
+ */
+export function createApp(deps: Deps): Hono<Env> {
+  const app = new Hono<Env>();
+  const { config, logger } = deps;
+  const ownOrigin = new URL(config.publicUrl).origin;
+
+  app.use("*", async (c, next) => {
+    const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
+    c.set("requestId", requestId);
+    c.set("ip", clientIp(deps, c.req.raw.headers, c.env));
+    const started = performance.now();
+    await next();
+    c.header("X-Request-Id", requestId);
+    logger.info("request", {
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+
+  app.use(
+    "/trpc/*",
+    cors({
+      origin: (origin) => (config.allowedOrigins.includes(origin) ? origin : null),
+      credentials: true,
+      allowHeaders: ["Content-Type", "Authorization", "trpc-accept", "x-trpc-source", "x-request-id"],
+      allowMethods: ["GET", "POST", "OPTIONS"],
+      exposeHeaders: ["X-Request-Id"],
+      maxAge: 600,
+    }),
+  );
+
+  // Cross-site request forgery: a browser always names the page's origin on a POST; refuse
+  // origins that are neither this deployment nor configured. Non-browser clients send no Origin.
+  app.post("/trpc/*", async (c, next) => {
+    const origin = c.req.header("origin");
+    const requestOrigin = new URL(c.req.url).origin;
+    if (
+      origin &&
+      origin !== ownOrigin &&
+      origin !== requestOrigin &&
+      !config.allowedOrigins.includes(origin)
+    ) {
+      return c.json(
+        {
+          error: {
+            message: "Requests from this website are not allowed. Add its origin to ALLOWED_ORIGINS.",
+            data: { code: "FORBIDDEN", httpStatus: 403, reason: "ORIGIN_NOT_ALLOWED" },
+          },
+        },
+        403,
+      );
+    }
+    return next();
+  });
+
+  app.all("/trpc/*", (c) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req: c.req.raw,
+      router: appRouter,
+      createContext: ({ req, resHeaders }) =>
+        createContext(deps, req, resHeaders, { requestId: c.get("requestId"), ip: c.get("ip") }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          logger.error("procedure failed", {
+            requestId: c.get("requestId"),
+            path,
+            error: error.cause ?? error,
+          });
+        }
+      },
+    }),
+  );
+
+  app.get("/healthz", async (c) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      return c.json({ status: "ok" });
+    } catch (error) {
+      logger.error("health check failed", { error });
+      return c.json({ status: "unavailable", reason: "DATABASE_UNREACHABLE" }, 503);
+    }
+  });
+
+  const webDir = config.webDistDir ? resolve(config.webDistDir) : undefined;
+  if (webDir && existsSync(join(webDir, "index.html"))) {
+    const root = relative(process.cwd(), webDir) || ".";
+    app.use("/assets/*", serveStatic({ root }));
+    app.use("*", serveStatic({ root }));
+    // Client-side routes (/invite/:token, /members, …) all load the app shell.
+    app.get("*", async (c) => c.html(await readFile(join(webDir, "index.html"), "utf8")));
+  }
+
+  return app;
+}

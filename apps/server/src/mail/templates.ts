@@ -1,0 +1,68 @@
+import type { EmailMessage } from "../outbox/enqueue.js";
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+interface Layout {
+  to: string;
+  subject: string;
+  /** Paragraphs of plain text; the HTML body shows the same words. */
+  paragraphs: string[];
+  action: { label: string; url: string };
+  footer: string;
+}
+
+function render({ to, subject, paragraphs, action, footer }: Layout): EmailMessage {
+  const text = [...paragraphs, `${action.label}: ${action.url}`, footer].join("\n\n");
+  const html = `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111">
+${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join("\n")}
+<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:10px 16px;background:#4f46e5;color:#fff;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>
+<p style="font-size:13px;color:#555">Or paste this link into your browser: ${escapeHtml(action.url)}</p>
+<p style="font-size:13px;color:#555">${escapeHtml(footer)}</p>
+</body></html>`;
+  return { to, subject, text, html };
+}
+
+export function verificationEmail(to: string, name: string, url: string): EmailMessage {
+  return render({
+    to,
+    subject: "Confirm your email address",
+    paragraphs: [
+      `Hi ${name},`,
+      `Confirm that ${to} is your email address to finish setting up your account.`,
+    ],
+    action: { label: "Confirm email address", url },
+    footer: "The link works once and expires in 24 hours. If you did not sign up, ignore this email.",
+  });
+}
+
+export function passwordResetEmail(to: string, name: string, url: string): EmailMessage {
+  return render({
+    to,
+    subject: "Reset your password",
+    paragraphs: [
+      `Hi ${name},`,
+      "Someone asked to reset the password of your account. Choose a new one here.",
+    ],
+    action: { label: "Choose a new password", url },
+    footer: "The link works once and expires in 1 hour. If you did not ask for this, ignore this email.",
+  });
+}
+
+export function invitationEmail(
+  to: string,
+  details: { organization: string; inviter: string; role: string; url: string; expiresAt: Date },
+): EmailMessage {
+  return render({
+    to,
+    subject: `${details.inviter} invited you to join ${details.organization}`,
+    paragraphs: [
+      `${details.inviter} invited you to join ${details.organization} as ${article(details.role)} ${details.role}.`,
+      "Accept the invitation to share the organization's configuration, resources and credits.",
+    ],
+    action: { label: `Join ${details.organization}`, url: details.url },
+    footer: `This invitation expires on ${details.expiresAt.toUTCString()}. If you were not expecting it, ignore this email.`,
+  });
+}
+
+const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");

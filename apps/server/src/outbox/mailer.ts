@@ -1,0 +1,49 @@
+import type { Database } from "@roster/db";
+import type { Kysely } from "kysely";
+import nodemailer from "nodemailer";
+import type { EmailMessage } from "./enqueue.js";
+
+export interface Mailer {
+  /** `messageId` is stable per outbox row, so a retried send is recognisable downstream. */
+  send(message: EmailMessage, messageId: string): Promise<void>;
+  close(): void;
+}
+
+/** Real delivery through nodemailer to SMTP_URL. */
+export function smtpMailer(smtpUrl: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(message, messageId) {
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        messageId,
+      });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** Without SMTP_URL, messages are kept in the database and shown by `dev.mailbox()`. */
+export function devMailboxMailer(db: Kysely<Database>, from: string, now: () => Date): Mailer {
+  return {
+    async send(message, messageId) {
+      await db
+        .insertInto("dev_mailbox")
+        .values({
+          outbox_id: messageId.replace(/^<outbox-(\d+)@.*$/, "$1"),
+          to: message.to,
+          from,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          created_at: now(),
+        })
+        .execute();
+    },
+    close: () => {},
+  };
+}

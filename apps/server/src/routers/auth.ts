@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
+import * as accounts from "../domain/accounts.js";
+import { authedProcedure, type Context, publicProcedure, router } from "../trpc.js";
+import { email, emailToken, password, personName } from "./schemas.js";
+
+const secureCookies = (ctx: Context) => ctx.deps.config.publicUrl.startsWith("https:");
+
+function setSession(ctx: Context, signedIn: accounts.SignedIn) {
+  ctx.resHeaders.append("Set-Cookie", sessionCookie(signedIn.token, secureCookies(ctx), signedIn.expiresAt));
+  return { user: signedIn.user, token: signedIn.token, expiresAt: signedIn.expiresAt.toISOString() };
+}
+
+export const authRouter = router({
+  signUp: publicProcedure
+    .input(z.object({ email, password, name: personName, invitationToken: emailToken.optional() }))
+    .mutation(async ({ ctx, input }) => setSession(ctx, await accounts.signUp(ctx.deps, ctx, input))),
+
+  signIn: publicProcedure
+    .input(
+      z.object({
+        email,
+        password: z.string().min(1, "Enter your password.").max(256),
+        invitationToken: emailToken.optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => setSession(ctx, await accounts.signIn(ctx.deps, ctx, input))),
+
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    if (ctx.auth) await accounts.signOut(ctx.deps, ctx.auth.session.id);
+    ctx.resHeaders.append("Set-Cookie", clearedSessionCookie(secureCookies(ctx)));
+    return { ok: true as const };
+  }),
+
+  me: authedProcedure.query(({ ctx }) => ({
+    user: accounts.toPublicUser(ctx.auth.user),
+    session: { id: ctx.auth.session.id, expiresAt: ctx.auth.session.expires_at.toISOString() },
+  })),
+
+  verifyEmail: publicProcedure
+    .input(z.object({ token: emailToken }))
+    .mutation(async ({ ctx, input }) => ({ user: await accounts.verifyEmail(ctx.deps, input) })),
+
+  resendVerification: authedProcedure.mutation(({ ctx }) => accounts.resendVerification(ctx.deps, ctx.actor)),
+
+  requestPasswordReset: publicProcedure.input(z.object({ email })).mutation(async ({ ctx, input }) => {
+    await accounts.requestPasswordReset(ctx.deps, ctx, input);
+    return { ok: true as const };
+  }),
+
+  resetPassword: publicProcedure
+    .input(z.object({ token: emailToken, password }))
+    .mutation(async ({ ctx, input }) => {
+      await accounts.resetPassword(ctx.deps, input);
+      return { ok: true as const };
+    }),
+
+  updateProfile: authedProcedure
+    .input(z.object({ name: personName }))
+    .mutation(async ({ ctx, input }) => ({ user: await accounts.updateProfile(ctx.deps, ctx.actor, input) })),
+
+  changePassword: authedProcedure
+    .input(z.object({ current: z.string().min(1, "Enter your current password.").max(256), next: password }))
+    .mutation(({ ctx, input }) => accounts.changePassword(ctx.deps, ctx.actor, input)),
+
+  changeEmail: authedProcedure
+    .input(z.object({ email }))
+    .mutation(({ ctx, input }) => accounts.changeEmail(ctx.deps, ctx.actor, input)),
+
+  sessions: authedProcedure.query(({ ctx }) => accounts.listSessions(ctx.deps, ctx.actor)),
+
+  revokeSession: authedProcedure
+    .input(z.object({ sessionId: z.string().min(1).max(64) }))
+    .mutation(async ({ ctx, input }) => {
+      await accounts.revokeSession(ctx.deps, ctx.actor, input);
+      return { ok: true as const };
+    }),
+
+  revokeOtherSessions: authedProcedure.mutation(({ ctx }) =>
+    accounts.revokeOtherSessions(ctx.deps, ctx.actor),
+  ),
+});

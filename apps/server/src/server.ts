@@ -1,0 +1,115 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
+import { createDb, migrateToLatest, type RosterDb } from "@roster/db";
+import { type Clock, systemClock } from "./clock.js";
+import type { Config } from "./config.js";
+import { Sealer } from "./crypto.js";
+import type { Deps } from "./deps.js";
+import { createApp } from "./http.js";
+import { createLogger, type Logger } from "./logger.js";
+import type { EmailMessage } from "./outbox/enqueue.js";
+import { devMailboxMailer, type Mailer, smtpMailer } from "./outbox/mailer.js";
+import { OutboxWorker } from "./outbox/worker.js";
+
+export interface RosterOptions {
+  config: Config;
+  /** An open database; without it one is created from the configuration (and closed on close). */
+  database?: RosterDb;
+  clock?: Clock;
+  logger?: Logger;
+  /** Run the outbox worker in this process (default true). */
+  runWorker?: boolean;
+  /** Worker poll interval in ms (default 1000). */
+  outboxPollMs?: number;
+}
+
+export interface Roster {
+  deps: Deps;
+  worker: OutboxWorker;
+  database: RosterDb;
+  /** A Node request listener serving everything Roster serves. */
+  listener: ReturnType<typeof getRequestListener>;
+  close(): Promise<void>;
+}
+
+/** Builds a Roster instance: database (migrated), rules, outbox worker and HTTP handler. */
+export async function createRoster(options: RosterOptions): Promise<Roster> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const database =
+    options.database ??
+    (await createDb({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+  const ownsDatabase = !options.database;
+  await migrateToLatest(database.db);
+
+  let worker: OutboxWorker | undefined;
+  const deps: Deps = {
+    db: database.db,
+    config,
+    clock,
+    sealer: new Sealer(config.secretKey),
+    logger,
+    wakeOutbox: () => worker?.wake(),
+  };
+  const mailer: Mailer = config.smtpUrl
+    ? smtpMailer(config.smtpUrl, config.smtpFrom)
+    : devMailboxMailer(database.db, config.smtpFrom, clock);
+  worker = new OutboxWorker({
+    db: database.db,
+    clock,
+    logger,
+    pollMs: options.outboxPollMs,
+    handlers: {
+      email: (message) =>
+        mailer.send(message.payload as unknown as EmailMessage, `<outbox-${message.id}@roster>`),
+    },
+  });
+  if (options.runWorker !== false) worker.start();
+
+  const app = createApp(deps);
+  return {
+    deps,
+    worker,
+    database,
+    listener: getRequestListener(app.fetch),
+    async close() {
+      await worker?.stop();
+      mailer.close();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}
+
+export interface RunningServer extends Roster {
+  server: Server;
+  url: string;
+  port: number;
+}
+
+/** Starts Roster on its own HTTP server. `close()` stops accepting, finishes in-flight requests, then closes the pool. */
+export async function startServer(options: RosterOptions): Promise<RunningServer> {
+  const roster = await createRoster(options);
+  const server = createServer(roster.listener);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.config.port, options.config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.config.host.includes(":") ? `[${options.config.host}]` : options.config.host;
+  return {
+    ...roster,
+    server,
+    port,
+    url: `http://${host === "0.0.0.0" || host === "[::]" ? "localhost" : host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await roster.close();
+    },
+  };
+}

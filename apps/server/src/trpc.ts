@@ -1,0 +1,88 @@
+import type { Session, User } from "@roster/db";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import type { Actor, Deps, RequestOrigin } from "./deps.js";
+import { RosterError, reasonForCode } from "./errors.js";
+
+export interface Context extends RequestOrigin {
+  deps: Deps;
+  requestId: string;
+  /** Set when the request carries a valid session (cookie or bearer). */
+  auth: { user: User; session: Session; via: "cookie" | "bearer" } | null;
+  /** Why credentials that were presented were not accepted. */
+  authProblem: "SESSION_EXPIRED" | "INVALID_SESSION" | null;
+  /** Response headers (Set-Cookie for sign-in and sign-out). */
+  resHeaders: Headers;
+}
+
+function validationMessage(error: ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join(" ");
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const roster = error.cause instanceof RosterError ? error.cause : null;
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    const reason = roster?.reason ?? (zod ? "VALIDATION" : (reasonForCode[error.code] ?? "INTERNAL"));
+    const message = zod
+      ? validationMessage(zod)
+      : error.code === "INTERNAL_SERVER_ERROR" && !roster
+        ? "Something went wrong on our side. Try again; if it keeps happening, contact support."
+        : shape.message;
+    return {
+      ...shape,
+      message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        reason,
+        ...(roster?.details ? { details: roster.details } : {}),
+        ...(zod ? { issues: zod.issues.map((i) => ({ path: i.path.map(String), message: i.message })) } : {}),
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Domain rules throw RosterError; this gives each one its HTTP status and keeps its reason. */
+const rosterErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof RosterError) {
+    const cause = result.error.cause;
+    return { ...result, error: new TRPCError({ code: cause.code, message: cause.message, cause }) };
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(rosterErrors);
+
+const messages = {
+  SESSION_EXPIRED: "Your session has expired. Sign in again.",
+  INVALID_SESSION: "Your session is not valid. Sign in again.",
+  UNAUTHENTICATED: "You need to sign in to do this.",
+} as const;
+
+/** A signed-in caller. `ctx.actor` says who, for the domain and the audit log. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.auth) {
+    const reason = ctx.authProblem ?? "UNAUTHENTICATED";
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: messages[reason],
+      cause: new RosterError("UNAUTHORIZED", reason, messages[reason]),
+    });
+  }
+  const actor: Actor = {
+    userId: ctx.auth.user.id,
+    sessionId: ctx.auth.session.id,
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+  };
+  return next({ ctx: { ...ctx, auth: ctx.auth, actor } });
+});

@@ -1,0 +1,3 @@
+export { type CreateDbOptions, createDb, type RosterDb } from "./create-db.js";
+export { migrateDown, migrateToLatest, migrateToNothing, migrationNames } from "./migrate.js";
+export type * from "./schema.js";

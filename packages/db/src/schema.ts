@@ -1,0 +1,94 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+
+/** A timestamp column: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp column the database fills in on insert. */
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json = ColumnType<Record<string, unknown>, string | Record<string, unknown> | undefined, string>;
+
+export type UserKind = "person" | "service_account";
+
+export interface UsersTable {
+  id: Generated<string>;
+  kind: ColumnType<UserKind, UserKind | undefined, never>;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  email_verified_at: Timestamp | null;
+  last_active_org_id: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  secret_hash: Uint8Array;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export type EmailTokenKind = "verify_email" | "reset_password";
+
+export interface EmailTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: EmailTokenKind;
+  email: string;
+  token_hash: Uint8Array;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: Timestamp;
+  count: number;
+}
+
+export type OutboxKind = "email" | "webhook";
+export type OutboxStatus = "pending" | "sent" | "dead";
+
+export interface OutboxTable {
+  id: Generated<string>;
+  kind: OutboxKind;
+  idempotency_key: string;
+  payload: Json;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface DevMailboxTable {
+  id: Generated<string>;
+  outbox_id: string | null;
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  email_tokens: EmailTokensTable;
+  rate_limits: RateLimitsTable;
+  outbox: OutboxTable;
+  dev_mailbox: DevMailboxTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type Session = Selectable<SessionsTable>;
+export type OutboxMessage = Selectable<OutboxTable>;

@@ -1,0 +1,72 @@
+import type { AppRouter } from "@roster/server";
+import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from "@trpc/client";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+
+export type { AppRouter };
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type RosterClient = TRPCClient<AppRouter>;
+
+export interface RosterClientOptions {
+  /** Where Roster runs, e.g. `https://roster.example.com` (the client calls `<url>/trpc`). */
+  url: string;
+  /** A session or embed token, sent as `Authorization: Bearer …`. A function is asked on every request. */
+  token?: string | (() => string | undefined | Promise<string | undefined>);
+  /** A service account API key (sent as a bearer token). */
+  apiKey?: string;
+  /** Extra headers on every request. */
+  headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  /** A fetch implementation (default: the global one). */
+  fetch?: typeof fetch;
+  /** Browser cookie mode: `include` sends the session cookie to another origin. */
+  credentials?: RequestInit["credentials"];
+}
+
+/** A fully typed client for every Roster procedure: `roster.orgs.create.mutate({ name })`. */
+export function createRosterClient(options: RosterClientOptions): RosterClient {
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${options.url.replace(/\/+$/, "")}/trpc`,
+        async headers() {
+          const extra =
+            typeof options.headers === "function" ? await options.headers() : (options.headers ?? {});
+          const token =
+            typeof options.token === "function" ? await options.token() : (options.token ?? options.apiKey);
+          return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
+        },
+        fetch: options.credentials
+          ? (input, init) => baseFetch(input, { ...init, credentials: options.credentials })
+          : baseFetch,
+      }),
+    ],
+  });
+}
+
+interface RosterErrorData {
+  code: string;
+  httpStatus: number;
+  reason: string;
+  path?: string;
+  details?: Record<string, unknown>;
+  issues?: { path: string[]; message: string }[];
+}
+
+export type RosterClientError = TRPCClientError<AppRouter> & { data: RosterErrorData };
+
+/**
+ * Whether `error` came from Roster, and (with `reason`) whether it is that one:
+ * `if (isRosterError(e, "LAST_OWNER")) …`. Every Roster error has a stable `data.reason`.
+ */
+export function isRosterError(error: unknown, reason?: string): error is RosterClientError {
+  if (!(error instanceof TRPCClientError)) return false;
+  const data = (error as TRPCClientError<AppRouter>).data as RosterErrorData | undefined;
+  if (!data || typeof data.reason !== "string") return false;
+  return reason === undefined || data.reason === reason;
+}
+
+/** The stable reason of a Roster error, or undefined for anything else. */
+export function rosterErrorReason(error: unknown): string | undefined {
+  return isRosterError(error) ? error.data.reason : undefined;
+}
