@@ -1,7 +1,9 @@
 import type { Session, User } from "@roster/db";
 import { initTRPC, TRPCError } from "@trpc/server";
-import { ZodError } from "zod";
+import { ZodError, z } from "zod";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
+import { loadOrgAccess, requirePermission } from "./domain/access.js";
+import type { Permission } from "./domain/permissions.js";
 import { RosterError, reasonForCode } from "./errors.js";
 
 export interface Context extends RequestOrigin {
@@ -86,3 +88,18 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   };
   return next({ ctx: { ...ctx, auth: ctx.auth, actor } });
 });
+
+const orgInput = z.object({ orgId: z.uuid("This is not a valid organization id.") });
+
+/**
+ * A call about one organization (`input.orgId`). Loads the caller's membership and effective
+ * permissions in one query, refuses non-members (NOT_FOUND), deactivated members and callers
+ * without `permission` (FORBIDDEN), and gives the procedure `ctx.access`.
+ */
+export function orgProcedure(permission: Permission | null) {
+  return authedProcedure.input(orgInput).use(async ({ ctx, input, next }) => {
+    const access = await loadOrgAccess(ctx.deps, ctx.actor, input.orgId);
+    if (permission) requirePermission(access, permission);
+    return next({ ctx: { ...ctx, access } });
+  });
+}

@@ -78,7 +78,96 @@ export interface DevMailboxTable {
   created_at: Timestamp;
 }
 
+export interface OrganizationsTable {
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  personal: ColumnType<boolean, boolean | undefined, boolean>;
+  metadata: Json;
+  seat_limit: number | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RolesTable {
+  org_id: string;
+  key: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  permissions: string[];
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type MembershipStatus = "active" | "deactivated";
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: string;
+  status: MembershipStatus;
+  metadata: Json;
+  invited_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deactivated_at: Timestamp | null;
+}
+
+export type InvitationStatus = "pending" | "accepted" | "declined" | "revoked";
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  role: string;
+  status: InvitationStatus;
+  token_hash: Uint8Array;
+  token_sealed: string;
+  metadata: Json;
+  inviter_id: string | null;
+  expires_at: Timestamp;
+  send_count: ColumnType<number, number | undefined, number>;
+  last_sent_at: Timestamp;
+  responded_by: string | null;
+  responded_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ResourcesTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_id: string | null;
+  type: string;
+  name: string;
+  state: string;
+  metadata: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  data: Json;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  organizations: OrganizationsTable;
+  roles: RolesTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  resources: ResourcesTable;
+  audit_events: AuditEventsTable;
   users: UsersTable;
   sessions: SessionsTable;
   email_tokens: EmailTokensTable;
@@ -92,3 +181,7 @@ export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
 export type Session = Selectable<SessionsTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
+export type Organization = Selectable<OrganizationsTable>;
+export type Membership = Selectable<MembershipsTable>;
+export type Invitation = Selectable<InvitationsTable>;
+export type Role = Selectable<RolesTable>;

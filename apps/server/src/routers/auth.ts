@@ -70,7 +70,14 @@ export const authRouter = router({
   sessions: authedProcedure.query(({ ctx }) => accounts.listSessions(ctx.deps, ctx.actor)),
 
   revokeSession: authedProcedure
-    .input(z.object({ sessionId: z.string().min(1).max(64) }))
+    .input(
+      z.object({
+        sessionId: z
+          .string()
+          .min(1, "Choose the session to end.")
+          .max(64, "This is not a valid session id. Pick the session from your list of sessions."),
+      }),
+    )
     .mutation(async ({ ctx, input }) => {
       await accounts.revokeSession(ctx.deps, ctx.actor, input);
       return { ok: true as const };

@@ -1,0 +1,92 @@
+import type { Database } from "@roster/db";
+import type { Transaction } from "kysely";
+import type { Actor, Deps } from "../deps.js";
+import type { OrgAccess } from "./access.js";
+
+export interface AuditEntry {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  data?: Record<string, unknown>;
+}
+
+/** Who did what to whom, when and from where: written in the same transaction as the change. */
+export async function recordAudit(
+  trx: Transaction<Database>,
+  orgId: string,
+  actor: Actor | null,
+  entry: AuditEntry,
+  now: Date,
+): Promise<void> {
+  await trx
+    .insertInto("audit_events")
+    .values({
+      org_id: orgId,
+      actor_id: actor?.userId ?? null,
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId ?? null,
+      data: JSON.stringify(entry.data ?? {}),
+      ip: actor?.ip ?? null,
+      user_agent: actor?.userAgent?.slice(0, 512) ?? null,
+      created_at: now,
+    })
+    .execute();
+}
+
+export interface AuditEvent {
+  id: string;
+  action: string;
+  actor: { id: string; name: string; email: string } | null;
+  targetType: string | null;
+  targetId: string | null;
+  data: Record<string, unknown>;
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+}
+
+export async function listAudit(
+  deps: Deps,
+  access: OrgAccess,
+  input: { cursor?: string | undefined; limit?: number | undefined; action?: string | undefined },
+): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+  const limit = input.limit ?? 50;
+  let query = deps.db
+    .selectFrom("audit_events as a")
+    .leftJoin("users as u", "u.id", "a.actor_id")
+    .select([
+      "a.id",
+      "a.action",
+      "a.actor_id",
+      "u.name as actor_name",
+      "u.email as actor_email",
+      "a.target_type",
+      "a.target_id",
+      "a.data",
+      "a.ip",
+      "a.user_agent",
+      "a.created_at",
+    ])
+    .where("a.org_id", "=", access.orgId)
+    .orderBy("a.id", "desc")
+    .limit(limit + 1);
+  if (input.cursor && /^\d+$/.test(input.cursor)) query = query.where("a.id", "<", input.cursor);
+  if (input.action) query = query.where("a.action", "=", input.action);
+  const rows = await query.execute();
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      action: r.action,
+      actor: r.actor_id ? { id: r.actor_id, name: r.actor_name ?? "", email: r.actor_email ?? "" } : null,
+      targetType: r.target_type,
+      targetId: r.target_id,
+      data: r.data,
+      ip: r.ip,
+      userAgent: r.user_agent,
+      createdAt: r.created_at.toISOString(),
+    })),
+    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}

@@ -1,0 +1,378 @@
+import { randomBytes } from "node:crypto";
+import type { Database, Organization, User } from "@roster/db";
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Actor, Deps } from "../deps.js";
+import { badRequest, conflict, forbidden, isUniqueViolation } from "../errors.js";
+import { type OrgAccess, orgNotFound, requirePermission } from "./access.js";
+import { recordAudit } from "./audit.js";
+import { lockActiveOwners } from "./owners.js";
+import { ALL_PERMISSIONS, type Permission } from "./permissions.js";
+
+type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface OrganizationView {
+  id: string;
+  name: string;
+  slug: string;
+  personal: boolean;
+  metadata: Record<string, unknown>;
+  seatLimit: number | null;
+  createdAt: string;
+}
+
+export function toOrganizationView(
+  org: Organization,
+  defaultSeatLimit: number | undefined,
+): OrganizationView {
+  return {
+    id: org.id,
+    name: org.name,
+    slug: org.slug,
+    personal: org.personal,
+    metadata: org.metadata,
+    seatLimit: org.seat_limit ?? defaultSeatLimit ?? null,
+    createdAt: org.created_at.toISOString(),
+  };
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/g, "");
+  return slug.length >= 2 ? slug : `org-${slug}`.replace(/-$/, "");
+}
+
+async function slugTaken(db: Executor, slug: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("organizations")
+    .select("id")
+    .where(sql<string>`lower(slug)`, "=", slug.toLowerCase())
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+async function freeSlug(db: Executor, name: string): Promise<string> {
+  const base = slugify(name);
+  if (!(await slugTaken(db, base))) return base;
+  for (;;) {
+    const candidate = `${base}-${randomBytes(3).toString("hex")}`;
+    if (!(await slugTaken(db, candidate))) return candidate;
+  }
+}
+
+const slugTakenError = () =>
+  conflict("SLUG_TAKEN", "Another organization already uses this URL name. Choose a different one.");
+
+/** The single-organization policy: an account belongs to at most one organization. */
+export async function assertMayJoinAnotherOrganization(
+  deps: Deps,
+  db: Executor,
+  userId: string,
+): Promise<void> {
+  if (!deps.config.singleOrganization) return;
+  const existing = await db
+    .selectFrom("memberships")
+    .select("org_id")
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (existing) {
+    throw conflict(
+      "SINGLE_ORGANIZATION",
+      "Your account already belongs to an organization, and this deployment allows only one. Leave it first, or use another account.",
+    );
+  }
+}
+
+async function insertOrganization(
+  deps: Deps,
+  trx: Transaction<Database>,
+  creator: { id: string },
+  input: {
+    name: string;
+    slug?: string | undefined;
+    metadata?: Record<string, unknown> | undefined;
+    personal: boolean;
+  },
+  now: Date,
+): Promise<Organization> {
+  await assertMayJoinAnotherOrganization(deps, trx, creator.id);
+  let slug = input.slug;
+  if (slug !== undefined && (await slugTaken(trx, slug))) throw slugTakenError();
+  slug ??= await freeSlug(trx, input.name);
+  const org = await trx
+    .insertInto("organizations")
+    .values({
+      name: input.name,
+      slug,
+      personal: input.personal,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      created_by: creator.id,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("memberships")
+    .values({
+      org_id: org.id,
+      user_id: creator.id,
+      role: "owner",
+      status: "active",
+      metadata: "{}",
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await trx.updateTable("users").set({ last_active_org_id: org.id }).where("id", "=", creator.id).execute();
+  return org;
+}
+
+function rethrowSlug(error: unknown): never {
+  if (isUniqueViolation(error, "organizations_slug_key")) throw slugTakenError();
+  throw error;
+}
+
+export async function createOrganization(
+  deps: Deps,
+  actor: Actor,
+  input: { name: string; slug?: string | undefined; metadata?: Record<string, unknown> | undefined },
+): Promise<OrganizationView> {
+  const now = deps.clock();
+  const org = await deps.db
+    .transaction()
+    .execute(async (trx) => {
+      const org = await insertOrganization(
+        deps,
+        trx,
+        { id: actor.userId },
+        { ...input, personal: false },
+        now,
+      );
+      await recordAudit(
+        trx,
+        org.id,
+        actor,
+        { action: "org.created", targetType: "organization", targetId: org.id },
+        now,
+      );
+      return org;
+    })
+    .catch(rethrowSlug);
+  return toOrganizationView(org, deps.config.defaultSeatLimit);
+}
+
+/** Registration gives each new person an organization of their own (PERSONAL_ORGANIZATIONS). */
+export async function createPersonalOrganization(
+  deps: Deps,
+  trx: Transaction<Database>,
+  user: User,
+  now: Date,
+): Promise<void> {
+  if (!deps.config.personalOrganizations || deps.config.singleOrganization) return;
+  const name = `${user.name}'s organization`;
+  const org = await insertOrganization(deps, trx, user, { name, personal: true }, now);
+  await recordAudit(
+    trx,
+    org.id,
+    { userId: user.id, sessionId: null, ip: null, userAgent: null },
+    { action: "org.created", targetType: "organization", targetId: org.id, data: { personal: true } },
+    now,
+  );
+}
+
+export async function getOrganization(
+  deps: Deps,
+  access: OrgAccess,
+): Promise<OrganizationView & { memberCount: number; role: string }> {
+  const row = await deps.db
+    .selectFrom("organizations as o")
+    .selectAll("o")
+    .select((eb) =>
+      eb
+        .selectFrom("memberships")
+        .select(eb.fn.countAll<string>().as("n"))
+        .whereRef("memberships.org_id", "=", "o.id")
+        .as("member_count"),
+    )
+    .where("o.id", "=", access.orgId)
+    .executeTakeFirst();
+  if (!row) throw orgNotFound();
+  return {
+    ...toOrganizationView(row, deps.config.defaultSeatLimit),
+    memberCount: Number(row.member_count ?? 0),
+    role: access.role,
+  };
+}
+
+export async function updateOrganization(
+  deps: Deps,
+  access: OrgAccess,
+  input: {
+    name?: string | undefined;
+    slug?: string | undefined;
+    metadata?: Record<string, unknown> | undefined;
+  },
+): Promise<OrganizationView> {
+  requirePermission(access, "org:update");
+  const now = deps.clock();
+  const org = await deps.db
+    .transaction()
+    .execute(async (trx) => {
+      const org = await trx
+        .updateTable("organizations")
+        .set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.slug !== undefined ? { slug: input.slug } : {}),
+          ...(input.metadata !== undefined ? { metadata: JSON.stringify(input.metadata) } : {}),
+          updated_at: now,
+        })
+        .where("id", "=", access.orgId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(
+        trx,
+        org.id,
+        access.actor,
+        {
+          action: "org.updated",
+          targetType: "organization",
+          targetId: org.id,
+          data: { changed: Object.keys(input) },
+        },
+        now,
+      );
+      return org;
+    })
+    .catch(rethrowSlug);
+  return toOrganizationView(org, deps.config.defaultSeatLimit);
+}
+
+export async function deleteOrganization(deps: Deps, access: OrgAccess): Promise<void> {
+  requirePermission(access, "org:delete");
+  await deps.db.deleteFrom("organizations").where("id", "=", access.orgId).execute();
+}
+
+export interface MyOrganization extends OrganizationView {
+  role: string;
+  status: "active" | "deactivated";
+  memberCount: number;
+  active: boolean;
+}
+
+export async function listMyOrganizations(deps: Deps, actor: Actor): Promise<MyOrganization[]> {
+  const rows = await deps.db
+    .selectFrom("memberships as m")
+    .innerJoin("organizations as o", "o.id", "m.org_id")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .selectAll("o")
+    .select(["m.role", "m.status", "u.last_active_org_id"])
+    .select((eb) =>
+      eb
+        .selectFrom("memberships as c")
+        .select(eb.fn.countAll<string>().as("n"))
+        .whereRef("c.org_id", "=", "o.id")
+        .as("member_count"),
+    )
+    .where("m.user_id", "=", actor.userId)
+    .orderBy("o.name")
+    .orderBy("o.id")
+    .execute();
+  return rows.map((r) => ({
+    ...toOrganizationView(r, deps.config.defaultSeatLimit),
+    role: r.role,
+    status: r.status,
+    memberCount: Number(r.member_count ?? 0),
+    active: r.last_active_org_id === r.id,
+  }));
+}
+
+export async function setActiveOrganization(deps: Deps, access: OrgAccess): Promise<void> {
+  await deps.db
+    .updateTable("users")
+    .set({ last_active_org_id: access.orgId })
+    .where("id", "=", access.actor.userId)
+    .execute();
+}
+
+export function myPermissions(access: OrgAccess): { role: string; permissions: Permission[] } {
+  return { role: access.role, permissions: ALL_PERMISSIONS.filter((p) => access.permissions.has(p)) };
+}
+
+/**
+ * One atomic step: the new owner gains `owner` and the caller becomes `admin`. Both rows change in
+ * one transaction, so no concurrent reader ever sees the organization without an owner.
+ */
+export async function transferOwnership(
+  deps: Deps,
+  access: OrgAccess,
+  input: { userId: string },
+): Promise<void> {
+  requirePermission(access, "org:transfer");
+  if (access.role !== "owner") {
+    throw forbidden("OWNER_REQUIRED", "Only an owner can transfer ownership of the organization.");
+  }
+  if (input.userId === access.actor.userId) {
+    throw badRequest("ALREADY_OWNER", "You already own this organization. Choose another member.");
+  }
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    await lockActiveOwners(trx, access.orgId);
+    const target = await trx
+      .selectFrom("memberships as m")
+      .innerJoin("users as u", "u.id", "m.user_id")
+      .select(["m.status", "m.role", "u.kind"])
+      .where("m.org_id", "=", access.orgId)
+      .where("m.user_id", "=", input.userId)
+      .forUpdate("m")
+      .executeTakeFirst();
+    if (!target) throw badRequest("NOT_A_MEMBER", "Ownership can only go to a member of this organization.");
+    if (target.status !== "active" || target.kind !== "person") {
+      throw badRequest("INVALID_NEW_OWNER", "Ownership can only go to an active member who is a person.");
+    }
+    const caller = await trx
+      .updateTable("memberships")
+      .set({ role: "admin", updated_at: now })
+      .where("org_id", "=", access.orgId)
+      .where("user_id", "=", access.actor.userId)
+      .where("role", "=", "owner")
+      .where("status", "=", "active")
+      .returning("user_id")
+      .executeTakeFirst();
+    if (!caller)
+      throw forbidden("OWNER_REQUIRED", "Only an owner can transfer ownership of the organization.");
+    await trx
+      .updateTable("memberships")
+      .set({ role: "owner", updated_at: now })
+      .where("org_id", "=", access.orgId)
+      .where("user_id", "=", input.userId)
+      .execute();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "org.ownership_transferred",
+        targetType: "user",
+        targetId: input.userId,
+        data: { previousRole: target.role },
+      },
+      now,
+    );
+  });
+}
+
+/** A deployment-level override of the seat limit for one organization (null: deployment default). */
+export async function setSeatLimit(deps: Deps, orgId: string, seatLimit: number | null): Promise<void> {
+  const result = await deps.db
+    .updateTable("organizations")
+    .set({ seat_limit: seatLimit, updated_at: deps.clock() })
+    .where("id", "=", orgId)
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw orgNotFound();
+}

@@ -1,0 +1,54 @@
+import type { Database } from "@roster/db";
+import type { Transaction } from "kysely";
+import type { Deps } from "../deps.js";
+import { conflict } from "../errors.js";
+import { orgNotFound } from "./access.js";
+
+/**
+ * Locks the organization row (FOR UPDATE) for the rest of the transaction and checks that `adding`
+ * more seats fit. Seats are memberships (a deactivated member keeps their seat) plus pending,
+ * unexpired invitations. Every path that adds a seat takes this lock, so parallel invites and
+ * accepts are counted one after another and can never overshoot the limit.
+ */
+export async function reserveSeats(
+  deps: Deps,
+  trx: Transaction<Database>,
+  orgId: string,
+  adding: number,
+  now: Date,
+): Promise<void> {
+  const org = await trx
+    .selectFrom("organizations")
+    .select("seat_limit")
+    .where("id", "=", orgId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!org) throw orgNotFound();
+  const limit = org.seat_limit ?? deps.config.defaultSeatLimit;
+  if (limit === undefined || adding <= 0) return;
+  const row = await trx
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("memberships")
+        .select(eb.fn.countAll<string>().as("n"))
+        .where("org_id", "=", orgId)
+        .as("members"),
+      eb
+        .selectFrom("invitations")
+        .select(eb.fn.countAll<string>().as("n"))
+        .where("org_id", "=", orgId)
+        .where("status", "=", "pending")
+        .where("expires_at", ">", now)
+        .as("invited"),
+    ])
+    .executeTakeFirstOrThrow();
+  const used = Number(row.members) + Number(row.invited);
+  if (used + adding > limit) {
+    const left = Math.max(0, limit - used);
+    throw conflict(
+      "SEAT_LIMIT",
+      `This organization has ${limit} seats and ${left === 0 ? "none are" : left === 1 ? "1 is" : `${left} are`} free. Remove members or revoke invitations, or ask for a higher limit.`,
+      { limit, used, requested: adding },
+    );
+  }
+}

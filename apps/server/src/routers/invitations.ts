@@ -1,0 +1,53 @@
+import { z } from "zod";
+import * as invitations from "../domain/invitations.js";
+import { authedProcedure, orgProcedure, publicProcedure, router } from "../trpc.js";
+import { cursor, emailToken, metadata, pageLimit, roleKey, uuid } from "./schemas.js";
+
+const invitationId = uuid("invitation");
+const status = z.enum(["pending", "expired", "accepted", "declined", "revoked"]);
+
+export const invitationsRouter = router({
+  create: orgProcedure("members:invite")
+    .input(
+      z.object({
+        emails: z
+          .array(z.string().max(320, "An email address is at most 254 characters."))
+          .min(1, "Enter at least one email address.")
+          .max(100, "Invite at most 100 people at a time."),
+        role: roleKey,
+        metadata: metadata.optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => invitations.createInvitations(ctx.deps, ctx.access, input)),
+
+  list: orgProcedure("members:read")
+    .input(z.object({ status: status.optional(), cursor, limit: pageLimit.optional() }))
+    .query(({ ctx, input }) => invitations.listInvitations(ctx.deps, ctx.access, input)),
+
+  resend: orgProcedure("members:invite")
+    .input(z.object({ invitationId }))
+    .mutation(({ ctx, input }) => invitations.resendInvitation(ctx.deps, ctx.access, input)),
+
+  revoke: orgProcedure("members:invite")
+    .input(z.object({ invitationId }))
+    .mutation(({ ctx, input }) => invitations.revokeInvitation(ctx.deps, ctx.access, input)),
+
+  link: orgProcedure("members:invite")
+    .input(z.object({ invitationId }))
+    .query(({ ctx, input }) => invitations.invitationLink(ctx.deps, ctx.access, input)),
+
+  mine: authedProcedure.query(({ ctx }) => invitations.myInvitations(ctx.deps, ctx.auth.user)),
+
+  preview: publicProcedure
+    .input(z.object({ token: emailToken }))
+    .query(({ ctx, input }) => invitations.previewInvitation(ctx.deps, input)),
+
+  accept: authedProcedure
+    .input(z.union([z.object({ invitationId }).strict(), z.object({ token: emailToken }).strict()]))
+    .mutation(({ ctx, input }) => invitations.acceptInvitation(ctx.deps, ctx.actor, input)),
+
+  decline: authedProcedure.input(z.object({ invitationId })).mutation(async ({ ctx, input }) => {
+    await invitations.declineInvitation(ctx.deps, ctx.actor, input);
+    return { ok: true as const };
+  }),
+});

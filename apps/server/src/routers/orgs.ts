@@ -1,0 +1,37 @@
+import { z } from "zod";
+import * as orgs from "../domain/organizations.js";
+import { authedProcedure, orgProcedure, router } from "../trpc.js";
+import { metadata, orgName, slug, uuid } from "./schemas.js";
+
+export const orgsRouter = router({
+  create: authedProcedure
+    .input(z.object({ name: orgName, slug: slug.optional(), metadata: metadata.optional() }))
+    .mutation(({ ctx, input }) => orgs.createOrganization(ctx.deps, ctx.actor, input)),
+
+  get: orgProcedure(null).query(({ ctx }) => orgs.getOrganization(ctx.deps, ctx.access)),
+
+  update: orgProcedure("org:update")
+    .input(z.object({ name: orgName.optional(), slug: slug.optional(), metadata: metadata.optional() }))
+    .mutation(({ ctx, input }) => orgs.updateOrganization(ctx.deps, ctx.access, input)),
+
+  delete: orgProcedure("org:delete").mutation(async ({ ctx }) => {
+    await orgs.deleteOrganization(ctx.deps, ctx.access);
+    return { ok: true as const };
+  }),
+
+  list: authedProcedure.query(({ ctx }) => orgs.listMyOrganizations(ctx.deps, ctx.actor)),
+
+  setActive: orgProcedure(null).mutation(async ({ ctx }) => {
+    await orgs.setActiveOrganization(ctx.deps, ctx.access);
+    return { orgId: ctx.access.orgId };
+  }),
+
+  permissions: orgProcedure(null).query(({ ctx }) => orgs.myPermissions(ctx.access)),
+
+  transferOwnership: orgProcedure("org:transfer")
+    .input(z.object({ userId: uuid("user") }))
+    .mutation(async ({ ctx, input }) => {
+      await orgs.transferOwnership(ctx.deps, ctx.access, input);
+      return { ok: true as const };
+    }),
+});
