@@ -252,6 +252,16 @@ export async function verifyEmail(deps: Deps, input: { token: string }): Promise
         .where("id", "=", row.user_id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // After a change of address, reset links mailed to the old one must not work any more:
+      // whoever still reads that mailbox could otherwise take the account back.
+      await trx
+        .updateTable("email_tokens")
+        .set({ used_at: now })
+        .where("user_id", "=", row.user_id)
+        .where("kind", "=", "reset_password")
+        .where("used_at", "is", null)
+        .where((eb) => eb(eb.fn("lower", ["email"]), "!=", row.email.toLowerCase()))
+        .execute();
       return toPublicUser(user);
     })
     .catch((error: unknown) => {
@@ -342,17 +352,29 @@ export async function changePassword(
   actor: Actor,
   input: { current: string; next: string },
 ): Promise<{ endedSessions: number }> {
+  const now = deps.clock();
   const user = await getUser(deps.db, actor.userId);
+  // Asking for the current password keeps a stolen session from taking the account over; without a
+  // limit, that session could guess the password as fast as the server answers.
+  await consumeRateLimit(deps.db, `change-password:${user.id}`, {
+    limit: 10,
+    windowSeconds: 15 * 60,
+    now,
+    message: "Too many attempts to change your password. Wait a few minutes and try again.",
+  });
   if (!user.password_hash || !(await verifyPassword(user.password_hash, input.current))) {
     throw badRequest("INVALID_PASSWORD", "Your current password is incorrect.");
   }
   const passwordHash = await hashPassword(input.next);
-  await deps.db
-    .updateTable("users")
-    .set({ password_hash: passwordHash, updated_at: deps.clock() })
-    .where("id", "=", user.id)
-    .execute();
-  return { endedSessions: await invalidateUserSessions(deps.db, user.id, actor.sessionId ?? undefined) };
+  const endedSessions = await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("users")
+      .set({ password_hash: passwordHash, updated_at: now })
+      .where("id", "=", user.id)
+      .execute();
+    return invalidateUserSessions(trx, user.id, actor.sessionId ?? undefined);
+  });
+  return { endedSessions };
 }
 
 /** The new address takes effect only once its owner follows the link sent to it. */

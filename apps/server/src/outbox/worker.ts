@@ -116,11 +116,18 @@ export class OutboxWorker {
           .where("next_attempt_at", "<=", now)
           .where((w) => w.or([w("locked_until", "is", null), w("locked_until", "<", now)]))
           .orderBy("next_attempt_at")
+          .orderBy("id")
           .limit(batchSize)
           .modifyEnd(sql`for update skip locked`),
       )
       .returningAll()
       .execute();
+    // UPDATE … RETURNING gives rows in no particular order; deliver them in the order they were
+    // enqueued, so that of two links sent one after the other the working one arrives last.
+    claimed.sort(
+      (a, b) =>
+        a.next_attempt_at.getTime() - b.next_attempt_at.getTime() || Number(BigInt(a.id) - BigInt(b.id)),
+    );
     for (const message of claimed) await this.#deliver(message);
     return claimed.length;
   }

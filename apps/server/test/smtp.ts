@@ -1,0 +1,85 @@
+import type { AddressInfo } from "node:net";
+import { type ParsedMail, simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+
+export interface TestSmtpServer {
+  /** `smtp://127.0.0.1:PORT`, ready to use as SMTP_URL. */
+  url: string;
+  /** Every accepted message, parsed, in the order it arrived. */
+  messages: ParsedMail[];
+  /** Resolves with the first message (already received or still to come) that matches. */
+  waitFor(predicate: (message: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
+  /** Refuses the next `n` messages with a temporary failure (451), as a busy server would. */
+  failNext(n: number): void;
+  close(): Promise<void>;
+}
+
+/** A real SMTP server on 127.0.0.1 and a free port: no TLS, no authentication required. */
+export async function startSmtpServer(): Promise<TestSmtpServer> {
+  const messages: ParsedMail[] = [];
+  const waiters = new Set<() => void>();
+  let failures = 0;
+
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onData(stream, _session, callback) {
+      if (failures > 0) {
+        failures -= 1;
+        // Read the whole message before answering, as a real server does.
+        stream.on("end", () => {
+          const error = new Error("Mailbox temporarily unavailable, try again later") as Error & {
+            responseCode: number;
+          };
+          error.responseCode = 451;
+          callback(error);
+        });
+        stream.resume();
+        return;
+      }
+      simpleParser(stream)
+        .then((message) => {
+          messages.push(message);
+          for (const wake of waiters) wake();
+          callback();
+        })
+        .catch((error: Error) => callback(error));
+    },
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.server.address() as AddressInfo;
+
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    waitFor(predicate, timeoutMs = 5_000) {
+      return new Promise<ParsedMail>((resolve, reject) => {
+        const check = () => {
+          const found = messages.find(predicate);
+          if (!found) return false;
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve(found);
+          return true;
+        };
+        const wake = () => void check();
+        const timer = setTimeout(() => {
+          waiters.delete(wake);
+          reject(
+            new Error(`No matching email arrived within ${timeoutMs} ms (${messages.length} received).`),
+          );
+        }, timeoutMs);
+        if (!check()) waiters.add(wake);
+      });
+    },
+    failNext(n) {
+      failures = n;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
