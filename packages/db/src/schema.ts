@@ -29,6 +29,25 @@ export interface SessionsTable {
   last_seen_at: Timestamp;
   user_agent: string | null;
   ip: string | null;
+  kind: ColumnType<SessionKind, SessionKind | undefined, SessionKind>;
+}
+
+export type SessionKind = "browser" | "embed";
+
+export interface HostApiKeysTable {
+  id: string;
+  name: string;
+  secret_hash: Uint8Array;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ExternalIdentitiesTable {
+  host_key_id: string;
+  external_user_id: string;
+  user_id: string;
+  created_at: Timestamp;
 }
 
 export type EmailTokenKind = "verify_email" | "reset_password";
@@ -162,6 +181,8 @@ export interface AuditEventsTable {
 }
 
 export interface Database {
+  host_api_keys: HostApiKeysTable;
+  external_identities: ExternalIdentitiesTable;
   organizations: OrganizationsTable;
   roles: RolesTable;
   memberships: MembershipsTable;

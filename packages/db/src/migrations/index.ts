@@ -1,9 +1,11 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_accounts.js";
 import * as m0002 from "./0002_organizations.js";
+import * as m0003 from "./0003_embedding.js";
 
 /** Every migration, in the order it runs. Names sort in that order too. */
 export const migrations: Record<string, Migration> = {
   "0001_accounts": m0001,
   "0002_organizations": m0002,
+  "0003_embedding": m0003,
 };
