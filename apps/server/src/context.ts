@@ -1,4 +1,5 @@
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "./auth/cookies.js";
+import { HOST_KEY_PREFIX, verifyHostApiKey } from "./auth/host-keys.js";
 import { validateSessionToken } from "./auth/sessions.js";
 import type { Deps } from "./deps.js";
 import type { Context } from "./trpc.js";
@@ -27,10 +28,15 @@ export async function createContext(
     ip: info.ip,
     userAgent: req.headers.get("user-agent"),
     auth: null,
+    host: null,
     authProblem: null,
     resHeaders,
   };
   const bearer = bearerToken(req);
+  if (bearer?.startsWith(HOST_KEY_PREFIX)) {
+    const host = await verifyHostApiKey(deps.db, bearer, deps.clock());
+    return host ? { ...base, host } : { ...base, authProblem: "INVALID_HOST_KEY" };
+  }
   const cookie = bearer ? undefined : readCookie(req.headers.get("cookie"), SESSION_COOKIE);
   const token = bearer ?? cookie;
   if (!token) return base;

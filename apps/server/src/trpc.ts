@@ -1,6 +1,7 @@
 import type { Session, User } from "@roster/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
+import type { HostKey } from "./auth/host-keys.js";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
 import { loadOrgAccess, requirePermission } from "./domain/access.js";
 import type { Permission } from "./domain/permissions.js";
@@ -11,8 +12,10 @@ export interface Context extends RequestOrigin {
   requestId: string;
   /** Set when the request carries a valid session (cookie or bearer). */
   auth: { user: User; session: Session; via: "cookie" | "bearer" } | null;
+  /** Set when a host product's backend calls with its host API key. */
+  host: HostKey | null;
   /** Why credentials that were presented were not accepted. */
-  authProblem: "SESSION_EXPIRED" | "INVALID_SESSION" | null;
+  authProblem: "SESSION_EXPIRED" | "INVALID_SESSION" | "INVALID_HOST_KEY" | null;
   /** Response headers (Set-Cookie for sign-in and sign-out). */
   resHeaders: Headers;
 }
@@ -65,6 +68,8 @@ const rosterErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.use(rosterErrors);
 
 const messages = {
+  INVALID_HOST_KEY: "This host API key is not valid or was revoked.",
+  HOST_KEY_REQUIRED: "Only a host product's backend can call this, with its host API key.",
   SESSION_EXPIRED: "Your session has expired. Sign in again.",
   INVALID_SESSION: "Your session is not valid. Sign in again.",
   UNAUTHENTICATED: "You need to sign in to do this.",
@@ -103,3 +108,16 @@ export function orgProcedure(permission: Permission | null) {
     return next({ ctx: { ...ctx, access } });
   });
 }
+
+/** A host product's backend, authenticated by a host API key (`Authorization: Bearer rhk_…`). */
+export const hostProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.host) {
+    const reason = ctx.authProblem === "INVALID_HOST_KEY" ? "INVALID_HOST_KEY" : "HOST_KEY_REQUIRED";
+    throw new TRPCError({
+      code: "UNAUTHORIZED",
+      message: messages[reason],
+      cause: new RosterError("UNAUTHORIZED", reason, messages[reason]),
+    });
+  }
+  return next({ ctx: { ...ctx, host: ctx.host } });
+});

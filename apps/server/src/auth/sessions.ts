@@ -19,11 +19,18 @@ export interface SessionMeta {
   ip: string | null;
 }
 
+export interface SessionOptions {
+  /** `embed` sessions are short-lived bearer tokens for widgets and are never extended. */
+  kind?: "browser" | "embed";
+  ttlSeconds?: number;
+}
+
 export async function createSession(
   db: Kysely<Database>,
   userId: string,
   now: Date,
   meta: SessionMeta,
+  options: SessionOptions = {},
 ): Promise<{ token: string; session: Session }> {
   const id = generateSecureRandomString();
   const secret = generateSecureRandomString();
@@ -34,7 +41,8 @@ export async function createSession(
       user_id: userId,
       secret_hash: hashSecret(secret),
       created_at: now,
-      expires_at: addSeconds(now, SESSION_TTL_SECONDS),
+      expires_at: addSeconds(now, options.ttlSeconds ?? SESSION_TTL_SECONDS),
+      kind: options.kind ?? "browser",
       last_seen_at: now,
       user_agent: meta.userAgent?.slice(0, 512) ?? null,
       ip: meta.ip,
@@ -70,6 +78,7 @@ export async function validateSessionToken(
       "sessions.last_seen_at",
       "sessions.user_agent",
       "sessions.ip",
+      "sessions.kind as session_kind",
     ])
     .where("sessions.id", "=", id)
     .executeTakeFirst();
@@ -89,8 +98,11 @@ export async function validateSessionToken(
     last_seen_at: row.last_seen_at,
     user_agent: row.user_agent,
     ip: row.ip,
+    kind: row.session_kind,
   };
-  const refresh = row.expires_at.getTime() - now.getTime() < REFRESH_WHEN_REMAINING_SECONDS * 1000;
+  const refresh =
+    row.session_kind === "browser" &&
+    row.expires_at.getTime() - now.getTime() < REFRESH_WHEN_REMAINING_SECONDS * 1000;
   const touch = now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_GRANULARITY_SECONDS * 1000;
   if (refresh || touch) {
     session.last_seen_at = now;

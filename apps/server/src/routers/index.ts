@@ -2,6 +2,7 @@ import { router } from "../trpc.js";
 import { auditRouter } from "./audit.js";
 import { authRouter } from "./auth.js";
 import { devRouter } from "./dev.js";
+import { embedRouter } from "./embed.js";
 import { invitationsRouter } from "./invitations.js";
 import { membersRouter } from "./members.js";
 import { orgsRouter } from "./orgs.js";
@@ -14,6 +15,7 @@ export const appRouter = router({
   members: membersRouter,
   roles: rolesRouter,
   audit: auditRouter,
+  embed: embedRouter,
   dev: devRouter,
 });
 
