@@ -160,10 +160,152 @@ export interface ResourcesTable {
   owner_id: string | null;
   type: string;
   name: string;
-  state: string;
+  state: ResourceState;
+  workspace_id: string | null;
   metadata: Json;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export type ResourceState = "running" | "stopped" | "terminated";
+
+/** numeric columns: read as strings (exact), written as numbers or strings. */
+type Numeric = ColumnType<string, string | number, string | number>;
+
+export interface WorkspacesTable {
+  id: Generated<string>;
+  org_id: string;
+  parent_id: string | null;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupMembersTable {
+  org_id: string;
+  group_id: string;
+  user_id: string;
+  added_by: string | null;
+  created_at: Timestamp;
+}
+
+/** Exactly one of user_id, group_id, invitation_id is set. */
+export interface WorkspaceGrantsTable {
+  id: Generated<string>;
+  org_id: string;
+  workspace_id: string;
+  user_id: string | null;
+  group_id: string | null;
+  invitation_id: string | null;
+  role: string;
+  granted_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ServiceAccountsTable {
+  user_id: string;
+  org_id: string;
+  description: ColumnType<string, string | undefined, string>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  name: string;
+  secret_hash: Uint8Array;
+  secret_last4: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface OrgSettingsTable {
+  org_id: string;
+  key: string;
+  secret: boolean;
+  /** The value of a plain setting (JSON); null for a secret. */
+  value: ColumnType<unknown, string | null, string | null>;
+  /** The AES-256-GCM ciphertext of a secret; null for a plain setting. */
+  secret_sealed: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface UsageEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  idempotency_key: string;
+  user_id: string | null;
+  resource_id: string | null;
+  workspace_id: string | null;
+  quantity: Numeric;
+  unit: string;
+  credits: ColumnType<string, string | number | undefined, string | number>;
+  occurred_at: Timestamp;
+  metadata: Json;
+  recorded_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface CreditGrantsTable {
+  id: Generated<string>;
+  org_id: string;
+  amount: Numeric;
+  reason: ColumnType<string, string | undefined, string>;
+  idempotency_key: string | null;
+  granted_by: string | null;
+  created_at: Timestamp;
+}
+
+export type WebhookEndpointStatus = "active" | "disabled";
+
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  org_id: string;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  events: string[];
+  secret_sealed: string;
+  status: WebhookEndpointStatus;
+  disabled_reason: string | null;
+  disabled_at: Timestamp | null;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  org_id: string;
+  endpoint_id: string;
+  delivery_id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  ok: boolean;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  created_at: Timestamp;
 }
 
 export interface AuditEventsTable {
@@ -189,6 +331,17 @@ export interface Database {
   invitations: InvitationsTable;
   resources: ResourcesTable;
   audit_events: AuditEventsTable;
+  workspaces: WorkspacesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  workspace_grants: WorkspaceGrantsTable;
+  service_accounts: ServiceAccountsTable;
+  api_keys: ApiKeysTable;
+  org_settings: OrgSettingsTable;
+  usage_events: UsageEventsTable;
+  credit_grants: CreditGrantsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   users: UsersTable;
   sessions: SessionsTable;
   email_tokens: EmailTokensTable;
@@ -206,3 +359,9 @@ export type Organization = Selectable<OrganizationsTable>;
 export type Membership = Selectable<MembershipsTable>;
 export type Invitation = Selectable<InvitationsTable>;
 export type Role = Selectable<RolesTable>;
+export type Resource = Selectable<ResourcesTable>;
+export type Workspace = Selectable<WorkspacesTable>;
+export type Group = Selectable<GroupsTable>;
+export type WorkspaceGrant = Selectable<WorkspaceGrantsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
+export type WebhookEndpoint = Selectable<WebhookEndpointsTable>;
