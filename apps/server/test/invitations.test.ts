@@ -161,9 +161,10 @@ describe("accepting", () => {
       role: "member",
     });
     const invitationId = results[0]!.invitationId!;
+    // Two separate HTTP requests (not one batch), as from two browser tabs.
     const outcomes = await Promise.allSettled([
-      bob.client.invitations.accept.mutate({ invitationId }),
-      bob.client.invitations.accept.mutate({ invitationId }),
+      t.client(bob.token).invitations.accept.mutate({ invitationId }),
+      t.client(bob.token).invitations.accept.mutate({ invitationId }),
     ]);
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     const count = await t.database.db
