@@ -1,5 +1,5 @@
 import type { Database, MembershipStatus } from "@roster/db";
-import { sql, type Transaction } from "kysely";
+import { type CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, notFound } from "../errors.js";
 import { type OrgAccess, requirePermission } from "./access.js";
@@ -38,19 +38,33 @@ export interface ListMembersInput {
 
 const likePrefix = (search: string) => `${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** One row of the member list as the database returns it. */
+export interface MemberListRow {
+  kind: "member" | "invitation";
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  status: string;
+  service_account: boolean;
+  created_at: Date;
+  expires_at: Date | null;
+  metadata: Record<string, unknown>;
+}
+
 /**
- * Members (and optionally open invitations) newest first, one keyset page at a time. Each side is
- * read through its (org_id, created_at desc, id desc) index with its own LIMIT, and the two are
- * merged, so a deep page costs the same as the first one. Search is a case-insensitive prefix of
- * name or email (indexes on lower(name) and lower(email) with text_pattern_ops).
+ * The one query `listMembers` runs, compiled: members (and optionally open invitations) newest
+ * first, one keyset page of `limit + 1` rows. Each side is read through its (org_id, created_at
+ * desc, id desc) index with its own LIMIT, and the two are merged, so a deep page costs the same as
+ * the first one. Search is a case-insensitive prefix of name or email (indexes on lower(name) and
+ * lower(email) with text_pattern_ops).
  */
-export async function listMembers(
-  deps: Deps,
-  access: OrgAccess,
+export function buildMemberListQuery(
+  db: Kysely<Database>,
+  orgId: string,
   input: ListMembersInput,
-): Promise<{ items: MemberListItem[]; nextCursor: string | null }> {
-  requirePermission(access, "members:read");
-  const now = deps.clock();
+  now: Date,
+): CompiledQuery<MemberListRow> {
   const limit = input.limit ?? 50;
   const cursor = decodeCursor(input.cursor);
   const search = input.search?.trim() ? likePrefix(input.search.trim()) : undefined;
@@ -61,7 +75,6 @@ export async function listMembers(
     input.status === "expired" ||
     (input.status === undefined && input.includeInvitations === true);
 
-  const db = deps.db;
   const members = db
     .selectFrom("memberships as m")
     .innerJoin("users as u", "u.id", "m.user_id")
@@ -77,7 +90,7 @@ export async function listMembers(
       sql<Date | null>`null::timestamptz`.as("expires_at"),
       "m.metadata",
     ])
-    .where("m.org_id", "=", access.orgId)
+    .where("m.org_id", "=", orgId)
     .$if(input.status === "active" || input.status === "deactivated", (q) =>
       q.where("m.status", "=", input.status as MembershipStatus),
     )
@@ -110,7 +123,7 @@ export async function listMembers(
       sql<Date | null>`i.expires_at`.as("expires_at"),
       "i.metadata",
     ])
-    .where("i.org_id", "=", access.orgId)
+    .where("i.org_id", "=", orgId)
     .where("i.status", "=", "pending")
     .$if(input.status === "invited", (q) => q.where("i.expires_at", ">", now))
     .$if(input.status === "expired", (q) => q.where("i.expires_at", "<=", now))
@@ -123,24 +136,28 @@ export async function listMembers(
     .orderBy("i.id", "desc")
     .limit(limit + 1);
 
-  let rows;
   if (wantMembers && wantInvitations) {
-    rows = await db
-      .selectFrom(
-        sql<
-          Awaited<ReturnType<typeof members.execute>>[number]
-        >`((${members}) union all (${invitations}))`.as("x"),
-      )
+    return db
+      .selectFrom(sql<MemberListRow>`((${members}) union all (${invitations}))`.as("x"))
       .selectAll()
       .orderBy("created_at", "desc")
       .orderBy("id", "desc")
       .limit(limit + 1)
-      .execute();
-  } else if (wantMembers) {
-    rows = await members.execute();
-  } else {
-    rows = await invitations.execute();
+      .compile();
   }
+  return (wantMembers ? members.compile() : invitations.compile()) as CompiledQuery<MemberListRow>;
+}
+
+export async function listMembers(
+  deps: Deps,
+  access: OrgAccess,
+  input: ListMembersInput,
+): Promise<{ items: MemberListItem[]; nextCursor: string | null }> {
+  requirePermission(access, "members:read");
+  const limit = input.limit ?? 50;
+  const { rows } = await deps.db.executeQuery(
+    buildMemberListQuery(deps.db, access.orgId, input, deps.clock()),
+  );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
