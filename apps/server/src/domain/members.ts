@@ -303,7 +303,7 @@ export async function reactivateMember(
  * `transferTo` member who takes them over in the same transaction.
  */
 async function removeWithinTransaction(
-  deps: Deps,
+  _deps: Deps,
   trx: Transaction<Database>,
   access: OrgAccess,
   userIds: string[],

@@ -21,12 +21,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("created_at", "timestamptz", (c) => c.notNull())
     .addPrimaryKeyConstraint("external_identities_pkey", ["host_key_id", "external_user_id"])
     .execute();
-  await db.schema.createIndex("external_identities_user_idx").on("external_identities").column("user_id").execute();
+  await db.schema
+    .createIndex("external_identities_user_idx")
+    .on("external_identities")
+    .column("user_id")
+    .execute();
 
   // Embed sessions are short-lived and are not extended by activity.
   await db.schema
     .alterTable("sessions")
-    .addColumn("kind", "text", (c) => c.notNull().defaultTo("browser").check(sql`kind in ('browser', 'embed')`))
+    .addColumn("kind", "text", (c) =>
+      c.notNull().defaultTo("browser").check(sql`kind in ('browser', 'embed')`),
+    )
     .execute();
 }
 
