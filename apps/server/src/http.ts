@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { HttpBindings } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
@@ -112,7 +113,10 @@ export function createApp(deps: Deps): Hono<Env> {
     }
   });
 
-  const webDir = config.webDistDir ? resolve(config.webDistDir) : undefined;
+  // The reference web app, when built, is served from the same port as the API.
+  const webDir = config.webDistDir
+    ? resolve(config.webDistDir)
+    : fileURLToPath(new URL("../../web/dist", import.meta.url));
   if (webDir && existsSync(join(webDir, "index.html"))) {
     const root = relative(process.cwd(), webDir) || ".";
     app.use("/assets/*", serveStatic({ root }));

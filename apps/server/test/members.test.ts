@@ -293,7 +293,9 @@ describe("seat limit", () => {
     await t.database.db.updateTable("organizations").set({ seat_limit: 5 }).where("id", "=", orgId).execute();
     const outcomes = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) =>
-        t.client(owner.token).invitations.create.mutate({ orgId, emails: [`seat${i}@example.com`], role: "member" }),
+        t
+          .client(owner.token)
+          .invitations.create.mutate({ orgId, emails: [`seat${i}@example.com`], role: "member" }),
       ),
     );
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(3);

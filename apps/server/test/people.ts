@@ -20,7 +20,7 @@ export async function personalOrg(person: SignedUpPerson): Promise<string> {
 
 /** Invites `invitee` into `orgId` as `role` and accepts by id; returns the invitation id. */
 export async function addMember(
-  t: TestServer,
+  _t: TestServer,
   admin: SignedUpPerson,
   orgId: string,
   invitee: SignedUpPerson,
