@@ -1,0 +1,33 @@
+import type { Labels } from "./labels.js";
+
+interface ErrorWithReason {
+  message?: unknown;
+  data?: { reason?: unknown; details?: Record<string, unknown> } | null;
+}
+
+/**
+ * The stable reason of an error from Roster (`LAST_OWNER`, `SEAT_LIMIT`, …); `NETWORK` when the
+ * request never got an answer; undefined for anything else.
+ */
+export function errorReason(error: unknown): string | undefined {
+  if (!error || typeof error !== "object") return undefined;
+  const e = error as ErrorWithReason & { name?: string; cause?: unknown };
+  if (typeof e.data?.reason === "string") return e.data.reason;
+  // A failed fetch reaches tRPC as a TRPCClientError without data, caused by a TypeError.
+  if (e.name === "TRPCClientError" && !e.data && e.cause instanceof TypeError) return "NETWORK";
+  return undefined;
+}
+
+/** Details the server attached to an error (e.g. which members own resources). */
+export function errorDetails(error: unknown): Record<string, unknown> | undefined {
+  return (error as ErrorWithReason | null)?.data?.details ?? undefined;
+}
+
+/** A sentence for a person: the host's or the default message for the reason, else the server's own. */
+export function errorMessage(error: unknown, labels: Labels): string {
+  const reason = errorReason(error);
+  const known = reason ? labels.messages[reason] : undefined;
+  if (known) return known;
+  const message = (error as ErrorWithReason | null)?.message;
+  return typeof message === "string" && message ? message : (labels.messages.INTERNAL ?? "");
+}

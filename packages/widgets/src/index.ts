@@ -1,0 +1,54 @@
+export { type AcceptAction, AcceptBanner, type AcceptBannerProps } from "./accept-banner/accept-banner.js";
+export {
+  type CreateAction,
+  CreateOrganization,
+  type CreateOrganizationProps,
+} from "./create-organization/create-organization.js";
+export { errorDetails, errorMessage, errorReason } from "./errors.js";
+export {
+  useAcceptInvitation,
+  useDeclineInvitation,
+  useInvitationLink,
+  useInvitations,
+  useInviteMembers,
+  useMyInvitations,
+  useResendInvitation,
+  useRevokeInvitation,
+} from "./hooks/invitations.js";
+export {
+  type MemberFilters,
+  memberListInput,
+  useDeactivateMember,
+  useMembers,
+  useReactivateMember,
+  useRefreshMembers,
+  useRemoveMembers,
+  useUpdateMemberRole,
+} from "./hooks/members.js";
+export {
+  useCreateOrganization,
+  useOrganizations,
+  usePermissions,
+  useRoles,
+  useSetActiveOrganization,
+  useViewer,
+} from "./hooks/organizations.js";
+export { type InviteAction, InviteForm, type InviteFormProps } from "./invite-form/invite-form.js";
+export { defaultLabels, defaultMessages, type LabelOverrides, type Labels } from "./labels.js";
+export { type MemberAction, MemberList, type MemberListProps } from "./member-list/member-list.js";
+export {
+  OrganizationSwitcher,
+  type OrganizationSwitcherProps,
+  type SwitchAction,
+} from "./organization-switcher/organization-switcher.js";
+export { type PrefetchOptions, prefetchWidgets, type WidgetToPrefetch } from "./prefetch.js";
+export {
+  createDefaultQueryClient,
+  RosterProvider,
+  type RosterProviderProps,
+  type RosterTheme,
+  type RosterToken,
+  useLabels,
+} from "./provider.js";
+export { useTRPC, useTRPCClient } from "./trpc.js";
+export type * from "./types.js";

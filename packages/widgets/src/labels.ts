@@ -1,0 +1,185 @@
+import type { MemberStatus } from "./types.js";
+
+/**
+ * What a person reads when Roster refuses something, keyed by the error's stable `reason`. A
+ * reason that is not here shows the server's own sentence.
+ */
+export const defaultMessages: Record<string, string> = {
+  LAST_OWNER:
+    "An organization always needs at least one active owner. Make someone else an owner first, then try again.",
+  TRANSFER_REQUIRED: "Some of these members own resources. Choose who takes them over, then remove again.",
+  INVALID_TRANSFER_TARGET: "Resources can only go to an active member who is not being removed.",
+  SEAT_LIMIT:
+    "There are no free seats left in this organization. Remove someone or ask for more seats, then try again.",
+  ROLE_NOT_ALLOWED: "You cannot give a role that has permissions your own role does not have.",
+  ROLE_NOT_FOUND: "This role no longer exists. Reload and pick another one.",
+  PERMISSION_DENIED: "Your role does not allow this. Ask an owner or an admin.",
+  OWNER_REQUIRED: "Only an owner can change another owner's membership.",
+  CANNOT_DEACTIVATE_SELF: "You cannot deactivate yourself. Leave the organization instead.",
+  MEMBERSHIP_DEACTIVATED:
+    "Your membership in this organization is deactivated. Ask an owner to reactivate it.",
+  MEMBER_NOT_FOUND: "This person is no longer a member. The list has been refreshed.",
+  RATE_LIMITED: "That was done too often just now. Wait a little, then try again.",
+  INVITATION_EXPIRED: "This invitation has expired. Ask the organization to send it again.",
+  INVITATION_REVOKED: "This invitation was withdrawn. Ask the organization for a new one.",
+  INVITATION_DECLINED: "This invitation was declined. Ask the organization for a new one.",
+  INVITATION_ALREADY_ACCEPTED: "This invitation was already accepted.",
+  INVITATION_NOT_PENDING: "This invitation is no longer open. Send a new one instead.",
+  INVITATION_NOT_FOUND: "This invitation no longer exists.",
+  EMAIL_NOT_VERIFIED:
+    "Confirm your email address with the link we sent you. Invitations to it will then appear here.",
+  EMAIL_MISMATCH:
+    "This invitation was sent to another email address. Sign in with that address to accept it.",
+  ALREADY_MEMBER: "You are already a member of this organization.",
+  SINGLE_ORGANIZATION: "Your account can belong to one organization only. Leave the current one first.",
+  ORG_NOT_FOUND: "This organization does not exist, or you are not a member of it.",
+  SLUG_TAKEN: "Another organization already uses this name in its address. Choose a different name.",
+  UNAUTHENTICATED: "You are signed out. Sign in again to continue.",
+  SESSION_EXPIRED: "Your session has expired. Sign in again to continue.",
+  INVALID_SESSION: "Your session is no longer valid. Sign in again to continue.",
+  ORIGIN_NOT_ALLOWED: "This website is not allowed to use Roster. Ask the administrator to allow its origin.",
+  NETWORK: "Roster could not be reached. Check your connection, then try again.",
+  INTERNAL: "Something went wrong on our side. Try again; if it keeps happening, contact support.",
+};
+
+const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric" });
+
+/** Every string the widgets show, in English. Pass `labels` to `RosterProvider` to reword or translate. */
+export const defaultLabels = {
+  messages: defaultMessages,
+  formatDate: (iso: string): string => dateFormat.format(new Date(iso)),
+  status: {
+    invited: "Invited",
+    active: "Active",
+    deactivated: "Deactivated",
+    expired: "Expired",
+  } satisfies Record<MemberStatus, string>,
+  loading: "Loading…",
+  retry: "Try again",
+  cancel: "Cancel",
+  close: "Close",
+  working: "Working…",
+
+  // MemberList
+  membersTitle: "Members",
+  search: "Search",
+  searchPlaceholder: "Name or email",
+  statusFilter: "Status",
+  allStatuses: "All statuses",
+  roleFilter: "Role",
+  allRoles: "All roles",
+  columnName: "Name",
+  columnRole: "Role",
+  columnStatus: "Status",
+  columnDate: "Joined",
+  columnActions: "Actions",
+  selectAll: "Select all members shown",
+  selectMember: (name: string) => `Select ${name}`,
+  you: "(you)",
+  serviceAccount: "Service account",
+  joinedOn: (date: string) => date,
+  invitedOn: (date: string) => `Invited ${date}`,
+  expiredOn: (date: string) => `Expired ${date}`,
+  loadingMembers: "Loading members…",
+  noMembers: "No members yet.",
+  noMatches: "No one matches these filters.",
+  loadMore: "Load more",
+  selectedCount: (n: number) => `${n} selected`,
+  removeSelected: "Remove selected",
+  clearSelection: "Clear selection",
+  changeRole: "Change role",
+  deactivate: "Deactivate",
+  reactivate: "Reactivate",
+  remove: "Remove",
+  resend: "Resend",
+  revoke: "Revoke",
+  copyLink: "Copy link",
+  changeRoleTitle: (name: string) => `Change ${name}'s role`,
+  newRole: "New role",
+  save: "Save",
+  deactivateTitle: (name: string) => `Deactivate ${name}?`,
+  deactivateBody:
+    "They keep their seat and role but lose all access until someone reactivates them. You can undo this.",
+  removeTitle: (count: number, name: string) =>
+    count === 1 ? `Remove ${name}?` : `Remove ${count} members?`,
+  removeBody: "They lose access at once and leave the organization. This cannot be undone.",
+  transferLabel: "Who takes over their resources?",
+  transferAndRemove: "Transfer and remove",
+  revokeTitle: (email: string) => `Revoke the invitation to ${email}?`,
+  revokeBody: "The link in the email stops working. You can invite them again later.",
+  roleChanged: (name: string, role: string) => `${name} is now ${role}.`,
+  deactivated: (name: string) => `${name} was deactivated.`,
+  reactivated: (name: string) => `${name} was reactivated.`,
+  removed: (count: number) => (count === 1 ? "1 member was removed." : `${count} members were removed.`),
+  resent: (email: string) => `The invitation to ${email} was sent again.`,
+  revoked: (email: string) => `The invitation to ${email} was revoked.`,
+  linkCopied: "The invitation link was copied.",
+  linkNotCopied: (url: string) => `Copy this link: ${url}`,
+
+  // InviteForm
+  inviteTitle: "Invite people",
+  emailsLabel: "Email addresses",
+  emailsHint: "Separate addresses with commas, spaces or new lines.",
+  emailsToInvite: "Addresses to invite",
+  removeEmail: (email: string) => `Remove ${email}`,
+  invalidEmail: "not a valid address",
+  invalidCount: (n: number) =>
+    n === 1
+      ? "1 address is not valid and will not be invited."
+      : `${n} addresses are not valid and will not be invited.`,
+  inviteRole: "Role",
+  sendInvitations: "Send invitations",
+  noEmails: "Enter at least one email address.",
+  inviteResults: "Results",
+  result: {
+    invited: "Invited",
+    already_member: "Already a member",
+    already_invited: "Already invited",
+    invalid: "Not a valid address",
+  } satisfies Record<"invited" | "already_member" | "already_invited" | "invalid", string>,
+  invitedSummary: (invited: number, total: number) =>
+    `${invited} of ${total} ${total === 1 ? "address was" : "addresses were"} invited.`,
+  cannotInvite: "Your role does not allow inviting people.",
+
+  // AcceptBanner
+  invitationsTitle: "Invitations",
+  invitationText: (inviter: string | null, organization: string, role: string) =>
+    inviter
+      ? `${inviter} invited you to join ${organization} as ${role}.`
+      : `You are invited to join ${organization} as ${role}.`,
+  accept: "Accept",
+  decline: "Decline",
+  accepted: (organization: string) => `You joined ${organization}.`,
+  declined: (organization: string) => `You declined the invitation to ${organization}.`,
+
+  // OrganizationSwitcher and CreateOrganization
+  organization: "Organization",
+  switchOrganization: "Switch organization",
+  noOrganizations: "You are not in any organization yet.",
+  switched: (name: string) => `Switched to ${name}.`,
+  createTitle: "Create an organization",
+  organizationName: "Organization name",
+  create: "Create organization",
+  created: (name: string) => `${name} was created.`,
+  nameRequired: "Enter a name for the organization.",
+};
+
+export type Labels = typeof defaultLabels;
+
+/** What a host passes: any subset of the labels; `messages`, `status` and `result` merge key by key. */
+export type LabelOverrides = Partial<Omit<Labels, "messages" | "status" | "result">> & {
+  messages?: Record<string, string>;
+  status?: Partial<Labels["status"]>;
+  result?: Partial<Labels["result"]>;
+};
+
+export function mergeLabels(overrides: LabelOverrides | undefined): Labels {
+  if (!overrides) return defaultLabels;
+  return {
+    ...defaultLabels,
+    ...overrides,
+    messages: { ...defaultLabels.messages, ...overrides.messages },
+    status: { ...defaultLabels.status, ...overrides.status },
+    result: { ...defaultLabels.result, ...overrides.result },
+  };
+}

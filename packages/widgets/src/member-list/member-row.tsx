@@ -1,0 +1,182 @@
+import { useLabels } from "../provider.js";
+import type { MemberListItem, Permission } from "../types.js";
+import type { OpenDialog } from "./member-dialogs.js";
+
+interface MemberRowProps {
+  item: MemberListItem;
+  self: boolean;
+  roleName: string;
+  can: (permission: Permission) => boolean;
+  selectable: boolean;
+  selected: boolean;
+  onSelect: (selected: boolean) => void;
+  /** The key of the action in flight, if any (`deactivate:<id>`, …). */
+  busy: string | null;
+  onOpen: (dialog: OpenDialog) => void;
+  onReactivate: (item: MemberListItem) => void;
+  onResend: (item: MemberListItem) => void;
+  onCopyLink: (item: MemberListItem) => void;
+}
+
+/** A button that shows while its action runs (disabled, aria-busy, data-busy). */
+function RowButton(props: {
+  label: string;
+  who: string;
+  busyKey: string;
+  busy: string | null;
+  danger?: boolean;
+  onClick: () => void;
+}) {
+  const busy = props.busy === props.busyKey;
+  return (
+    <button
+      type="button"
+      className="roster-button"
+      data-size="small"
+      data-variant={props.danger ? "danger" : undefined}
+      disabled={props.busy !== null}
+      aria-busy={busy}
+      data-busy={busy || undefined}
+      onClick={props.onClick}
+    >
+      {props.label}
+      <span className="roster-visually-hidden"> {props.who}</span>
+    </button>
+  );
+}
+
+export function MemberRow(props: MemberRowProps) {
+  const labels = useLabels();
+  const { item, can, busy } = props;
+  const who = item.name ?? item.email;
+  const isMember = item.kind === "member";
+  const date = labels.formatDate(item.createdAt);
+  const common = { who, busy };
+
+  const actions = [];
+  if (isMember && !props.self) {
+    if (can("members:update_role")) {
+      actions.push(
+        <RowButton
+          key="role"
+          {...common}
+          label={labels.changeRole}
+          busyKey={`role:${item.id}`}
+          onClick={() => props.onOpen({ kind: "role", item })}
+        />,
+      );
+    }
+    if (can("members:deactivate")) {
+      actions.push(
+        item.status === "deactivated" ? (
+          <RowButton
+            key="reactivate"
+            {...common}
+            label={labels.reactivate}
+            busyKey={`reactivate:${item.id}`}
+            onClick={() => props.onReactivate(item)}
+          />
+        ) : (
+          <RowButton
+            key="deactivate"
+            {...common}
+            label={labels.deactivate}
+            busyKey={`deactivate:${item.id}`}
+            danger
+            onClick={() => props.onOpen({ kind: "deactivate", item })}
+          />
+        ),
+      );
+    }
+    if (can("members:remove")) {
+      actions.push(
+        <RowButton
+          key="remove"
+          {...common}
+          label={labels.remove}
+          busyKey="remove"
+          danger
+          onClick={() => props.onOpen({ kind: "remove", items: [item] })}
+        />,
+      );
+    }
+  } else if (!isMember && can("members:invite")) {
+    actions.push(
+      <RowButton
+        key="resend"
+        {...common}
+        label={labels.resend}
+        busyKey={`resend:${item.id}`}
+        onClick={() => props.onResend(item)}
+      />,
+    );
+    if (item.status === "invited") {
+      actions.push(
+        <RowButton
+          key="link"
+          {...common}
+          label={labels.copyLink}
+          busyKey={`link:${item.id}`}
+          onClick={() => props.onCopyLink(item)}
+        />,
+      );
+    }
+    actions.push(
+      <RowButton
+        key="revoke"
+        {...common}
+        label={labels.revoke}
+        busyKey={`revoke:${item.id}`}
+        danger
+        onClick={() => props.onOpen({ kind: "revoke", item })}
+      />,
+    );
+  }
+
+  return (
+    <tr
+      className="roster-row"
+      data-kind={item.kind}
+      data-status={item.status}
+      data-selected={props.selected || undefined}
+    >
+      {props.selectable || can("members:remove") ? (
+        <td className="roster-select-cell">
+          {props.selectable ? (
+            <input
+              type="checkbox"
+              className="roster-checkbox"
+              aria-label={labels.selectMember(who)}
+              checked={props.selected}
+              onChange={(e) => props.onSelect(e.target.checked)}
+            />
+          ) : null}
+        </td>
+      ) : null}
+      <td>
+        <span className="roster-name">
+          {who}
+          {props.self ? <span className="roster-muted"> {labels.you}</span> : null}
+        </span>
+        {item.name ? <span className="roster-email">{item.email}</span> : null}
+        {item.serviceAccount ? <span className="roster-muted"> · {labels.serviceAccount}</span> : null}
+      </td>
+      <td>{props.roleName}</td>
+      <td>
+        <span className="roster-badge" data-status={item.status}>
+          {labels.status[item.status]}
+        </span>
+      </td>
+      <td>
+        <time dateTime={item.createdAt}>
+          {isMember
+            ? labels.joinedOn(date)
+            : item.status === "expired" && item.expiresAt
+              ? labels.expiredOn(labels.formatDate(item.expiresAt))
+              : labels.invitedOn(date)}
+        </time>
+      </td>
+      <td className="roster-actions">{actions}</td>
+    </tr>
+  );
+}

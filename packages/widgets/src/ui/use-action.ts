@@ -1,0 +1,59 @@
+import { useCallback, useRef, useState } from "react";
+import { errorMessage } from "../errors.js";
+import { useLabels } from "../provider.js";
+import type { ActionCallbacks, ActionOutcome } from "../types.js";
+
+export interface Outcome {
+  tone: "success" | "error";
+  text: string;
+}
+
+export type RunResult<R> =
+  | { ok: true; result: R }
+  | { ok: false; error: unknown }
+  | { ok: false; cancelled: true };
+
+/**
+ * Runs a widget's actions one way: the host's `onBefore` may cancel, the widget shows which action
+ * is busy, the outcome becomes a sentence in the status region, and `onAfter` hears how it went.
+ */
+export function useAction<A extends { type: string }>(callbacks: ActionCallbacks<A>) {
+  const labels = useLabels();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const callbacksRef = useRef(callbacks);
+  callbacksRef.current = callbacks;
+
+  const run = useCallback(
+    async <R>(
+      action: A,
+      key: string,
+      perform: () => Promise<R>,
+      describe: (result: R) => string,
+    ): Promise<RunResult<R>> => {
+      const { onBefore, onAfter } = callbacksRef.current;
+      if (onBefore && (await onBefore(action)) === false) return { ok: false, cancelled: true };
+      setBusy(key);
+      setOutcome(null);
+      let reported: ActionOutcome;
+      let result: RunResult<R>;
+      try {
+        const value = await perform();
+        setOutcome({ tone: "success", text: describe(value) });
+        reported = { ok: true, result: value };
+        result = { ok: true, result: value };
+      } catch (error) {
+        setOutcome({ tone: "error", text: errorMessage(error, labels) });
+        reported = { ok: false, error };
+        result = { ok: false, error };
+      } finally {
+        setBusy(null);
+      }
+      onAfter?.(action, reported);
+      return result;
+    },
+    [labels],
+  );
+
+  return { run, busy, outcome, setOutcome };
+}

@@ -1,0 +1,175 @@
+import { createRosterClient } from "@roster/sdk";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { page, userEvent } from "vitest/browser";
+import { MemberList } from "../../src/index.js";
+import { cleanup, withRoster } from "./render.js";
+
+const roster = inject("roster");
+const { acme, big } = roster.orgs;
+const owner = () => createRosterClient({ url: roster.url, token: roster.tokens.owner });
+const rows = (container: HTMLElement) => container.querySelectorAll("tbody tr");
+
+afterEach(cleanup);
+
+describe("MemberList against a real Roster server", () => {
+  it("lists members and pending invitations with status, role and joined date", async () => {
+    const container = withRoster(roster.tokens.owner, <MemberList orgId={acme} />);
+    const bob = page.getByRole("row", { name: /Bob Builder/ });
+    await expect.element(bob).toHaveTextContent(/Member.*Active/);
+    await expect
+      .element(page.getByRole("row", { name: /pending\.person@widgets\.example/ }))
+      .toHaveTextContent(/Invited/);
+    expect(container.querySelector("time")?.getAttribute("datetime")).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // The owner's own row has no actions on themselves.
+    await expect.element(page.getByRole("row", { name: /Olivia Owner/ })).toHaveTextContent("(you)");
+    expect(page.getByRole("button", { name: "Deactivate Olivia Owner" }).query()).toBeNull();
+  });
+
+  it("changes a member's role in a dialog and returns focus to the button that opened it", async () => {
+    const onAfter = vi.fn();
+    withRoster(roster.tokens.owner, <MemberList orgId={acme} onAfter={onAfter} />);
+    const trigger = page.getByRole("button", { name: "Change role Bob Builder" });
+    await trigger.click();
+    const dialog = page.getByRole("dialog", { name: "Change Bob Builder's role" });
+    await expect.element(dialog).toBeVisible();
+    await dialog.getByRole("combobox", { name: "New role" }).selectOptions("admin");
+    await dialog.getByRole("button", { name: "Save" }).click();
+
+    await expect.element(page.getByRole("status")).toHaveTextContent("Bob Builder is now Admin.");
+    await expect.element(page.getByRole("row", { name: /Bob Builder/ })).toHaveTextContent(/Admin/);
+    expect(dialog.query()).toBeNull();
+    await expect.element(trigger).toHaveFocus();
+    expect(onAfter).toHaveBeenCalledWith(
+      { type: "updateRole", orgId: acme, userId: roster.users.bob.id, role: "admin" },
+      expect.objectContaining({ ok: true }),
+    );
+    const { items } = await owner().members.list.query({ orgId: acme, search: "bob" });
+    expect(items.map((i) => [i.name, i.role])).toEqual([["Bob Builder", "admin"]]);
+  });
+
+  it("asks before deactivating; Escape cancels and keeps focus on the trigger", async () => {
+    withRoster(roster.tokens.owner, <MemberList orgId={acme} />);
+    const trigger = page.getByRole("button", { name: "Deactivate Carol Chen" });
+    await trigger.click();
+    const dialog = page.getByRole("dialog", { name: "Deactivate Carol Chen?" });
+    await expect.element(dialog).toBeVisible();
+    // Focus starts on Cancel and stays inside the dialog.
+    await expect.element(dialog.getByRole("button", { name: "Cancel" })).toHaveFocus();
+    await userEvent.keyboard("{Escape}");
+    expect(dialog.query()).toBeNull();
+    await expect.element(trigger).toHaveFocus();
+
+    await userEvent.keyboard("{Enter}");
+    await expect.element(dialog).toBeVisible();
+    await dialog.getByRole("button", { name: "Deactivate" }).click();
+    await expect.element(page.getByRole("status")).toHaveTextContent("Carol Chen was deactivated.");
+    await expect.element(page.getByRole("row", { name: /Carol Chen/ })).toHaveTextContent(/Deactivated/);
+    await expect.element(page.getByRole("button", { name: "Reactivate Carol Chen" })).toBeVisible();
+    const { items } = await owner().members.list.query({ orgId: acme, search: "carol" });
+    expect(items[0]?.status).toBe("deactivated");
+  });
+
+  it("lets onBefore cancel an action", async () => {
+    const onBefore = vi.fn(() => false);
+    withRoster(roster.tokens.owner, <MemberList orgId={acme} onBefore={onBefore} />);
+    await page.getByRole("button", { name: "Resend pending.person@widgets.example" }).click();
+    expect(onBefore).toHaveBeenCalledWith(expect.objectContaining({ type: "resend" }));
+    expect(page.getByRole("status").element().textContent).toBe("");
+  });
+
+  it("removes several members at once, asking who takes over the resources they own", async () => {
+    const container = withRoster(roster.tokens.owner, <MemberList orgId={acme} />);
+    await page.getByRole("checkbox", { name: "Select Dan Dorsey" }).click();
+    await page.getByRole("checkbox", { name: "Select Frank Fischer" }).click();
+    await expect.element(page.getByText("2 selected")).toBeVisible();
+    await page.getByRole("button", { name: "Remove selected" }).click();
+
+    const dialog = page.getByRole("dialog", { name: "Remove 2 members?" });
+    await dialog.getByRole("button", { name: "Remove", exact: true }).click();
+    // Frank owns a cluster: the server refuses until someone takes it over.
+    const heir = dialog.getByRole("combobox", { name: "Who takes over their resources?" });
+    await expect.element(heir).toHaveFocus();
+    await expect.element(dialog.getByRole("alert")).toHaveTextContent("Choose who takes them over");
+    await heir.selectOptions(roster.users.erin.id);
+    await dialog.getByRole("button", { name: "Transfer and remove" }).click();
+
+    await expect.element(page.getByRole("status")).toHaveTextContent("2 members were removed.");
+    await expect.poll(() => container.textContent).not.toContain("Dan Dorsey");
+    expect(container.textContent).not.toContain("Frank Fischer");
+    const { items } = await owner().members.list.query({ orgId: acme });
+    expect(items.map((i) => i.name)).not.toContain("Dan Dorsey");
+    expect(items.map((i) => i.name)).not.toContain("Frank Fischer");
+    expect(items.map((i) => i.name)).toContain("Erin Ekström");
+  });
+
+  it("resends, copies the link of and revokes an invitation", async () => {
+    withRoster(roster.tokens.owner, <MemberList orgId={acme} />);
+    const status = page.getByRole("status");
+    await page.getByRole("button", { name: "Resend pending.person@widgets.example" }).click();
+    await expect
+      .element(status)
+      .toHaveTextContent("The invitation to pending.person@widgets.example was sent again.");
+
+    await page.getByRole("button", { name: "Copy link pending.person@widgets.example" }).click();
+    await expect.element(status).toHaveTextContent("The invitation link was copied.");
+    expect(await navigator.clipboard.readText()).toMatch(/^http:\/\/roster\.test\/invite\/[\w-]{20,}$/);
+
+    await page.getByRole("button", { name: "Revoke pending.person@widgets.example" }).click();
+    await page
+      .getByRole("dialog", { name: "Revoke the invitation to pending.person@widgets.example?" })
+      .getByRole("button", { name: "Revoke" })
+      .click();
+    await expect
+      .element(status)
+      .toHaveTextContent("The invitation to pending.person@widgets.example was revoked.");
+    await expect.poll(() => page.getByRole("row", { name: /pending\.person/ }).query()).toBeNull();
+  });
+
+  it("searches case-insensitively and filters by status and role", async () => {
+    const container = withRoster(roster.tokens.owner, <MemberList orgId={acme} />);
+    await expect.element(page.getByRole("row", { name: /Erin Ekström/ })).toBeVisible();
+    await page.getByRole("searchbox", { name: "Search" }).fill("ERIN");
+    await expect.poll(() => rows(container).length).toBe(1);
+    expect(rows(container)[0]?.textContent).toContain("Erin Ekström");
+    await page.getByRole("searchbox", { name: "Search" }).fill("");
+
+    await expect.poll(() => rows(container).length).toBeGreaterThan(1);
+    await page.getByRole("combobox", { name: "Role" }).selectOptions("viewer");
+    await expect
+      .poll(() => [...rows(container)].map((r) => r.querySelector(".roster-name")?.textContent))
+      .toEqual(["Victor Viewer"]);
+
+    await page.getByRole("combobox", { name: "Role" }).selectOptions("");
+    await page.getByRole("combobox", { name: "Status" }).selectOptions("invited");
+    await expect
+      .poll(() => [...rows(container)].every((r) => r.getAttribute("data-status") === "invited"))
+      .toBe(true);
+    expect(rows(container).length).toBeGreaterThan(0);
+  });
+
+  it("shows a viewer the list without any action they may not take", async () => {
+    const container = withRoster(roster.tokens.viewer, <MemberList orgId={acme} />);
+    await expect.element(page.getByRole("row", { name: /Erin Ekström/ })).toBeVisible();
+    expect(container.querySelectorAll(".roster-actions button")).toHaveLength(0);
+    expect(container.querySelectorAll("input[type=checkbox]")).toHaveLength(0);
+  });
+
+  it("loads more members page by page", async () => {
+    const container = withRoster(roster.tokens.owner, <MemberList orgId={big} />);
+    await expect.poll(() => rows(container).length).toBe(50);
+    const more = page.getByRole("button", { name: "Load more" });
+    await more.click();
+    await expect.poll(() => rows(container).length).toBe(roster.bigMemberCount + 1);
+    expect(more.query()).toBeNull();
+    const names = [...rows(container)].map((r) => r.querySelector(".roster-name")?.textContent);
+    expect(new Set(names).size).toBe(roster.bigMemberCount + 1);
+  });
+
+  it("says why the list cannot be shown", async () => {
+    withRoster(roster.tokens.ivy, <MemberList orgId={big} />);
+    await expect
+      .element(page.getByText("This organization does not exist, or you are not a member of it."))
+      .toBeVisible();
+    await expect.element(page.getByRole("button", { name: "Try again" })).toBeVisible();
+  });
+});

@@ -1,0 +1,134 @@
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { createTestDatabase } from "@roster/db/testing";
+import { createRosterClient, type RosterClient } from "@roster/sdk";
+import { loadConfig, startServer } from "@roster/server";
+import { sql } from "kysely";
+import type { TestProject } from "vitest/node";
+import { BROWSER_PORT, type RosterFixture } from "./roster-fixture.js";
+
+const SECRET_KEY = "widgets-test-secret-key-that-is-long-enough";
+
+/** A host API key, made the way an operator makes one: with the `roster host-keys` command. */
+async function createHostKey(databaseUrl: string): Promise<string> {
+  const cli = join(dirname(createRequire(import.meta.url).resolve("@roster/server")), "cli.js");
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [cli, "host-keys", "create", "Widget tests"],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl, SECRET_KEY, LOG_LEVEL: "silent" },
+    },
+  );
+  const key = stdout.match(/rhk_\S+/)?.[0];
+  if (!key) throw new Error(`no host key in: ${stdout}`);
+  return key;
+}
+
+/**
+ * Starts Roster on a fresh Postgres database, seeds people through the SDK (embed tokens, as a
+ * host product would) and provides the URL and tokens to the tests.
+ */
+export default async function setup(project: TestProject) {
+  const database = await createTestDatabase();
+  const origins = [`http://localhost:${BROWSER_PORT}`, `http://127.0.0.1:${BROWSER_PORT}`];
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    PUBLIC_URL: "http://roster.test",
+    SECRET_KEY,
+    LOG_LEVEL: "silent",
+    ALLOWED_ORIGINS: origins.join(","),
+  });
+  const server = await startServer({ config, database, runWorker: false });
+  try {
+    const host = createRosterClient({ url: server.url, token: await createHostKey(database.url) });
+    const person = async (id: string, name: string) => {
+      const { token, userId } = await host.embed.createToken.mutate({
+        externalUserId: id,
+        email: `${id}@widgets.example`,
+        name,
+      });
+      return { token, id: userId, name, email: `${id}@widgets.example`, client: client(token) };
+    };
+    const client = (token: string): RosterClient => createRosterClient({ url: server.url, token });
+    type Person = Awaited<ReturnType<typeof person>>;
+    const join = async (admin: Person, orgId: string, people: Person[], role = "member") => {
+      const { results } = await admin.client.invitations.create.mutate({
+        orgId,
+        emails: people.map((p) => p.email),
+        role,
+      });
+      await Promise.all(
+        people.map((p, i) => p.client.invitations.accept.mutate({ invitationId: results[i]!.invitationId! })),
+      );
+    };
+
+    const owner = await person("owner", "Olivia Owner");
+    const acme = await owner.client.orgs.create.mutate({ name: "Acme" });
+    const [bob, carol, dan, erin, frank, viewer, ivy] = await Promise.all([
+      person("bob", "Bob Builder"),
+      person("carol", "Carol Chen"),
+      person("dan", "Dan Dorsey"),
+      person("erin", "Erin Ekström"),
+      person("frank", "Frank Fischer"),
+      person("victor", "Victor Viewer"),
+      person("ivy", "Ivy Invitee"),
+    ]);
+    await join(owner, acme.id, [bob!, carol!, dan!, erin!, frank!]);
+    await join(owner, acme.id, [viewer!], "viewer");
+    await owner.client.invitations.create.mutate({
+      orgId: acme.id,
+      emails: [ivy!.email, "pending.person@widgets.example"],
+      role: "member",
+    });
+    // Frank owns a cluster: removing him needs someone to take it over.
+    const now = new Date();
+    await sql`insert into resources (org_id, owner_id, type, name, state, created_at, updated_at)
+      values (${acme.id}, ${frank!.id}, 'cluster', 'frank-gpu', 'running', ${now}, ${now})`.execute(
+      database.db,
+    );
+
+    const bigMemberCount = 60;
+    const big = await owner.client.orgs.create.mutate({ name: "Big Co" });
+    const crowd = await Promise.all(
+      Array.from({ length: bigMemberCount }, (_, i) =>
+        person(`crowd-${String(i).padStart(2, "0")}`, `Crowd Member ${String(i).padStart(2, "0")}`),
+      ),
+    );
+    await join(owner, big.id, crowd);
+
+    const unverified = await client("").auth.signUp.mutate({
+      email: "unverified@widgets.example",
+      password: "correct horse battery staple",
+      name: "Una Unverified",
+    });
+
+    const user = (p: Person) => ({ id: p.id, name: p.name });
+    const fixture: RosterFixture = {
+      url: server.url,
+      orgs: { acme: acme.id, big: big.id },
+      tokens: { owner: owner.token, viewer: viewer!.token, ivy: ivy!.token, unverified: unverified.token },
+      users: {
+        owner: user(owner),
+        bob: user(bob!),
+        carol: user(carol!),
+        dan: user(dan!),
+        erin: user(erin!),
+        frank: user(frank!),
+        viewer: user(viewer!),
+      },
+      bigMemberCount,
+    };
+    project.provide("roster", fixture);
+  } catch (error) {
+    await server.close();
+    await database.drop();
+    throw error;
+  }
+  return async () => {
+    await server.close();
+    await database.drop();
+  };
+}
