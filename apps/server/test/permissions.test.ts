@@ -1,0 +1,562 @@
+import { randomUUID } from "node:crypto";
+import type { RosterClient } from "@roster/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Permission } from "../src/domain/permissions.js";
+import { appRouter } from "../src/routers/index.js";
+import { type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
+import { addMember, personalOrg, verifiedPerson } from "./people.js";
+
+/**
+ * Every organization procedure × every kind of caller, over HTTP through the SDK. A refused call
+ * must be refused for the right reason and change nothing; an allowed one must go through.
+ */
+
+type Role = "owner" | "admin" | "member" | "viewer";
+type Caller = Role | "deactivated" | "removed" | "outsider" | "anonymous";
+const ROLES: Role[] = ["owner", "admin", "member", "viewer"];
+const CALLERS: Caller[] = [...ROLES, "deactivated", "removed", "outsider", "anonymous"];
+const EVERYONE = ROLES;
+const MANAGERS: Role[] = ["owner", "admin"];
+
+/** One organization set up for the matrix (see buildFixture). */
+interface Fixture {
+  orgId: string;
+  name: string;
+  slug: string;
+  /** A pending invitation (for resend and link). */
+  invitationId: string;
+  /** A custom role nobody holds. */
+  roleKey: string;
+}
+
+let t: TestServer;
+/** One person per caller kind and per target; the same people join every fixture organization. */
+let people: Record<Exclude<Caller, "anonymous">, SignedUpPerson>;
+let targets: Record<"role" | "deactivate" | "reactivate" | "remove", SignedUpPerson>;
+let shared: Fixture;
+let counter = 0;
+
+/**
+ * An organization owned by `people.owner` with the admin, member and viewer in their roles, the
+ * deactivated caller (an admin, deactivated) and the removed caller (joined, then removed), all done
+ * through the API. A `full` fixture also has the targets, a pending invitation and a custom role
+ * that the non-destructive procedures work on; the destructive ones only need the remove target.
+ */
+async function buildFixture(full: boolean): Promise<Fixture> {
+  counter += 1;
+  const { owner } = people;
+  const org = await owner.client.orgs.create.mutate({ name: `Quillfeather Works ${counter}` });
+  const orgId = org.id;
+  const joining: [SignedUpPerson, string][] = [
+    [people.admin, "admin"],
+    [people.member, "member"],
+    [people.viewer, "viewer"],
+    [people.deactivated, "admin"],
+    [people.removed, "member"],
+    [targets.remove, "member"],
+    ...(full
+      ? ([
+          [targets.role, "member"],
+          [targets.deactivate, "member"],
+          [targets.reactivate, "member"],
+        ] as [SignedUpPerson, string][])
+      : []),
+  ];
+  // One request at a time, so that few pooled connections are open when the test database is
+  // dropped: drop() can race connections that are still closing (reported separately).
+  for (const [person, role] of joining) await addMember(t, owner, orgId, person, role);
+  await owner.client.members.deactivate.mutate({ orgId, userId: people.deactivated.user.id });
+  await owner.client.members.remove.mutate({ orgId, userIds: [people.removed.user.id] });
+  if (!full) return { orgId, name: org.name, slug: org.slug, invitationId: "", roleKey: "" };
+  await owner.client.members.deactivate.mutate({ orgId, userId: targets.reactivate.user.id });
+  const invitationId = await newInvitation(orgId);
+  const roleKey = await newRole(orgId);
+  return { orgId, name: org.name, slug: org.slug, invitationId, roleKey };
+}
+
+async function newInvitation(orgId: string): Promise<string> {
+  counter += 1;
+  const { results } = await people.owner.client.invitations.create.mutate({
+    orgId,
+    emails: [`pending.${counter}@example.com`],
+    role: "member",
+  });
+  return results[0]!.invitationId!;
+}
+
+async function newRole(orgId: string): Promise<string> {
+  counter += 1;
+  const key = `auditor-${counter}`;
+  await people.owner.client.roles.create.mutate({
+    orgId,
+    key,
+    name: `Auditor ${counter}`,
+    permissions: ["members:read", "audit:read"],
+  });
+  return key;
+}
+
+const clientOf = (caller: Caller): RosterClient =>
+  caller === "anonymous" ? t.client() : people[caller].client;
+
+const membership = (orgId: string, userId: string) =>
+  t.database.db
+    .selectFrom("memberships")
+    .select(["role", "status"])
+    .where("org_id", "=", orgId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+
+interface Procedure {
+  path: string;
+  /** The permission the procedure needs, or null for any active member. */
+  permission: Permission | null;
+  /** The built-in roles allowed to call it. */
+  allowed: Role[];
+  /** A fresh organization for every caller: the call changes who is in it, or deletes it. */
+  fresh?: boolean;
+  /** Valid input for this fixture (may prepare what the call consumes, e.g. a new invitation). */
+  input(fx: Fixture, caller: Caller): Promise<Record<string, unknown>>;
+  send(client: RosterClient, input: Record<string, unknown>): Promise<unknown>;
+  /** An allowed caller whose valid input is still impossible gets this domain refusal instead. */
+  refusal?: Partial<Record<Role, string>>;
+  /** Checks what an allowed call did. */
+  check?(fx: Fixture, caller: Role, result: unknown): Promise<void> | void;
+}
+
+function op<I extends { orgId: string }>(
+  path: string,
+  permission: Permission | null,
+  allowed: Role[],
+  input: (fx: Fixture, caller: Caller) => I | Promise<I>,
+  send: (client: RosterClient, input: I) => Promise<unknown>,
+  extra: Pick<Procedure, "fresh" | "refusal" | "check"> = {},
+): Procedure {
+  return {
+    path,
+    permission,
+    allowed,
+    input: async (fx, caller) => input(fx, caller),
+    send: (client, i) => send(client, i as I),
+    ...extra,
+  };
+}
+
+const procedures: Procedure[] = [
+  op(
+    "orgs.get",
+    null,
+    EVERYONE,
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.orgs.get.query(i),
+    {
+      check: (fx, caller, result) =>
+        expect(result).toMatchObject({ id: fx.orgId, name: fx.name, role: caller }),
+    },
+  ),
+  op(
+    "orgs.update",
+    "org:update",
+    MANAGERS,
+    (fx) => ({ orgId: fx.orgId, name: fx.name, metadata: { touched: true } }),
+    (c, i) => c.orgs.update.mutate(i),
+  ),
+  op(
+    "orgs.delete",
+    "org:delete",
+    ["owner"],
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.orgs.delete.mutate(i),
+    {
+      fresh: true,
+      check: async (fx) => {
+        const org = await t.database.db
+          .selectFrom("organizations")
+          .select("id")
+          .where("id", "=", fx.orgId)
+          .executeTakeFirst();
+        expect(org).toBeUndefined();
+      },
+    },
+  ),
+  op(
+    "orgs.setActive",
+    null,
+    EVERYONE,
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.orgs.setActive.mutate(i),
+    {
+      check: async (fx, caller) => {
+        const user = await t.database.db
+          .selectFrom("users")
+          .select("last_active_org_id")
+          .where("id", "=", people[caller].user.id)
+          .executeTakeFirstOrThrow();
+        expect(user.last_active_org_id).toBe(fx.orgId);
+      },
+    },
+  ),
+  op(
+    "orgs.permissions",
+    null,
+    EVERYONE,
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.orgs.permissions.query(i),
+    { check: (_, caller, result) => expect(result).toMatchObject({ role: caller }) },
+  ),
+  op(
+    "orgs.transferOwnership",
+    "org:transfer",
+    ["owner"],
+    (fx) => ({ orgId: fx.orgId, userId: people.admin.user.id }),
+    (c, i) => c.orgs.transferOwnership.mutate(i),
+    {
+      fresh: true,
+      check: async (fx) => {
+        expect(await membership(fx.orgId, people.admin.user.id)).toMatchObject({ role: "owner" });
+        expect(await membership(fx.orgId, people.owner.user.id)).toMatchObject({ role: "admin" });
+      },
+    },
+  ),
+  op(
+    "invitations.create",
+    "members:invite",
+    MANAGERS,
+    (fx) => ({
+      orgId: fx.orgId,
+      emails: [`invitee.${fx.orgId.slice(0, 8)}.${++counter}@example.com`],
+      role: "member",
+    }),
+    (c, i) => c.invitations.create.mutate(i),
+    { check: (_, __, result) => expect(result).toMatchObject({ results: [{ status: "invited" }] }) },
+  ),
+  op(
+    "invitations.list",
+    "members:read",
+    EVERYONE,
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.invitations.list.query(i),
+    {
+      check: (fx, _, result) =>
+        expect((result as { items: { id: string }[] }).items.map((i) => i.id)).toContain(fx.invitationId),
+    },
+  ),
+  op(
+    "invitations.resend",
+    "members:invite",
+    MANAGERS,
+    (fx) => ({ orgId: fx.orgId, invitationId: fx.invitationId }),
+    (c, i) => c.invitations.resend.mutate(i),
+  ),
+  op(
+    "invitations.revoke",
+    "members:invite",
+    MANAGERS,
+    async (fx) => ({ orgId: fx.orgId, invitationId: await newInvitation(fx.orgId) }),
+    (c, i) => c.invitations.revoke.mutate(i),
+    { check: (_, __, result) => expect(result).toMatchObject({ status: "revoked" }) },
+  ),
+  op(
+    "invitations.link",
+    "members:invite",
+    MANAGERS,
+    (fx) => ({ orgId: fx.orgId, invitationId: fx.invitationId }),
+    (c, i) => c.invitations.link.query(i),
+  ),
+  op(
+    "members.list",
+    "members:read",
+    EVERYONE,
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.members.list.query(i),
+    {
+      check: (_, __, result) =>
+        expect((result as { items: { id: string }[] }).items.map((i) => i.id)).toContain(
+          people.owner.user.id,
+        ),
+    },
+  ),
+  op(
+    "members.updateRole",
+    "members:update_role",
+    MANAGERS,
+    (fx) => ({ orgId: fx.orgId, userId: targets.role.user.id, role: "viewer" }),
+    (c, i) => c.members.updateRole.mutate(i),
+    {
+      check: async (fx) =>
+        expect(await membership(fx.orgId, targets.role.user.id)).toMatchObject({ role: "viewer" }),
+    },
+  ),
+  op(
+    "members.deactivate",
+    "members:deactivate",
+    ["owner"],
+    (fx) => ({ orgId: fx.orgId, userId: targets.deactivate.user.id }),
+    (c, i) => c.members.deactivate.mutate(i),
+    {
+      check: async (fx) =>
+        expect(await membership(fx.orgId, targets.deactivate.user.id)).toMatchObject({
+          status: "deactivated",
+        }),
+    },
+  ),
+  op(
+    "members.reactivate",
+    "members:deactivate",
+    ["owner"],
+    (fx) => ({ orgId: fx.orgId, userId: targets.reactivate.user.id }),
+    (c, i) => c.members.reactivate.mutate(i),
+    {
+      check: async (fx) =>
+        expect(await membership(fx.orgId, targets.reactivate.user.id)).toMatchObject({ status: "active" }),
+    },
+  ),
+  op(
+    "members.remove",
+    "members:remove",
+    MANAGERS,
+    (fx) => ({ orgId: fx.orgId, userIds: [targets.remove.user.id] }),
+    (c, i) => c.members.remove.mutate(i),
+    {
+      fresh: true,
+      check: async (fx) => expect(await membership(fx.orgId, targets.remove.user.id)).toBeUndefined(),
+    },
+  ),
+  op(
+    "members.leave",
+    null,
+    EVERYONE,
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.members.leave.mutate(i),
+    {
+      fresh: true,
+      // The owner is the only one: leaving would leave the organization without an owner.
+      refusal: { owner: "LAST_OWNER" },
+      check: async (fx, caller) => expect(await membership(fx.orgId, people[caller].user.id)).toBeUndefined(),
+    },
+  ),
+  op(
+    "roles.list",
+    null,
+    EVERYONE,
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.roles.list.query(i),
+    {
+      check: (fx, _, result) => expect((result as { key: string }[]).map((r) => r.key)).toContain(fx.roleKey),
+    },
+  ),
+  op(
+    "roles.create",
+    "roles:manage",
+    MANAGERS,
+    (fx) => ({ orgId: fx.orgId, key: `reader-${++counter}`, name: "Reader", permissions: ["members:read"] }),
+    (c, i) => c.roles.create.mutate(i),
+  ),
+  op(
+    "roles.update",
+    "roles:manage",
+    MANAGERS,
+    (fx) => ({ orgId: fx.orgId, key: fx.roleKey, name: "Auditors" }),
+    (c, i) => c.roles.update.mutate(i),
+  ),
+  op(
+    "roles.delete",
+    "roles:manage",
+    MANAGERS,
+    async (fx) => ({ orgId: fx.orgId, key: await newRole(fx.orgId) }),
+    (c, i) => c.roles.delete.mutate(i),
+  ),
+  op(
+    "audit.list",
+    "audit:read",
+    MANAGERS,
+    (fx) => ({ orgId: fx.orgId }),
+    (c, i) => c.audit.list.query(i),
+    {
+      check: (_, __, result) => expect((result as { items: unknown[] }).items.length).toBeGreaterThan(0),
+    },
+  ),
+];
+
+/**
+ * The routers this matrix covers completely: every procedure in them that takes an orgId has a row.
+ * A router added here must bring rows for all of its organization procedures.
+ */
+const ROUTERS = ["orgs", "invitations", "members", "roles", "audit"];
+
+type Expected =
+  | { allowed: true; refusal?: string }
+  | { allowed: false; code: "UNAUTHORIZED" | "NOT_FOUND" | "FORBIDDEN"; reason: string };
+
+function expected(p: Procedure, caller: Caller): Expected {
+  switch (caller) {
+    case "anonymous":
+      return { allowed: false, code: "UNAUTHORIZED", reason: "UNAUTHENTICATED" };
+    case "outsider":
+    case "removed":
+      return { allowed: false, code: "NOT_FOUND", reason: "ORG_NOT_FOUND" };
+    case "deactivated":
+      return { allowed: false, code: "FORBIDDEN", reason: "MEMBERSHIP_DEACTIVATED" };
+    default:
+      return p.allowed.includes(caller)
+        ? { allowed: true, ...(p.refusal?.[caller] ? { refusal: p.refusal[caller] } : {}) }
+        : { allowed: false, code: "FORBIDDEN", reason: "PERMISSION_DENIED" };
+  }
+}
+
+const label = (e: Expected) =>
+  e.allowed
+    ? e.refusal
+      ? `allowed (refused by the rules: ${e.refusal})`
+      : "allowed"
+    : `${e.code} ${e.reason}`;
+
+type Outcome =
+  | { ok: true; value: unknown }
+  | {
+      ok: false;
+      code: string;
+      reason: string;
+      message: string;
+      details: Record<string, unknown> | undefined;
+      serialized: string;
+    };
+
+async function attempt(call: Promise<unknown>): Promise<Outcome> {
+  try {
+    return { ok: true, value: await call };
+  } catch (error) {
+    const e = error as {
+      message: string;
+      data?: { code: string; reason: string; details?: Record<string, unknown> };
+      shape?: unknown;
+    };
+    if (!e.data) throw error;
+    return {
+      ok: false,
+      code: e.data.code,
+      reason: e.data.reason,
+      message: e.message,
+      details: e.data.details,
+      serialized: JSON.stringify({ message: e.message, data: e.data, shape: e.shape }),
+    };
+  }
+}
+
+/** Everything about an organization a call could change. */
+async function snapshot(orgId: string) {
+  const db = t.database.db;
+  return {
+    org: await db.selectFrom("organizations").selectAll().where("id", "=", orgId).executeTakeFirst(),
+    memberships: await db
+      .selectFrom("memberships")
+      .select(["user_id", "role", "status", "updated_at"])
+      .where("org_id", "=", orgId)
+      .orderBy("user_id")
+      .execute(),
+    invitations: await db
+      .selectFrom("invitations")
+      .select(["id", "status", "send_count", "expires_at", "updated_at"])
+      .where("org_id", "=", orgId)
+      .orderBy("id")
+      .execute(),
+    roles: await db
+      .selectFrom("roles")
+      .select(["key", "name", "permissions", "updated_at"])
+      .where("org_id", "=", orgId)
+      .orderBy("key")
+      .execute(),
+    audit: await db
+      .selectFrom("audit_events")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("org_id", "=", orgId)
+      .executeTakeFirstOrThrow(),
+  };
+}
+
+beforeAll(async () => {
+  t = await startTestServer();
+  // One after another: verifiedPerson drains the outbox for its confirmation email.
+  const callers = ["owner", "admin", "member", "viewer", "deactivated", "removed", "outsider"] as const;
+  people = {} as typeof people;
+  for (const caller of callers) people[caller] = await verifiedPerson(t, `Matrix ${caller}`);
+  targets = {} as typeof targets;
+  for (const target of ["role", "deactivate", "reactivate", "remove"] as const) {
+    targets[target] = await verifiedPerson(t, `Target ${target}`);
+  }
+  shared = await buildFixture(true);
+});
+afterAll(() => t?.close());
+
+describe("the matrix", () => {
+  it("covers every procedure of its routers that takes an orgId", () => {
+    // tRPC keeps each procedure's input parsers in _def.inputs; orgProcedure's is z.object({ orgId }).
+    const procs = appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { inputs: { shape?: Record<string, unknown> }[] } }
+    >;
+    const withOrgId = Object.entries(procs)
+      .filter(([path]) => ROUTERS.includes(path.split(".")[0]!))
+      .filter(([, proc]) =>
+        proc._def.inputs.some((input) => input.shape !== undefined && "orgId" in input.shape),
+      )
+      .map(([path]) => path)
+      .sort();
+    expect(procedures.map((p) => p.path).sort()).toEqual(withOrgId);
+  });
+
+  it("sets each caller up as intended", async () => {
+    const outsiderOrg = await personalOrg(people.outsider);
+    expect(await membership(outsiderOrg, people.outsider.user.id)).toMatchObject({ role: "owner" });
+    expect(await membership(shared.orgId, people.outsider.user.id)).toBeUndefined();
+    expect(await membership(shared.orgId, people.removed.user.id)).toBeUndefined();
+    expect(await membership(shared.orgId, people.deactivated.user.id)).toEqual({
+      role: "admin",
+      status: "deactivated",
+    });
+    for (const role of ROLES) {
+      expect(await membership(shared.orgId, people[role].user.id)).toEqual({ role, status: "active" });
+    }
+  });
+});
+
+for (const p of procedures) {
+  describe(`${p.path} (${p.permission ?? "any member"})`, () => {
+    it.each(CALLERS.map((caller) => [caller, label(expected(p, caller))] as const))(
+      "%s: %s",
+      async (caller) => {
+        const want = expected(p, caller);
+        const fx = p.fresh ? await buildFixture(false) : shared;
+        const input = await p.input(fx, caller);
+        const before = await snapshot(fx.orgId);
+        const outcome = await attempt(p.send(clientOf(caller), input));
+
+        if (want.allowed) {
+          if (want.refusal) {
+            expect(outcome).toMatchObject({ ok: false, reason: want.refusal });
+            expect(await snapshot(fx.orgId)).toEqual(before);
+            return;
+          }
+          expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
+          await p.check?.(fx, caller as Role, (outcome as { value: unknown }).value);
+          return;
+        }
+
+        expect(outcome).toMatchObject({ ok: false, code: want.code, reason: want.reason });
+        if (outcome.ok) return;
+        if (want.reason === "PERMISSION_DENIED") {
+          expect(outcome.details).toEqual({ permission: p.permission });
+        }
+        if (want.code === "NOT_FOUND") {
+          // Someone who is not a member learns nothing about the organization, not even its name.
+          expect(outcome.serialized).not.toContain(fx.name);
+          expect(outcome.serialized).not.toContain(fx.slug);
+          const elsewhere = await attempt(p.send(clientOf(caller), { ...input, orgId: randomUUID() }));
+          // ...and cannot tell it from an organization that does not exist.
+          expect(elsewhere).toEqual({ ...outcome, serialized: expect.any(String) });
+        }
+        expect(await snapshot(fx.orgId)).toEqual(before);
+      },
+    );
+  });
+}
