@@ -1,3 +1,4 @@
+import { looksLikeApiKey, validateApiKey } from "./auth/api-keys.js";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "./auth/cookies.js";
 import { HOST_KEY_PREFIX, verifyHostApiKey } from "./auth/host-keys.js";
 import { validateSessionToken } from "./auth/sessions.js";
@@ -36,6 +37,12 @@ export async function createContext(
   if (bearer?.startsWith(HOST_KEY_PREFIX)) {
     const host = await verifyHostApiKey(deps.db, bearer, deps.clock());
     return host ? { ...base, host } : { ...base, authProblem: "INVALID_HOST_KEY" };
+  }
+  if (bearer && looksLikeApiKey(bearer)) {
+    const key = await validateApiKey(deps.db, bearer, deps.clock());
+    return key
+      ? { ...base, auth: { user: key.user, session: null, via: "api_key", apiKey: key.apiKey } }
+      : { ...base, authProblem: "INVALID_API_KEY" };
   }
   const cookie = bearer ? undefined : readCookie(req.headers.get("cookie"), SESSION_COOKIE);
   const token = bearer ?? cookie;

@@ -6,6 +6,7 @@ import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { Sealer } from "./crypto.js";
 import type { Deps } from "./deps.js";
+import { deliverWebhook } from "./domain/webhooks.js";
 import { createApp } from "./http.js";
 import { createLogger, type Logger } from "./logger.js";
 import type { EmailMessage } from "./outbox/enqueue.js";
@@ -64,6 +65,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     handlers: {
       email: (message) =>
         mailer.send(message.payload as unknown as EmailMessage, `<outbox-${message.id}@roster>`),
+      webhook: (message) => deliverWebhook(deps, message),
     },
   });
   if (options.runWorker !== false) worker.start();

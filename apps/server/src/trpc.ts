@@ -3,21 +3,37 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { HostKey } from "./auth/host-keys.js";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
-import { loadOrgAccess, requirePermission } from "./domain/access.js";
+import { loadOrgAccess, orgNotFound, requirePermission } from "./domain/access.js";
 import type { Permission } from "./domain/permissions.js";
 import { RosterError, reasonForCode } from "./errors.js";
 
 export interface Context extends RequestOrigin {
   deps: Deps;
   requestId: string;
-  /** Set when the request carries a valid session (cookie or bearer). */
-  auth: { user: User; session: Session; via: "cookie" | "bearer" } | null;
+  /**
+   * Set when the request carries a valid session (cookie or bearer), or a service account's API key
+   * (`via: "api_key"`, no session).
+   */
+  auth: SessionAuth | ApiKeyAuth | null;
   /** Set when a host product's backend calls with its host API key. */
   host: HostKey | null;
   /** Why credentials that were presented were not accepted. */
-  authProblem: "SESSION_EXPIRED" | "INVALID_SESSION" | "INVALID_HOST_KEY" | null;
+  authProblem: "SESSION_EXPIRED" | "INVALID_SESSION" | "INVALID_HOST_KEY" | "INVALID_API_KEY" | null;
   /** Response headers (Set-Cookie for sign-in and sign-out). */
   resHeaders: Headers;
+}
+
+export interface SessionAuth {
+  user: User;
+  session: Session;
+  via: "cookie" | "bearer";
+}
+
+export interface ApiKeyAuth {
+  user: User;
+  session: null;
+  via: "api_key";
+  apiKey: { id: string; orgId: string; name: string };
 }
 
 function validationMessage(error: ZodError): string {
@@ -73,10 +89,12 @@ const messages = {
   SESSION_EXPIRED: "Your session has expired. Sign in again.",
   INVALID_SESSION: "Your session is not valid. Sign in again.",
   UNAUTHENTICATED: "You need to sign in to do this.",
+  INVALID_API_KEY: "This API key is not valid or was revoked.",
+  API_KEY_NOT_ALLOWED: "An API key can only call organization procedures. Sign in as a person for this.",
 } as const;
 
-/** A signed-in caller. `ctx.actor` says who, for the domain and the audit log. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/** A person signed in, or a service account calling with its API key. */
+const callerProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.auth) {
     const reason = ctx.authProblem ?? "UNAUTHENTICATED";
     throw new TRPCError({
@@ -87,11 +105,23 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   }
   const actor: Actor = {
     userId: ctx.auth.user.id,
-    sessionId: ctx.auth.session.id,
+    sessionId: ctx.auth.session?.id ?? null,
     ip: ctx.ip,
     userAgent: ctx.userAgent,
   };
   return next({ ctx: { ...ctx, auth: ctx.auth, actor } });
+});
+
+/** A signed-in person (a session). `ctx.actor` says who, for the domain and the audit log. */
+export const authedProcedure = callerProcedure.use(({ ctx, next }) => {
+  if (ctx.auth.via === "api_key") {
+    throw new TRPCError({
+      code: "FORBIDDEN",
+      message: messages.API_KEY_NOT_ALLOWED,
+      cause: new RosterError("FORBIDDEN", "API_KEY_NOT_ALLOWED", messages.API_KEY_NOT_ALLOWED),
+    });
+  }
+  return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
 const orgInput = z.object({ orgId: z.uuid("This is not a valid organization id.") });
@@ -102,11 +132,23 @@ const orgInput = z.object({ orgId: z.uuid("This is not a valid organization id."
  * without `permission` (FORBIDDEN), and gives the procedure `ctx.access`.
  */
 export function orgProcedure(permission: Permission | null) {
-  return authedProcedure.input(orgInput).use(async ({ ctx, input, next }) => {
+  return callerProcedure.input(orgInput).use(async ({ ctx, input, next }) => {
+    // An API key acts only in the organization its service account belongs to.
+    if (ctx.auth.via === "api_key" && ctx.auth.apiKey.orgId !== input.orgId) throw orgNotFound();
     const access = await loadOrgAccess(ctx.deps, ctx.actor, input.orgId);
     if (permission) requirePermission(access, permission);
     return next({ ctx: { ...ctx, access } });
   });
+}
+
+/**
+ * A call that acts inside a workspace (a resource in one, for instance). Like `orgProcedure`, it
+ * loads and checks the membership; `permission` is then checked by the domain at workspace scope
+ * (organization role plus workspace grants on the workspace and its ancestors), once it knows which
+ * workspace is concerned.
+ */
+export function workspaceProcedure(permission: Permission) {
+  return orgProcedure(null).use(({ ctx, next }) => next({ ctx: { ...ctx, permission } }));
 }
 
 /** A host product's backend, authenticated by a host API key (`Authorization: Bearer rhk_…`). */

@@ -2,6 +2,7 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import type { OrgAccess } from "./access.js";
+import { publishEvent } from "./webhooks.js";
 
 export interface AuditEntry {
   action: string;
@@ -10,7 +11,11 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
-/** Who did what to whom, when and from where: written in the same transaction as the change. */
+/**
+ * Who did what to whom, when and from where: written in the same transaction as the change. Every
+ * lifecycle point passes through here, so this is also where webhook events are published (to the
+ * outbox, in the same transaction).
+ */
 export async function recordAudit(
   trx: Transaction<Database>,
   orgId: string,
@@ -32,6 +37,7 @@ export async function recordAudit(
       created_at: now,
     })
     .execute();
+  await publishEvent(trx, orgId, actor, entry, now);
 }
 
 export interface AuditEvent {

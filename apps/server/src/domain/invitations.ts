@@ -14,6 +14,12 @@ import { assertMayJoinAnotherOrganization } from "./organizations.js";
 import { builtInRole } from "./permissions.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
 import { reserveSeats } from "./seats.js";
+import {
+  checkInvitationWorkspaces,
+  claimInvitationGrants,
+  grantInvitationWorkspaces,
+  type InvitationWorkspace,
+} from "./workspaces.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -97,17 +103,24 @@ export interface InviteResult {
 /**
  * Invites up to 100 addresses in one transaction. An address that is already a member or already
  * has a live invitation is reported, not invited again; an expired invitation is renewed and sent
- * again. Either every new invitation fits in the seat limit or none is made.
+ * again. Either every new invitation fits in the seat limit or none is made. Workspace assignments
+ * (`workspaces`) are granted to each new or renewed invitation and become the member's on acceptance.
  */
 export async function createInvitations(
   deps: Deps,
   access: OrgAccess,
-  input: { emails: string[]; role: string; metadata?: Record<string, unknown> | undefined },
+  input: {
+    emails: string[];
+    role: string;
+    metadata?: Record<string, unknown> | undefined;
+    workspaces?: InvitationWorkspace[] | undefined;
+  },
 ): Promise<{ results: InviteResult[] }> {
   requirePermission(access, "members:invite");
   const now = deps.clock();
   const results = await deps.db.transaction().execute(async (trx) => {
     const role = await resolveGrantableRole(trx, access, input.role);
+    const workspaces = await checkInvitationWorkspaces(deps, trx, access, input.workspaces ?? []);
     const seen = new Set<string>();
     const valid: string[] = [];
     const outcome = new Map<string, InviteResult>();
@@ -161,6 +174,14 @@ export async function createInvitations(
     for (const [key, result] of outcome) {
       if (result.status !== "invited" || !result.invitationId) continue;
       await renewAndSend(deps, trx, access, result.invitationId, now);
+      await grantInvitationWorkspaces(
+        trx,
+        access.orgId,
+        result.invitationId,
+        workspaces,
+        access.actor.userId,
+        now,
+      );
       outcome.set(key, result);
     }
     for (const email of fresh) {
@@ -184,6 +205,7 @@ export async function createInvitations(
         .returningAll()
         .executeTakeFirstOrThrow();
       await enqueueInvitationEmail(deps, trx, inv, token, now);
+      await grantInvitationWorkspaces(trx, access.orgId, inv.id, workspaces, access.actor.userId, now);
       await recordAudit(
         trx,
         access.orgId,
@@ -192,7 +214,7 @@ export async function createInvitations(
           action: "member.invited",
           targetType: "invitation",
           targetId: inv.id,
-          data: { email, role: role.key },
+          data: { email, role: role.key, ...(workspaces.length > 0 ? { workspaces } : {}) },
         },
         now,
       );
@@ -672,6 +694,8 @@ export async function acceptInvitation(
       .set({ status: "accepted", responded_by: user.id, responded_at: now, updated_at: now })
       .where("id", "=", inv.id)
       .execute();
+    // Workspaces named in (or granted to) the invitation become the new member's.
+    await claimInvitationGrants(trx, inv.org_id, inv.id, user.id, now);
     await trx
       .updateTable("users")
       .set({ last_active_org_id: inv.org_id })

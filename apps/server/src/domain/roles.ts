@@ -243,12 +243,27 @@ export async function deleteRole(deps: Deps, access: OrgAccess, input: { key: st
               .where("status", "=", "pending"),
           )
           .as("by_invitation"),
+        eb
+          .exists(
+            eb
+              .selectFrom("workspace_grants")
+              .select("id")
+              .where("org_id", "=", access.orgId)
+              .where("role", "=", input.key),
+          )
+          .as("by_workspace_grant"),
       ])
       .executeTakeFirstOrThrow();
     if (inUse.by_member || inUse.by_invitation) {
       throw conflict(
         "ROLE_IN_USE",
         "This role is still given to members or pending invitations. Give them another role first.",
+      );
+    }
+    if (inUse.by_workspace_grant) {
+      throw conflict(
+        "ROLE_IN_USE",
+        "This role is still granted on workspaces. Change or revoke those workspace grants first.",
       );
     }
     await trx.deleteFrom("roles").where("org_id", "=", access.orgId).where("key", "=", input.key).execute();

@@ -8,9 +8,13 @@ export interface EmailMessage {
   html: string;
 }
 
+/** One event for one endpoint. The URL and secret are read from the endpoint when it is sent. */
 export interface WebhookDelivery {
+  orgId: string;
   endpointId: string;
-  url: string;
+  /** Stays the same across retries (`Roster-Delivery`), so a receiver can drop a repeat. */
+  deliveryId: string;
+  eventId: string;
   event: string;
   body: string;
 }

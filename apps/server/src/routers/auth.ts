@@ -27,7 +27,7 @@ export const authRouter = router({
     .mutation(async ({ ctx, input }) => setSession(ctx, await accounts.signIn(ctx.deps, ctx, input))),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {
-    if (ctx.auth) await accounts.signOut(ctx.deps, ctx.auth.session.id);
+    if (ctx.auth?.session) await accounts.signOut(ctx.deps, ctx.auth.session.id);
     ctx.resHeaders.append("Set-Cookie", clearedSessionCookie(secureCookies(ctx)));
     return { ok: true as const };
   }),

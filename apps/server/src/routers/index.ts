@@ -3,10 +3,17 @@ import { auditRouter } from "./audit.js";
 import { authRouter } from "./auth.js";
 import { devRouter } from "./dev.js";
 import { embedRouter } from "./embed.js";
+import { groupsRouter } from "./groups.js";
 import { invitationsRouter } from "./invitations.js";
 import { membersRouter } from "./members.js";
 import { orgsRouter } from "./orgs.js";
+import { resourcesRouter } from "./resources.js";
 import { rolesRouter } from "./roles.js";
+import { serviceAccountsRouter } from "./serviceAccounts.js";
+import { settingsRouter } from "./settings.js";
+import { usageRouter } from "./usage.js";
+import { webhooksRouter } from "./webhooks.js";
+import { workspacesRouter } from "./workspaces.js";
 
 export const appRouter = router({
   auth: authRouter,
@@ -15,6 +22,13 @@ export const appRouter = router({
   members: membersRouter,
   roles: rolesRouter,
   audit: auditRouter,
+  workspaces: workspacesRouter,
+  groups: groupsRouter,
+  serviceAccounts: serviceAccountsRouter,
+  settings: settingsRouter,
+  resources: resourcesRouter,
+  usage: usageRouter,
+  webhooks: webhooksRouter,
   embed: embedRouter,
   dev: devRouter,
 });

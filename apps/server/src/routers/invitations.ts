@@ -16,6 +16,10 @@ export const invitationsRouter = router({
           .max(100, "Invite at most 100 people at a time."),
         role: roleKey,
         metadata: metadata.optional(),
+        workspaces: z
+          .array(z.object({ workspaceId: uuid("workspace"), role: roleKey }))
+          .max(50, "Name at most 50 workspaces in one invitation.")
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => invitations.createInvitations(ctx.deps, ctx.access, input)),

@@ -1,0 +1,292 @@
+import type { Database, Group } from "@roster/db";
+import { sql, type Transaction } from "kysely";
+import type { Deps } from "../deps.js";
+import { conflict, isUniqueViolation, notFound } from "../errors.js";
+import { type OrgAccess, requirePermission } from "./access.js";
+import { recordAudit } from "./audit.js";
+
+/**
+ * Groups are named sets of members of one organization. A group can be granted a role on a
+ * workspace; each of its members then holds that role there. Managing groups needs
+ * `workspaces:manage` (the catalogue's "workspaces and groups" permission).
+ */
+export interface GroupView {
+  id: string;
+  name: string;
+  description: string;
+  memberCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toView(g: Group, memberCount: number): GroupView {
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    memberCount,
+    createdAt: g.created_at.toISOString(),
+    updatedAt: g.updated_at.toISOString(),
+  };
+}
+
+const groupNotFound = () => notFound("GROUP_NOT_FOUND", "This group does not exist in this organization.");
+const nameTaken = () =>
+  conflict("GROUP_NAME_TAKEN", "Another group in this organization already has this name. Choose another.");
+
+async function lockGroup(trx: Transaction<Database>, orgId: string, groupId: string): Promise<Group> {
+  const row = await trx
+    .selectFrom("groups")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", groupId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw groupNotFound();
+  return row;
+}
+
+export async function listGroups(deps: Deps, access: OrgAccess): Promise<GroupView[]> {
+  requirePermission(access, "workspaces:read");
+  const rows = await deps.db
+    .selectFrom("groups as g")
+    .selectAll("g")
+    .select((eb) =>
+      eb
+        .selectFrom("group_members as gm")
+        .select(eb.fn.countAll<string>().as("n"))
+        .whereRef("gm.group_id", "=", "g.id")
+        .as("member_count"),
+    )
+    .where("g.org_id", "=", access.orgId)
+    .orderBy(sql`lower(g.name)`)
+    .orderBy("g.id")
+    .execute();
+  return rows.map((r) => toView(r, Number(r.member_count ?? 0)));
+}
+
+export interface GroupMemberView {
+  userId: string;
+  name: string;
+  email: string;
+  serviceAccount: boolean;
+  addedAt: string;
+}
+
+export async function getGroup(
+  deps: Deps,
+  access: OrgAccess,
+  input: { groupId: string },
+): Promise<GroupView & { members: GroupMemberView[] }> {
+  requirePermission(access, "workspaces:read");
+  const group = await deps.db
+    .selectFrom("groups")
+    .selectAll()
+    .where("org_id", "=", access.orgId)
+    .where("id", "=", input.groupId)
+    .executeTakeFirst();
+  if (!group) throw groupNotFound();
+  const members = await deps.db
+    .selectFrom("group_members as gm")
+    .innerJoin("users as u", "u.id", "gm.user_id")
+    .select(["gm.user_id", "u.name", "u.email", "u.kind", "gm.created_at"])
+    .where("gm.org_id", "=", access.orgId)
+    .where("gm.group_id", "=", group.id)
+    .orderBy(sql`lower(u.name)`)
+    .orderBy("gm.user_id")
+    .execute();
+  return {
+    ...toView(group, members.length),
+    members: members.map((m) => ({
+      userId: m.user_id,
+      name: m.name,
+      email: m.email,
+      serviceAccount: m.kind === "service_account",
+      addedAt: m.created_at.toISOString(),
+    })),
+  };
+}
+
+export async function createGroup(
+  deps: Deps,
+  access: OrgAccess,
+  input: { name: string; description?: string | undefined },
+): Promise<GroupView> {
+  requirePermission(access, "workspaces:manage");
+  const now = deps.clock();
+  try {
+    const row = await deps.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto("groups")
+        .values({
+          org_id: access.orgId,
+          name: input.name,
+          description: input.description ?? "",
+          created_by: access.actor.userId,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await recordAudit(
+        trx,
+        access.orgId,
+        access.actor,
+        { action: "group.created", targetType: "group", targetId: row.id, data: { name: row.name } },
+        now,
+      );
+      return row;
+    });
+    return toView(row, 0);
+  } catch (error) {
+    if (isUniqueViolation(error, "groups_name_key")) throw nameTaken();
+    throw error;
+  }
+}
+
+export async function updateGroup(
+  deps: Deps,
+  access: OrgAccess,
+  input: { groupId: string; name?: string | undefined; description?: string | undefined },
+): Promise<GroupView> {
+  requirePermission(access, "workspaces:manage");
+  const now = deps.clock();
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const current = await lockGroup(trx, access.orgId, input.groupId);
+      const row = await trx
+        .updateTable("groups")
+        .set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.description !== undefined ? { description: input.description } : {}),
+          updated_at: now,
+        })
+        .where("id", "=", current.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const count = await trx
+        .selectFrom("group_members")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("group_id", "=", row.id)
+        .executeTakeFirstOrThrow();
+      await recordAudit(
+        trx,
+        access.orgId,
+        access.actor,
+        {
+          action: "group.updated",
+          targetType: "group",
+          targetId: row.id,
+          data: input.name !== undefined ? { from: current.name, to: row.name } : {},
+        },
+        now,
+      );
+      return toView(row, Number(count.n));
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "groups_name_key")) throw nameTaken();
+    throw error;
+  }
+}
+
+/** Deletes the group; its memberships and its workspace grants go with it. */
+export async function deleteGroup(deps: Deps, access: OrgAccess, input: { groupId: string }): Promise<void> {
+  requirePermission(access, "workspaces:manage");
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    const group = await lockGroup(trx, access.orgId, input.groupId);
+    await trx.deleteFrom("groups").where("id", "=", group.id).execute();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      { action: "group.deleted", targetType: "group", targetId: group.id, data: { name: group.name } },
+      now,
+    );
+  });
+}
+
+/** Adds members to a group; members already in it are left as they are. */
+export async function addGroupMembers(
+  deps: Deps,
+  access: OrgAccess,
+  input: { groupId: string; userIds: string[] },
+): Promise<{ added: string[] }> {
+  requirePermission(access, "workspaces:manage");
+  const now = deps.clock();
+  const ids = [...new Set(input.userIds)];
+  return deps.db.transaction().execute(async (trx) => {
+    const group = await lockGroup(trx, access.orgId, input.groupId);
+    const members = await trx
+      .selectFrom("memberships")
+      .select("user_id")
+      .where("org_id", "=", access.orgId)
+      .where("user_id", "in", ids)
+      .forShare()
+      .execute();
+    if (members.length !== ids.length) {
+      throw notFound("MEMBER_NOT_FOUND", "Some of these people are not members of the organization.");
+    }
+    const added = await trx
+      .insertInto("group_members")
+      .values(
+        ids.map((userId) => ({
+          org_id: access.orgId,
+          group_id: group.id,
+          user_id: userId,
+          added_by: access.actor.userId,
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(["group_id", "user_id"]).doNothing())
+      .returning("user_id")
+      .execute();
+    for (const a of added) {
+      await recordAudit(
+        trx,
+        access.orgId,
+        access.actor,
+        {
+          action: "group.member_added",
+          targetType: "group",
+          targetId: group.id,
+          data: { userId: a.user_id },
+        },
+        now,
+      );
+    }
+    return { added: added.map((a) => a.user_id) };
+  });
+}
+
+export async function removeGroupMember(
+  deps: Deps,
+  access: OrgAccess,
+  input: { groupId: string; userId: string },
+): Promise<void> {
+  requirePermission(access, "workspaces:manage");
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    const group = await lockGroup(trx, access.orgId, input.groupId);
+    const removed = await trx
+      .deleteFrom("group_members")
+      .where("group_id", "=", group.id)
+      .where("user_id", "=", input.userId)
+      .executeTakeFirst();
+    if (removed.numDeletedRows === 0n) {
+      throw notFound("GROUP_MEMBER_NOT_FOUND", "This person is not in the group.");
+    }
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "group.member_removed",
+        targetType: "group",
+        targetId: group.id,
+        data: { userId: input.userId },
+      },
+      now,
+    );
+  });
+}

@@ -1,0 +1,438 @@
+import type { Database, Resource, ResourceState } from "@roster/db";
+import { sql, type Transaction } from "kysely";
+import type { Deps } from "../deps.js";
+import { badRequest, conflict, notFound } from "../errors.js";
+import type { OrgAccess } from "./access.js";
+import { recordAudit } from "./audit.js";
+import { decodeCursor, encodeCursor } from "./invitations.js";
+import type { Permission } from "./permissions.js";
+import {
+  findWorkspace,
+  MAX_WORKSPACE_DEPTH,
+  requireWorkspacePermission,
+  workspacesGrantingSql,
+} from "./workspaces.js";
+
+/**
+ * Resources are what the host product shares inside an organization (the reference app's
+ * clusters). Each has an owner and optionally a workspace; every check happens at the workspace's
+ * scope (organization role plus grants on the workspace or its ancestors).
+ *
+ * States: running ⇄ stopped, either → terminated (final).
+ */
+export interface ResourceView {
+  id: string;
+  orgId: string;
+  type: string;
+  name: string;
+  state: ResourceState;
+  workspaceId: string | null;
+  owner: { id: string; name: string; email: string } | null;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ResourceAction = "start" | "stop" | "terminate";
+
+const TRANSITIONS: Record<ResourceAction, { from: ResourceState[]; to: ResourceState }> = {
+  start: { from: ["stopped"], to: "running" },
+  stop: { from: ["running"], to: "stopped" },
+  terminate: { from: ["running", "stopped"], to: "terminated" },
+};
+
+const resourceNotFound = () =>
+  notFound("RESOURCE_NOT_FOUND", "This resource does not exist in this organization.");
+
+function baseQuery(db: Deps["db"] | Transaction<Database>, orgId: string) {
+  return db
+    .selectFrom("resources as r")
+    .leftJoin("users as u", "u.id", "r.owner_id")
+    .selectAll("r")
+    .select(["u.name as owner_name", "u.email as owner_email"])
+    .where("r.org_id", "=", orgId);
+}
+
+type Row = Resource & { owner_name: string | null; owner_email: string | null };
+
+function toView(r: Row): ResourceView {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    type: r.type,
+    name: r.name,
+    state: r.state,
+    workspaceId: r.workspace_id,
+    owner: r.owner_id ? { id: r.owner_id, name: r.owner_name ?? "", email: r.owner_email ?? "" } : null,
+    metadata: r.metadata,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+/** What webhook receivers and the audit log learn about a resource. */
+function summary(r: Resource) {
+  return {
+    id: r.id,
+    type: r.type,
+    name: r.name,
+    state: r.state,
+    workspaceId: r.workspace_id,
+    ownerId: r.owner_id,
+  };
+}
+
+async function fetchView(deps: Deps, orgId: string, id: string): Promise<ResourceView> {
+  const row = await baseQuery(deps.db, orgId).where("r.id", "=", id).executeTakeFirst();
+  if (!row) throw resourceNotFound();
+  return toView(row);
+}
+
+async function lockResource(trx: Transaction<Database>, orgId: string, id: string): Promise<Resource> {
+  const row = await trx
+    .selectFrom("resources")
+    .selectAll()
+    .where("org_id", "=", orgId)
+    .where("id", "=", id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw resourceNotFound();
+  return row;
+}
+
+/** The owner may change their own resource; anyone else needs resources:manage where it lives. */
+async function requireOwnerOrManage(
+  deps: Deps,
+  access: OrgAccess,
+  resource: Resource,
+  trx: Transaction<Database>,
+): Promise<void> {
+  if (resource.owner_id === access.actor.userId) return;
+  await requireWorkspacePermission(deps, access, resource.workspace_id, "resources:manage", trx);
+}
+
+async function requireActiveMember(trx: Transaction<Database>, orgId: string, userId: string): Promise<void> {
+  const member = await trx
+    .selectFrom("memberships")
+    .select("status")
+    .where("org_id", "=", orgId)
+    .where("user_id", "=", userId)
+    .forShare()
+    .executeTakeFirst();
+  if (member?.status !== "active") {
+    throw badRequest(
+      "INVALID_OWNER",
+      "A resource can only be owned by an active member of this organization.",
+    );
+  }
+}
+
+export async function registerResource(
+  deps: Deps,
+  access: OrgAccess,
+  input: {
+    type: string;
+    name: string;
+    workspaceId?: string | null | undefined;
+    ownerId?: string | undefined;
+    state?: "running" | "stopped" | undefined;
+    metadata?: Record<string, unknown> | undefined;
+  },
+): Promise<ResourceView> {
+  const now = deps.clock();
+  const workspaceId = input.workspaceId ?? null;
+  const ownerId = input.ownerId ?? access.actor.userId;
+  const id = await deps.db.transaction().execute(async (trx) => {
+    if (workspaceId) await findWorkspace(trx, access.orgId, workspaceId);
+    await requireWorkspacePermission(deps, access, workspaceId, "resources:create", trx);
+    if (ownerId !== access.actor.userId) {
+      await requireWorkspacePermission(deps, access, workspaceId, "resources:manage", trx);
+    }
+    await requireActiveMember(trx, access.orgId, ownerId);
+    const row = await trx
+      .insertInto("resources")
+      .values({
+        org_id: access.orgId,
+        owner_id: ownerId,
+        workspace_id: workspaceId,
+        type: input.type,
+        name: input.name,
+        state: input.state ?? "running",
+        metadata: JSON.stringify(input.metadata ?? {}),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "resource.created",
+        targetType: "resource",
+        targetId: row.id,
+        data: { resource: summary(row) },
+      },
+      now,
+    );
+    return row.id;
+  });
+  return fetchView(deps, access.orgId, id);
+}
+
+export interface ListResourcesInput {
+  cursor?: string | undefined;
+  limit?: number | undefined;
+  type?: string | undefined;
+  workspaceId?: string | undefined;
+  /** With `workspaceId`: also resources in its sub-workspaces, at any depth. */
+  includeSubWorkspaces?: boolean | undefined;
+  ownerId?: string | undefined;
+  state?: ResourceState | undefined;
+  search?: string | undefined;
+}
+
+/**
+ * Resources newest first, one keyset page at a time. A caller with resources:read in the
+ * organization sees all of them; anyone else sees those in workspaces where a grant gives it.
+ */
+export async function listResources(
+  deps: Deps,
+  access: OrgAccess,
+  input: ListResourcesInput,
+): Promise<{ items: ResourceView[]; nextCursor: string | null }> {
+  const limit = input.limit ?? 50;
+  const cursor = decodeCursor(input.cursor);
+  const read: Permission = "resources:read";
+  const everywhere = access.permissions.has(read);
+  const search = input.search?.trim()
+    ? `${input.search
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    : undefined;
+  const rows = await baseQuery(deps.db, access.orgId)
+    .$if(!everywhere, (q) =>
+      q.where(
+        sql<boolean>`r.workspace_id in ${workspacesGrantingSql(access.orgId, access.actor.userId, read)}`,
+      ),
+    )
+    .$if(input.workspaceId !== undefined && !input.includeSubWorkspaces, (q) =>
+      q.where("r.workspace_id", "=", input.workspaceId as string),
+    )
+    .$if(input.workspaceId !== undefined && input.includeSubWorkspaces === true, (q) =>
+      q.where(
+        sql<boolean>`r.workspace_id in (
+          with recursive below as (
+            select w.id, 0 as depth from workspaces w where w.id = ${input.workspaceId} and w.org_id = ${access.orgId}
+            union all
+            select c.id, b.depth + 1 from workspaces c join below b on c.parent_id = b.id
+            where c.org_id = ${access.orgId} and b.depth < ${MAX_WORKSPACE_DEPTH}
+          )
+          select id from below
+        )`,
+      ),
+    )
+    .$if(input.type !== undefined, (q) => q.where("r.type", "=", input.type as string))
+    .$if(input.ownerId !== undefined, (q) => q.where("r.owner_id", "=", input.ownerId as string))
+    .$if(input.state !== undefined, (q) => q.where("r.state", "=", input.state as ResourceState))
+    .$if(search !== undefined, (q) => q.where(sql`lower(r.name)`, "like", search as string))
+    .$if(cursor !== null, (q) =>
+      q.where((eb) => eb(eb.refTuple("r.created_at", "r.id"), "<", eb.tuple(cursor!.createdAt, cursor!.id))),
+    )
+    .orderBy("r.created_at", "desc")
+    .orderBy("r.id", "desc")
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toView),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
+
+export async function getResource(
+  deps: Deps,
+  access: OrgAccess,
+  input: { resourceId: string },
+): Promise<ResourceView> {
+  const view = await fetchView(deps, access.orgId, input.resourceId);
+  await requireWorkspacePermission(deps, access, view.workspaceId, "resources:read");
+  return view;
+}
+
+/** Renames, re-describes or moves a resource to another workspace (or out of any). */
+export async function updateResource(
+  deps: Deps,
+  access: OrgAccess,
+  input: {
+    resourceId: string;
+    name?: string | undefined;
+    metadata?: Record<string, unknown> | undefined;
+    workspaceId?: string | null | undefined;
+  },
+): Promise<ResourceView> {
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    const current = await lockResource(trx, access.orgId, input.resourceId);
+    await requireOwnerOrManage(deps, access, current, trx);
+    const moving = input.workspaceId !== undefined && input.workspaceId !== current.workspace_id;
+    if (moving && input.workspaceId) {
+      await findWorkspace(trx, access.orgId, input.workspaceId);
+      await requireWorkspacePermission(deps, access, input.workspaceId, "resources:create", trx);
+    } else if (moving) {
+      await requireWorkspacePermission(deps, access, null, "resources:create", trx);
+    }
+    const row = await trx
+      .updateTable("resources")
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.metadata !== undefined ? { metadata: JSON.stringify(input.metadata) } : {}),
+        ...(moving ? { workspace_id: input.workspaceId ?? null } : {}),
+        updated_at: now,
+      })
+      .where("id", "=", current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "resource.updated",
+        targetType: "resource",
+        targetId: row.id,
+        data: {
+          changed: Object.keys(input).filter((k) => k !== "resourceId" && k !== "orgId"),
+          ...(moving ? { fromWorkspaceId: current.workspace_id, toWorkspaceId: row.workspace_id } : {}),
+          resource: summary(row),
+        },
+      },
+      now,
+    );
+  });
+  return fetchView(deps, access.orgId, input.resourceId);
+}
+
+/** start (stopped → running), stop (running → stopped), terminate (→ terminated, final). */
+export async function operateResource(
+  deps: Deps,
+  access: OrgAccess,
+  input: { resourceId: string; action: ResourceAction },
+): Promise<ResourceView> {
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    const current = await lockResource(trx, access.orgId, input.resourceId);
+    await requireWorkspacePermission(deps, access, current.workspace_id, "resources:operate", trx);
+    const transition = TRANSITIONS[input.action];
+    if (current.state === "terminated") {
+      throw conflict(
+        "RESOURCE_TERMINATED",
+        "This resource was terminated. Termination is final: register a new resource instead.",
+        { state: current.state, action: input.action },
+      );
+    }
+    if (!transition.from.includes(current.state)) {
+      throw conflict(
+        "INVALID_STATE_TRANSITION",
+        `This resource is already ${current.state}, so it cannot be ${input.action === "start" ? "started" : "stopped"}.`,
+        { state: current.state, action: input.action },
+      );
+    }
+    const row = await trx
+      .updateTable("resources")
+      .set({ state: transition.to, updated_at: now })
+      .where("id", "=", current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "resource.state_changed",
+        targetType: "resource",
+        targetId: row.id,
+        data: { from: current.state, to: row.state, action: input.action, resource: summary(row) },
+      },
+      now,
+    );
+  });
+  return fetchView(deps, access.orgId, input.resourceId);
+}
+
+export async function transferResource(
+  deps: Deps,
+  access: OrgAccess,
+  input: { resourceId: string; toUserId: string },
+): Promise<ResourceView> {
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    const current = await lockResource(trx, access.orgId, input.resourceId);
+    await requireOwnerOrManage(deps, access, current, trx);
+    if (current.owner_id === input.toUserId) return;
+    await requireActiveMember(trx, access.orgId, input.toUserId);
+    const row = await trx
+      .updateTable("resources")
+      .set({ owner_id: input.toUserId, updated_at: now })
+      .where("id", "=", current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "resource.transferred",
+        targetType: "resource",
+        targetId: row.id,
+        data: { from: current.owner_id, to: row.owner_id, resource: summary(row) },
+      },
+      now,
+    );
+  });
+  return fetchView(deps, access.orgId, input.resourceId);
+}
+
+export async function deleteResource(
+  deps: Deps,
+  access: OrgAccess,
+  input: { resourceId: string },
+): Promise<void> {
+  const now = deps.clock();
+  await deps.db.transaction().execute(async (trx) => {
+    const current = await lockResource(trx, access.orgId, input.resourceId);
+    await requireOwnerOrManage(deps, access, current, trx);
+    await trx.deleteFrom("resources").where("id", "=", current.id).execute();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "resource.deleted",
+        targetType: "resource",
+        targetId: current.id,
+        data: { resource: summary(current) },
+      },
+      now,
+    );
+  });
+}
+
+/** The resources of this organization among `resourceIds`, with their workspace and owner. */
+export async function resourcesForUsage(
+  trx: Transaction<Database>,
+  orgId: string,
+  resourceIds: string[],
+): Promise<Map<string, { workspaceId: string | null; ownerId: string | null }>> {
+  if (resourceIds.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom("resources")
+    .select(["id", "workspace_id", "owner_id"])
+    .where("org_id", "=", orgId)
+    .where("id", "in", resourceIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { workspaceId: r.workspace_id, ownerId: r.owner_id }]));
+}
