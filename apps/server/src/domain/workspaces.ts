@@ -755,6 +755,8 @@ export async function listWorkspaceGrants(
     ])
     .where("g.org_id", "=", access.orgId)
     .where("g.workspace_id", "=", input.workspaceId)
+    // Members, then groups, then pending invitations; oldest first within each.
+    .orderBy(sql`case when g.user_id is not null then 0 when g.group_id is not null then 1 else 2 end`)
     .orderBy("g.created_at")
     .orderBy("g.id")
     .execute();
