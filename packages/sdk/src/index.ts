@@ -12,7 +12,10 @@ export interface RosterClientOptions {
   url: string;
   /** A session or embed token, sent as `Authorization: Bearer …`. A function is asked on every request. */
   token?: string | (() => string | undefined | Promise<string | undefined>);
-  /** A service account API key (sent as a bearer token). */
+  /**
+   * A service account's API key (`rk_…`), sent as a bearer token when no `token` is given. It can
+   * call every procedure that takes the `orgId` of the service account's organization.
+   */
   apiKey?: string;
   /** Extra headers on every request. */
   headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
@@ -33,7 +36,7 @@ export function createRosterClient(options: RosterClientOptions): RosterClient {
           const extra =
             typeof options.headers === "function" ? await options.headers() : (options.headers ?? {});
           const token =
-            typeof options.token === "function" ? await options.token() : (options.token ?? options.apiKey);
+            (typeof options.token === "function" ? await options.token() : options.token) ?? options.apiKey;
           return token ? { ...extra, authorization: `Bearer ${token}` } : extra;
         },
         fetch: options.credentials
