@@ -1,0 +1,80 @@
+import { useQuery } from "@tanstack/react-query";
+import { AccountPage, CreateOrganizationPage } from "./pages/account";
+import { AuditPage } from "./pages/audit";
+import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from "./pages/auth";
+import { DashboardPage } from "./pages/dashboard";
+import { InvitePage } from "./pages/invite";
+import { OrgLayout } from "./pages/layout";
+import { MailboxPage } from "./pages/mailbox";
+import { MembersPage } from "./pages/members";
+import { SettingsPage } from "./pages/settings";
+import { WorkspacesPage } from "./pages/workspaces";
+import { Link, match, Redirect, useRouter } from "./router";
+import { useTRPC } from "./trpc";
+import { Loading } from "./ui";
+
+const orgPages = {
+  "": DashboardPage,
+  members: MembersPage,
+  workspaces: WorkspacesPage,
+  settings: SettingsPage,
+  audit: AuditPage,
+} as const;
+
+export function App() {
+  const { path } = useRouter();
+  const trpc = useTRPC();
+
+  // Pages anyone can open.
+  let params = match("/invite/:token", path);
+  if (params) return <InvitePage token={params.token!} />;
+  params = match("/verify-email/:token", path);
+  if (params) return <VerifyEmail token={params.token!} />;
+  params = match("/reset-password/:token", path);
+  if (params) return <ResetPassword token={params.token!} />;
+  if (path === "/sign-in") return <SignIn />;
+  if (path === "/sign-up") return <SignUp />;
+  if (path === "/forgot-password") return <ForgotPassword />;
+  if (path === "/dev/mailbox") return <MailboxPage />;
+
+  return <SignedIn path={path} trpc={trpc} />;
+}
+
+function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRPC> }) {
+  const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false }));
+  const orgs = useQuery(trpc.orgs.list.queryOptions(undefined, { enabled: me.isSuccess }));
+  if (me.isPending) return <Loading />;
+  if (me.isError) return <Redirect to={`/sign-in?next=${encodeURIComponent(path)}`} />;
+  if (path === "/account") return <AccountPage />;
+  if (path === "/orgs/new") return <CreateOrganizationPage />;
+  if (!orgs.data) return <Loading />;
+
+  const [, , orgId, section = ""] = path.split("/");
+  if (path.startsWith("/orgs/") && orgId && section in orgPages) {
+    const membership = orgs.data.find((o) => o.id === orgId);
+    if (!membership) return <Redirect to="/" />;
+    if (membership.status === "deactivated") return <Deactivated name={membership.name} />;
+    const Page = orgPages[section as keyof typeof orgPages];
+    return (
+      <OrgLayout orgId={orgId}>
+        <Page orgId={orgId} />
+      </OrgLayout>
+    );
+  }
+  // First sign-in lands in the active (at first: the personal) organization.
+  const usable = orgs.data.filter((o) => o.status === "active");
+  const target = usable.find((o) => o.active) ?? usable[0] ?? orgs.data[0];
+  return <Redirect to={target ? `/orgs/${target.id}` : "/orgs/new"} />;
+}
+
+function Deactivated({ name }: { name: string }) {
+  return (
+    <main className="auth-page">
+      <section className="card auth-card" aria-labelledby="deactivated-title">
+        <h1 id="deactivated-title">Your access to {name} is paused</h1>
+        <p>Your membership in {name} is deactivated. Ask one of its owners to reactivate it.</p>
+        <Link href="/">Go to another organization</Link>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,203 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useRouter } from "../router";
+import { useTRPC } from "../trpc";
+import { Button, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
+
+export function AccountPage() {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const onError = useErrorToast();
+  const queryClient = useQueryClient();
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const sessions = useQuery(trpc.auth.sessions.queryOptions());
+  const [name, setName] = useState<string | undefined>(undefined);
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [email, setEmail] = useState("");
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.auth.pathKey() });
+  const profile = useMutation(
+    trpc.auth.updateProfile.mutationOptions({
+      onSuccess: () => {
+        toast("success", "Your name is saved.");
+        void refresh();
+      },
+      onError,
+    }),
+  );
+  const password = useMutation(
+    trpc.auth.changePassword.mutationOptions({
+      onSuccess: ({ endedSessions }) => {
+        toast("success", `Password changed. ${endedSessions} other session(s) were signed out.`);
+        setCurrent("");
+        setNext("");
+        void refresh();
+      },
+    }),
+  );
+  const changeEmail = useMutation(
+    trpc.auth.changeEmail.mutationOptions({
+      onSuccess: ({ pendingEmail }) => toast("success", `We sent a confirmation link to ${pendingEmail}.`),
+    }),
+  );
+  const resend = useMutation(
+    trpc.auth.resendVerification.mutationOptions({
+      onSuccess: () => toast("success", "We sent a new confirmation link."),
+      onError,
+    }),
+  );
+  const revoke = useMutation(trpc.auth.revokeSession.mutationOptions({ onSuccess: refresh, onError }));
+  const revokeOthers = useMutation(
+    trpc.auth.revokeOtherSessions.mutationOptions({ onSuccess: refresh, onError }),
+  );
+  if (!me.data) return <Loading />;
+  const user = me.data.user;
+  return (
+    <main className="page narrow">
+      <p>
+        <Link href="/">← Back</Link>
+      </p>
+      <h1>Your account</h1>
+      {!user.emailVerified ? (
+        <div className="notice" role="note">
+          Confirm {user.email} to see invitations sent to it.{" "}
+          <Button tone="secondary" busy={resend.isPending} onClick={() => resend.mutate()}>
+            Send the link again
+          </Button>
+        </div>
+      ) : null}
+      <form
+        className="card stack"
+        aria-labelledby="profile-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          profile.mutate({ name: name ?? user.name });
+        }}
+      >
+        <h2 id="profile-title">Profile</h2>
+        <Field label="Name" value={name ?? user.name} onChange={(e) => setName(e.target.value)} required />
+        <Button type="submit" busy={profile.isPending}>
+          Save
+        </Button>
+      </form>
+      <form
+        className="card stack"
+        aria-labelledby="email-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          changeEmail.mutate({ email });
+        }}
+      >
+        <h2 id="email-title">Email address</h2>
+        <p className="muted">
+          Now: {user.email}. A new address takes effect once you follow the link we send to it.
+        </p>
+        <Field
+          label="New email"
+          type="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <ErrorNote error={changeEmail.error} />
+        <Button type="submit" busy={changeEmail.isPending}>
+          Change email
+        </Button>
+      </form>
+      <form
+        className="card stack"
+        aria-labelledby="password-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          password.mutate({ current, next });
+        }}
+      >
+        <h2 id="password-title">Password</h2>
+        <Field
+          label="Current password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+        />
+        <Field
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          minLength={8}
+          required
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+        />
+        <ErrorNote error={password.error} />
+        <Button type="submit" busy={password.isPending}>
+          Change password
+        </Button>
+      </form>
+      <section className="card stack" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Sessions</h2>
+        <ul className="plain-list">
+          {sessions.data?.map((s) => (
+            <li key={s.id} className="row">
+              <span>
+                {s.userAgent ?? "Unknown device"} · {s.ip ?? "unknown IP"} · last seen{" "}
+                {new Date(s.lastSeenAt).toLocaleString()}
+                {s.current ? <strong> (this device)</strong> : null}
+              </span>
+              {!s.current ? (
+                <Button
+                  tone="secondary"
+                  busy={revoke.isPending}
+                  onClick={() => revoke.mutate({ sessionId: s.id })}
+                >
+                  Sign out
+                </Button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+        <Button tone="secondary" busy={revokeOthers.isPending} onClick={() => revokeOthers.mutate()}>
+          Sign out all other sessions
+        </Button>
+      </section>
+    </main>
+  );
+}
+
+export function CreateOrganizationPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { navigate } = useRouter();
+  const [name, setName] = useState("");
+  const create = useMutation(
+    trpc.orgs.create.mutationOptions({
+      onSuccess: async (org) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.orgs.list.queryKey() });
+        navigate(`/orgs/${org.id}`);
+      },
+    }),
+  );
+  return (
+    <main className="auth-page">
+      <form
+        className="card auth-card"
+        aria-labelledby="create-org-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate({ name });
+        }}
+      >
+        <h1 id="create-org-title">Create an organization</h1>
+        <Field label="Organization name" required value={name} onChange={(e) => setName(e.target.value)} />
+        <ErrorNote error={create.error} />
+        <Button type="submit" busy={create.isPending}>
+          Create
+        </Button>
+        <p className="auth-links">
+          <Link href="/">Cancel</Link>
+        </p>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,131 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
+import { loadConfig, type RunningServer, startServer } from "@roster/server";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const artifactsDir = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
+const webDist = fileURLToPath(new URL("../dist/", import.meta.url));
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Stage {
+  url: string;
+  server: RunningServer;
+  database: TestDatabase;
+  browser: Browser;
+  /** A fresh browser profile: one per person. */
+  person(name: string): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+/** The whole product as a user meets it: the built web app and the API on one port, real Postgres, real Chromium. */
+export async function startStage(): Promise<Stage> {
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    PUBLIC_URL: url,
+    SECRET_KEY: "web-story-secret-key-long-enough-0000000",
+    WEB_DIST_DIR: webDist,
+    LOG_LEVEL: "warn",
+  });
+  const server = await startServer({ config, database, outboxPollMs: 200 });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+  mkdirSync(artifactsDir, { recursive: true });
+  const contexts: BrowserContext[] = [];
+  return {
+    url,
+    server,
+    database,
+    browser,
+    async person() {
+      const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      return { context, page };
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close();
+      await server.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Runs axe-core in the page; returns violations of WCAG A/AA rules. */
+export async function axe(page: Page): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: axeSource });
+  return page.evaluate(async () => {
+    const result = await (
+      window as unknown as {
+        axe: { run: (c: unknown, o: unknown) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
+  });
+}
+
+/** Screenshot kept as a test artifact, named by step. */
+export async function snap(page: Page, step: string): Promise<void> {
+  await page.screenshot({ path: `${artifactsDir}${step}.png`, fullPage: true });
+}
+
+/** The newest email to an address in the dev mailbox, and the first link in it to `path`. */
+export async function mailLink(stage: Stage, to: string, path: string): Promise<string> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await stage.server.worker.drain();
+    const mail = await stage.database.db
+      .selectFrom("dev_mailbox")
+      .select("text")
+      .where((eb) => eb(eb.fn("lower", ["to"]), "=", to.toLowerCase()))
+      .orderBy("id", "desc")
+      .execute();
+    for (const m of mail) {
+      const link = m.text.match(new RegExp(`https?://[^\\s]+${path}[A-Za-z0-9_-]+`))?.[0];
+      if (link) return link;
+    }
+    if (Date.now() > deadline) throw new Error(`no ${path} email to ${to}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
