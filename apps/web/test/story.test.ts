@@ -185,6 +185,34 @@ describe("the organization story in a browser", () => {
     const overflow = await carol.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await accessible(carol, "13-carol-mobile");
-    expect(checked.length).toBe(13);
+  });
+
+  it("passes an axe check on every other page", async () => {
+    await alice.goto(`${aliceOrgUrl}/workspaces`);
+    await alice.getByLabel("New workspace name").fill("Pool A");
+    await alice.getByRole("button", { name: "Create workspace" }).click();
+    await expect.poll(() => alice.getByRole("button", { name: "Pool A", exact: true }).count()).toBe(1);
+    await alice.getByRole("button", { name: "Pool A", exact: true }).click();
+    await accessible(alice, "14-workspaces");
+    await alice.goto(`${aliceOrgUrl}/audit`);
+    await expect.poll(() => alice.getByRole("cell", { name: "member.removed" }).count()).toBe(1);
+    await accessible(alice, "15-audit-log");
+    await alice.goto("/account");
+    await expect.poll(() => alice.getByRole("heading", { name: "Sessions" }).count()).toBe(1);
+    await accessible(alice, "16-account");
+    await alice.goto("/dev/mailbox");
+    await accessible(alice, "17-dev-mailbox");
+    const anonymous = (await stage.person("anonymous")).page;
+    for (const [path, step] of [
+      ["/sign-in", "18-sign-in"],
+      ["/sign-up", "19-sign-up"],
+      ["/forgot-password", "20-forgot-password"],
+      ["/invite/not-a-real-invitation-token-at-all", "21-invalid-invitation"],
+    ] as const) {
+      await anonymous.goto(path);
+      await expect.poll(() => anonymous.getByRole("heading", { level: 1 }).count()).toBe(1);
+      await accessible(anonymous, step);
+    }
+    expect(checked.length).toBe(21);
   });
 });

@@ -16,7 +16,17 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Largest number of pooled connections to Postgres (default 10). */
   poolSize?: number | undefined;
+  /**
+   * Called when an idle pooled connection fails (the server restarted, or an admin ended it).
+   * The pool replaces the connection; without a handler such an error would end the process.
+   */
+  onPoolError?: ((error: Error) => void) | undefined;
 }
+
+const logPoolError = (error: Error) =>
+  process.stderr.write(
+    `${JSON.stringify({ level: "warn", msg: "database connection lost", error: error.message })}\n`,
+  );
 
 export interface RosterDb {
   db: Kysely<Database>;
@@ -29,6 +39,7 @@ export interface RosterDb {
 export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    pool.on("error", options.onPoolError ?? logPoolError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }

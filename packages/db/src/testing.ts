@@ -35,7 +35,12 @@ export async function createTestDatabase(
   await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const roster = await createDb({ url: url.toString(), poolSize: options.poolSize ?? 20 });
+  // Dropping the database ends its connections; that is expected here, not worth a warning.
+  const roster = await createDb({
+    url: url.toString(),
+    poolSize: options.poolSize ?? 20,
+    onPoolError: () => {},
+  });
   if (options.migrate !== false) await migrateToLatest(roster.db);
   let dropped = false;
   return {
