@@ -1,5 +1,6 @@
 import type { Database } from "@roster/db";
 import { type Kysely, sql } from "kysely";
+import { encodeCursor } from "../src/domain/invitations.js";
 
 const FIRST_NAMES = [
   "Ada",
@@ -167,4 +168,21 @@ export async function seedBigOrganization(
     now: options.now,
     owner: options.owner,
   });
+}
+
+/**
+ * The members.list cursor that the page ending at member number `offset` (newest first) hands
+ * out: `cursorAt(db, orgId, 500 * 50)` is the cursor of the 500th page of 50.
+ */
+export async function cursorAt(db: Kysely<Database>, orgId: string, offset: number): Promise<string> {
+  const row = await db
+    .selectFrom("memberships")
+    .select(["created_at", "user_id"])
+    .where("org_id", "=", orgId)
+    .orderBy("created_at", "desc")
+    .orderBy("user_id", "desc")
+    .offset(offset - 1)
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return encodeCursor(row.created_at, row.user_id);
 }
