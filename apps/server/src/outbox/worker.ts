@@ -133,9 +133,20 @@ export class OutboxWorker {
   }
 
   async #deliver(message: OutboxMessage) {
-    const { db, clock, handlers, logger, maxAttempts } = this.#o;
+    const { db, clock, handlers, logger, maxAttempts, leaseSeconds } = this.#o;
     const handler = handlers[message.kind];
     if (!handler) return;
+    // A long pass (slow webhook endpoints wait up to their timeout each) can outlive the lease taken
+    // when the batch was claimed. Renew it just before sending; if another instance claimed the
+    // message meanwhile (its claim counted another attempt), leave the message to it.
+    const renewed = await db
+      .updateTable("outbox")
+      .set({ locked_until: addSeconds(clock(), leaseSeconds) })
+      .where("id", "=", message.id)
+      .where("status", "=", "pending")
+      .where("attempts", "=", message.attempts)
+      .executeTakeFirst();
+    if (renewed.numUpdatedRows === 0n) return;
     try {
       await handler(message);
       await db
