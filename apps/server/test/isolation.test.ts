@@ -171,3 +171,43 @@ describe("another organization's data", () => {
     });
   });
 });
+
+describe("deleting an organization", () => {
+  it("takes its workspaces, grants, groups, service accounts, keys, settings, resources, usage and webhooks with it", async () => {
+    const db = t.database.db;
+    await bob.client.workspaces.grant.mutate({
+      orgId: bobOrg,
+      workspaceId: bobs.workspaceId,
+      principal: { groupId: bobs.groupId },
+      role: "member",
+    });
+    await bob.client.serviceAccounts.createKey.mutate({ orgId: bobOrg, userId: bobs.botId, name: "k" });
+    await bob.client.orgs.delete.mutate({ orgId: bobOrg });
+    const tables = [
+      "workspaces",
+      "workspace_grants",
+      "groups",
+      "group_members",
+      "service_accounts",
+      "api_keys",
+      "org_settings",
+      "resources",
+      "usage_events",
+      "credit_grants",
+      "webhook_endpoints",
+      "webhook_deliveries",
+    ] as const;
+    for (const table of tables) {
+      const row = await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("org_id", "=", bobOrg)
+        .executeTakeFirstOrThrow();
+      expect(Number(row.n), table).toBe(0);
+    }
+    // Alice's organization is untouched.
+    expect((await alice.client.serviceAccounts.list.query({ orgId: aliceOrg })).map((s) => s.name)).toEqual([
+      "Alice bot",
+    ]);
+  });
+});

@@ -40,10 +40,14 @@ export const resourcesRouter = router({
         limit: pageLimit.optional(),
         type: type.optional(),
         workspaceId: workspaceId.optional(),
-        includeSubWorkspaces: z.boolean().optional(),
+        includeSubWorkspaces: z.boolean({ error: "includeSubWorkspaces is true or false." }).optional(),
         ownerId: uuid("user").optional(),
-        state: z.enum(["running", "stopped", "terminated"]).optional(),
-        search: z.string().max(120).optional(),
+        state: z
+          .enum(["running", "stopped", "terminated"], {
+            error: "The state is running, stopped or terminated.",
+          })
+          .optional(),
+        search: z.string().max(120, "Search for at most 120 characters.").optional(),
       }),
     )
     .query(({ ctx, input }) => resources.listResources(ctx.deps, ctx.access, input)),

@@ -51,7 +51,7 @@ export const webhooksRouter = router({
         url: url.optional(),
         events: events.optional(),
         description: description.optional(),
-        enabled: z.boolean().optional(),
+        enabled: z.boolean({ error: "enabled is true or false." }).optional(),
       }),
     )
     .mutation(({ ctx, input }) => webhooks.updateEndpoint(ctx.deps, ctx.access, input)),
