@@ -99,6 +99,19 @@ describe("accepting", () => {
     expect(
       await failure(mallory.client.invitations.accept.mutate({ invitationId: results[0]!.invitationId! })),
     ).toMatchObject({ reason: "EMAIL_NOT_VERIFIED" });
+
+    // Once the address is confirmed through the emailed link, the same account sees and accepts it.
+    const confirm = (await t.mailTo("victim@example.com")).find((m) => m.text.includes("/verify-email/"));
+    await t.client().auth.verifyEmail.mutate({ token: linkToken(confirm!.text, "/verify-email/") });
+    expect((await mallory.client.invitations.mine.query()).map((i) => i.id)).toEqual([
+      results[0]!.invitationId,
+    ]);
+    expect(
+      await mallory.client.invitations.accept.mutate({ invitationId: results[0]!.invitationId! }),
+    ).toEqual({
+      orgId,
+      role: "member",
+    });
   });
 
   it("refuses accepting an invitation sent to another address", async () => {
