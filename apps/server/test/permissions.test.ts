@@ -62,8 +62,8 @@ async function buildFixture(full: boolean): Promise<Fixture> {
         ] as [SignedUpPerson, string][])
       : []),
   ];
-  // One request at a time, so that few pooled connections are open when the test database is
-  // dropped: drop() can race connections that are still closing (reported separately).
+  // One request at a time: the order of events is the same on every run, and few pooled
+  // connections are open when the test database is dropped.
   for (const [person, role] of joining) await addMember(t, owner, orgId, person, role);
   await owner.client.members.deactivate.mutate({ orgId, userId: people.deactivated.user.id });
   await owner.client.members.remove.mutate({ orgId, userIds: [people.removed.user.id] });
