@@ -289,6 +289,27 @@ describe("managing invitations", () => {
     });
   });
 
+  it("does not let another organization use up an invitation's resend allowance", async () => {
+    const alice = await verifiedPerson(t, "Alice Allowance");
+    const orgId = await personalOrg(alice);
+    const { results } = await alice.client.invitations.create.mutate({
+      orgId,
+      emails: ["allow@example.com"],
+      role: "member",
+    });
+    const invitationId = results[0]!.invitationId!;
+    const mallory = await verifiedPerson(t, "Mallory Allowance");
+    const malloryOrg = await personalOrg(mallory);
+    for (let i = 0; i < 6; i++) {
+      expect(
+        await failure(mallory.client.invitations.resend.mutate({ orgId: malloryOrg, invitationId })),
+      ).toMatchObject({
+        reason: i < 5 ? "INVITATION_NOT_FOUND" : "RATE_LIMITED",
+      });
+    }
+    expect((await alice.client.invitations.resend.mutate({ orgId, invitationId })).sendCount).toBe(2);
+  });
+
   it("refuses an invalid batch as a whole: too many addresses, unknown role", async () => {
     const alice = await verifiedPerson(t, "Alice Batch");
     const orgId = await personalOrg(alice);

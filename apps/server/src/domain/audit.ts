@@ -1,7 +1,7 @@
 import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
-import type { OrgAccess } from "./access.js";
+import { type OrgAccess, requirePermission } from "./access.js";
 import { publishEvent } from "./webhooks.js";
 
 export interface AuditEntry {
@@ -57,6 +57,7 @@ export async function listAudit(
   access: OrgAccess,
   input: { cursor?: string | undefined; limit?: number | undefined; action?: string | undefined },
 ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+  requirePermission(access, "audit:read");
   const limit = input.limit ?? 50;
   let query = deps.db
     .selectFrom("audit_events as a")

@@ -363,7 +363,8 @@ export async function resendInvitation(
   requirePermission(access, "members:invite");
   const now = deps.clock();
   // Counted outside the transaction, so a refused attempt still counts.
-  await consumeRateLimit(deps.db, `invitation-resend:${input.invitationId}`, {
+  // Keyed by organization too, so nobody can use up another organization's allowance.
+  await consumeRateLimit(deps.db, `invitation-resend:${access.orgId}:${input.invitationId}`, {
     limit: 5,
     windowSeconds: 60 * 60,
     now,

@@ -281,6 +281,7 @@ export async function reactivateMember(
   const now = deps.clock();
   await deps.db.transaction().execute(async (trx) => {
     const member = await lockMembership(trx, access.orgId, input.userId);
+    guardOwner(access, member.role);
     if (member.status === "active") return;
     await trx
       .updateTable("memberships")
