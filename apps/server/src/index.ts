@@ -1,6 +1,8 @@
 export { type Clock, systemClock } from "./clock.js";
 export { type Config, ConfigError, loadConfig } from "./config.js";
 export type { PublicUser, SessionSummary } from "./domain/accounts.js";
+/** For a host's own server code: the value of a secret setting (never exposed through the API). */
+export { openSecretSetting } from "./domain/settings.js";
 export { RosterError } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";
 export { type AppRouter, appRouter } from "./routers/index.js";

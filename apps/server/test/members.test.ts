@@ -164,6 +164,18 @@ describe("roles and owners", () => {
     });
   });
 
+  it("does not make a service account an owner", async () => {
+    const { owner, orgId } = await orgWith(0, "Robot");
+    const robot = await owner.client.serviceAccounts.create.mutate({
+      orgId,
+      name: "CI robot",
+      role: "member",
+    });
+    expect(
+      await failure(owner.client.members.updateRole.mutate({ orgId, userId: robot.userId, role: "owner" })),
+    ).toMatchObject({ code: "BAD_REQUEST", reason: "INVALID_NEW_OWNER" });
+  });
+
   it("does not let an admin give a role stronger than their own", async () => {
     const { owner, orgId, people } = await orgWith(2, "Escalate");
     const [admin, member] = people as [SignedUpPerson, SignedUpPerson];

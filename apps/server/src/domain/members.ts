@@ -213,6 +213,16 @@ export async function updateMemberRole(
     guardOwner(access, member.role);
     const role = await resolveGrantableRole(trx, access, input.role);
     if (member.role === role.key) return { userId: member.user_id, role: role.key };
+    if (role.key === "owner") {
+      const user = await trx
+        .selectFrom("users")
+        .select("kind")
+        .where("id", "=", input.userId)
+        .executeTakeFirstOrThrow();
+      if (user.kind !== "person") {
+        throw badRequest("INVALID_NEW_OWNER", "A service account cannot be an owner. Give it another role.");
+      }
+    }
     if (member.role === "owner" && member.status === "active") assertOwnersRemain(owners, [member.user_id]);
     await trx
       .updateTable("memberships")
