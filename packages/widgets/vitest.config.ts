@@ -34,6 +34,7 @@ export default defineConfig({
       "@trpc/client",
       "@trpc/tanstack-react-query",
       "@storybook/react",
+      "storybook/test",
       "axe-core",
     ],
   },

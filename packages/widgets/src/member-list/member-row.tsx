@@ -176,7 +176,9 @@ export function MemberRow(props: MemberRowProps) {
               : labels.invitedOn(date)}
         </time>
       </td>
-      <td className="roster-actions">{actions}</td>
+      <td>
+        <div className="roster-actions">{actions}</div>
+      </td>
     </tr>
   );
 }

@@ -1,0 +1,362 @@
+import type { MemberListItem, MyInvitation, Organization, Permission, Role } from "../types.js";
+
+/**
+ * Canned Roster answers for stories: a fetch that answers tRPC batch requests (GET queries and
+ * POST mutations) from an in-memory organization, so every widget can be shown in every state
+ * without a server.
+ */
+export interface Scenario {
+  members?: MemberListItem[];
+  role?: string;
+  permissions?: Permission[];
+  roles?: Role[];
+  mine?: MyInvitation[];
+  organizations?: Organization[];
+  viewerId?: string;
+  /** Procedures that fail, by path (`members.list`), with the reason and message Roster would give. */
+  errors?: Record<string, { reason: string; message: string; httpStatus?: number }>;
+  /** Procedures that never answer (a loading state). */
+  pending?: string[];
+}
+
+const ALL: Permission[] = [
+  "org:update",
+  "org:delete",
+  "org:transfer",
+  "members:read",
+  "members:invite",
+  "members:update_role",
+  "members:deactivate",
+  "members:remove",
+  "roles:manage",
+  "audit:read",
+];
+
+export const builtInRoles: Role[] = [
+  { key: "owner", name: "Owner", description: "Full control.", permissions: ALL, builtIn: true },
+  { key: "admin", name: "Admin", description: "Manages members.", permissions: ALL.slice(3), builtIn: true },
+  {
+    key: "member",
+    name: "Member",
+    description: "Uses shared resources.",
+    permissions: ["members:read"],
+    builtIn: true,
+  },
+  {
+    key: "viewer",
+    name: "Viewer",
+    description: "Sees without changing.",
+    permissions: ["members:read"],
+    builtIn: true,
+  },
+];
+
+export const ownerPermissions = ALL;
+export const viewerPermissions: Permission[] = ["members:read"];
+
+const day = 24 * 60 * 60 * 1000;
+const base = Date.UTC(2026, 5, 1, 12);
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+export function member(
+  n: number,
+  name: string,
+  role = "member",
+  status: MemberListItem["status"] = "active",
+): MemberListItem {
+  const email = `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@example.com`;
+  return {
+    kind: "member",
+    id: id(n),
+    userId: id(n),
+    invitationId: null,
+    email,
+    name,
+    role,
+    status,
+    serviceAccount: false,
+    createdAt: new Date(base - n * day).toISOString(),
+    expiresAt: null,
+    metadata: {},
+  };
+}
+
+export function invitation(
+  n: number,
+  email: string,
+  status: "invited" | "expired" = "invited",
+): MemberListItem {
+  return {
+    kind: "invitation",
+    id: id(1000 + n),
+    userId: null,
+    invitationId: id(1000 + n),
+    email,
+    name: null,
+    role: "member",
+    status,
+    serviceAccount: false,
+    createdAt: new Date(base - n * day).toISOString(),
+    expiresAt: new Date(base - n * day + 7 * day).toISOString(),
+    metadata: {},
+  };
+}
+
+export const team: MemberListItem[] = [
+  invitation(0, "new.hire@example.com"),
+  member(1, "Grace Hopper", "admin"),
+  member(2, "Alan Turing"),
+  invitation(3, "late.reply@example.com", "expired"),
+  member(4, "Katherine Johnson", "viewer"),
+  member(5, "Edsger Dijkstra", "member", "deactivated"),
+  member(6, "Barbara Liskov"),
+  member(9, "Ada Lovelace", "owner"),
+];
+
+const firstNames = ["Ana", "Bea", "Cai", "Dev", "Eli", "Fay", "Gus", "Hal", "Ida", "Jon", "Kai", "Lea"];
+const lastNames = ["Moreau", "Novak", "Okafor", "Park", "Quist", "Rossi", "Sato", "Tran", "Ueda", "Vance"];
+
+/** `count` members with varied names, roles and statuses. */
+export function crowd(count: number): MemberListItem[] {
+  return Array.from({ length: count }, (_, i) =>
+    member(
+      10 + i,
+      `${firstNames[i % firstNames.length]} ${lastNames[Math.floor(i / firstNames.length) % lastNames.length]} ${i + 1}`,
+      i % 17 === 0 ? "admin" : i % 5 === 0 ? "viewer" : "member",
+      i % 23 === 0 ? "deactivated" : "active",
+    ),
+  );
+}
+
+export const organizations: Organization[] = [
+  {
+    id: id(501),
+    name: "Analytical Engines",
+    slug: "analytical-engines",
+    personal: false,
+    metadata: {},
+    seatLimit: null,
+    createdAt: new Date(base).toISOString(),
+    role: "owner",
+    status: "active",
+    memberCount: 8,
+    active: true,
+  },
+  {
+    id: id(502),
+    name: "Difference Labs",
+    slug: "difference-labs",
+    personal: false,
+    metadata: {},
+    seatLimit: 20,
+    createdAt: new Date(base).toISOString(),
+    role: "member",
+    status: "active",
+    memberCount: 14,
+    active: false,
+  },
+];
+
+export const myInvitations: MyInvitation[] = [
+  {
+    id: id(701),
+    organization: { id: id(502), name: "Difference Labs", slug: "difference-labs" },
+    inviter: { name: "Grace Hopper" },
+    role: "member",
+    roleName: "Member",
+    email: "ada@example.com",
+    expiresAt: new Date(base + 7 * day).toISOString(),
+    createdAt: new Date(base).toISOString(),
+  },
+  {
+    id: id(702),
+    organization: { id: id(503), name: "Jacquard Looms", slug: "jacquard-looms" },
+    inviter: null,
+    role: "admin",
+    roleName: "Admin",
+    email: "ada@example.com",
+    expiresAt: new Date(base + 7 * day).toISOString(),
+    createdAt: new Date(base).toISOString(),
+  },
+];
+
+type Input = Record<string, unknown> | undefined;
+
+class Refusal extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly httpStatus = 400,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** The in-memory organization behind one story. */
+function answerer(scenario: Scenario) {
+  let members = [...(scenario.members ?? [])];
+  let mine = [...(scenario.mine ?? [])];
+  let orgs = [...(scenario.organizations ?? organizations)];
+  const find = (userId: unknown) => {
+    const m = members.find((x) => x.id === userId);
+    if (!m) throw new Refusal("MEMBER_NOT_FOUND", "This person is not a member of the organization.", 404);
+    return m;
+  };
+  const update = (userId: unknown, change: Partial<MemberListItem>) => {
+    members = members.map((m) => (m.id === userId ? { ...m, ...change } : m));
+  };
+  const handlers: Record<string, (input: Input) => unknown> = {
+    "auth.me": () => ({
+      user: { id: scenario.viewerId ?? id(9), email: "ada.lovelace@example.com", name: "Ada Lovelace" },
+      session: { id: "s", expiresAt: new Date(base + day).toISOString() },
+    }),
+    "orgs.permissions": () => ({ role: scenario.role ?? "owner", permissions: scenario.permissions ?? ALL }),
+    "roles.list": () => scenario.roles ?? builtInRoles,
+    "orgs.list": () => orgs,
+    "orgs.setActive": (input) => {
+      orgs = orgs.map((o) => ({ ...o, active: o.id === input?.orgId }));
+      return { orgId: input?.orgId };
+    },
+    "orgs.create": (input) => {
+      const org = {
+        ...organizations[0]!,
+        id: id(600 + orgs.length),
+        name: String(input?.name),
+        active: true,
+      };
+      orgs = [...orgs.map((o) => ({ ...o, active: false })), org];
+      return org;
+    },
+    "members.list": (input) => {
+      const search = String(input?.search ?? "").toLowerCase();
+      const rows = members.filter(
+        (m) =>
+          (!search || m.email.startsWith(search) || (m.name ?? "").toLowerCase().startsWith(search)) &&
+          (!input?.status || m.status === input.status) &&
+          (!input?.role || m.role === input.role),
+      );
+      const start = Number(input?.cursor ?? 0);
+      const limit = Number(input?.limit ?? 50);
+      const end = start + limit;
+      return { items: rows.slice(start, end), nextCursor: end < rows.length ? String(end) : null };
+    },
+    "members.updateRole": (input) => {
+      find(input?.userId);
+      update(input?.userId, { role: String(input?.role) });
+      return { userId: input?.userId, role: input?.role };
+    },
+    "members.deactivate": (input) => {
+      find(input?.userId);
+      update(input?.userId, { status: "deactivated" });
+      return { ok: true };
+    },
+    "members.reactivate": (input) => {
+      find(input?.userId);
+      update(input?.userId, { status: "active" });
+      return { ok: true };
+    },
+    "members.remove": (input) => {
+      const ids = (input?.userIds as string[]) ?? [];
+      if (!input?.transferTo && ids.some((u) => members.find((m) => m.id === u)?.name === "Alan Turing")) {
+        throw new Refusal(
+          "TRANSFER_REQUIRED",
+          "Some of these members own resources. Choose a member to take them over, then remove again.",
+          409,
+          { owners: [{ userId: members.find((m) => m.name === "Alan Turing")?.id, resources: 2 }] },
+        );
+      }
+      members = members.filter((m) => !ids.includes(m.id));
+      return { removed: ids, transferred: 0 };
+    },
+    "invitations.resend": () => ({ ok: true }),
+    "invitations.revoke": (input) => {
+      members = members.filter((m) => m.id !== input?.invitationId);
+      return { ok: true };
+    },
+    "invitations.link": (input) => ({
+      url: `https://roster.example/invite/${String(input?.invitationId).slice(-8)}`,
+      expiresAt: new Date(base + 7 * day).toISOString(),
+    }),
+    "invitations.create": (input) => ({
+      results: ((input?.emails as string[]) ?? []).map((email) => ({
+        email,
+        status: !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)
+          ? "invalid"
+          : members.some((m) => m.email === email)
+            ? "already_member"
+            : "invited",
+      })),
+    }),
+    "invitations.mine": () => mine,
+    "invitations.accept": (input) => {
+      const inv = mine.find((i) => i.id === input?.invitationId);
+      mine = mine.filter((i) => i.id !== input?.invitationId);
+      return { orgId: inv?.organization.id, role: inv?.role };
+    },
+    "invitations.decline": (input) => {
+      mine = mine.filter((i) => i.id !== input?.invitationId);
+      return { ok: true };
+    },
+  };
+  return (path: string, input: Input): unknown => {
+    const error = scenario.errors?.[path];
+    if (error) throw new Refusal(error.reason, error.message, error.httpStatus ?? 400);
+    const handler = handlers[path];
+    if (!handler) throw new Refusal("NOT_FOUND", `No story data for ${path}.`, 404);
+    return handler(input);
+  };
+}
+
+const codes: Record<number, [string, number]> = {
+  400: ["BAD_REQUEST", -32600],
+  401: ["UNAUTHORIZED", -32001],
+  403: ["FORBIDDEN", -32003],
+  404: ["NOT_FOUND", -32004],
+  409: ["CONFLICT", -32009],
+  429: ["TOO_MANY_REQUESTS", -32029],
+  500: ["INTERNAL_SERVER_ERROR", -32603],
+};
+
+/** A `fetch` for `RosterProvider` that answers from `scenario` instead of a server. */
+export function fixtureFetch(scenario: Scenario): typeof fetch {
+  const answer = answerer(scenario);
+  return async (input, init) => {
+    const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+    const paths = decodeURIComponent(url.pathname.replace(/^.*\/trpc\//, "")).split(",");
+    const raw = init?.body ? String(init.body) : (url.searchParams.get("input") ?? "{}");
+    const inputs = JSON.parse(raw) as Record<string, Input>;
+    if (paths.some((p) => scenario.pending?.includes(p))) return new Promise<Response>(() => {});
+    const body = paths.map((path, i) => {
+      try {
+        return { result: { data: answer(path, inputs[String(i)]) } };
+      } catch (error) {
+        const refusal =
+          error instanceof Refusal
+            ? error
+            : new Refusal("INTERNAL", "Something went wrong on our side.", 500);
+        const [code, jsonCode] = codes[refusal.httpStatus] ?? codes[500]!;
+        return {
+          error: {
+            message: refusal.message,
+            code: jsonCode,
+            data: {
+              code,
+              httpStatus: refusal.httpStatus,
+              path,
+              reason: refusal.reason,
+              ...(refusal.details ? { details: refusal.details } : {}),
+            },
+          },
+        };
+      }
+    });
+    // A short pause, as a network would, so busy states are visible.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const failed = body.some((b) => "error" in b);
+    return new Response(JSON.stringify(body), {
+      status: failed ? 207 : 200,
+      headers: { "content-type": "application/json" },
+    });
+  };
+}
