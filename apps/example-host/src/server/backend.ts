@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -105,7 +106,14 @@ export async function startHostBackend(
 export async function createHostKeyWithCli(databaseUrl: string, name = "Example host"): Promise<string> {
   const cli = join(dirname(createRequire(import.meta.url).resolve("@roster/server")), "cli.js");
   const { stdout } = await promisify(execFile)(process.execPath, [cli, "host-keys", "create", name], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent" },
+    env: {
+      // Host keys are stored hashed, never sealed: the command needs no real secret key, and a
+      // throwaway one keeps it from writing a development key to disk.
+      SECRET_KEY: randomBytes(32).toString("base64url"),
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      LOG_LEVEL: "silent",
+    },
   });
   const key = stdout.match(/rhk_\S+/)?.[0];
   if (!key) throw new Error(`roster host-keys create printed no key: ${stdout}`);
