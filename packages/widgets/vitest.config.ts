@@ -1,7 +1,7 @@
+import { createServer } from "node:net";
 import react from "@vitejs/plugin-react";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
-import { BROWSER_PORT } from "./test/roster-fixture.js";
 
 const chromium = playwright({
   contextOptions: { permissions: ["clipboard-read", "clipboard-write"] },
@@ -19,6 +19,21 @@ const chromium = playwright({
     ],
   },
 });
+
+/** A free port for the browser-mode page; the global setup lets Roster accept that origin. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "localhost", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+process.env.ROSTER_WIDGETS_BROWSER_PORT ??= String(await freePort());
+const browserPort = Number(process.env.ROSTER_WIDGETS_BROWSER_PORT);
 
 export default defineConfig({
   plugins: [react()],
@@ -65,7 +80,7 @@ export default defineConfig({
             headless: true,
             provider: chromium,
             instances: [{ browser: "chromium" }],
-            api: { host: "localhost", port: BROWSER_PORT, strictPort: true },
+            api: { host: "localhost", port: browserPort, strictPort: true },
             screenshotFailures: false,
           },
         },

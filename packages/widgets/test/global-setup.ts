@@ -7,7 +7,7 @@ import { createRosterClient, type RosterClient } from "@roster/sdk";
 import { loadConfig, startServer } from "@roster/server";
 import { sql } from "kysely";
 import type { TestProject } from "vitest/node";
-import { BROWSER_PORT, type RosterFixture } from "./roster-fixture.js";
+import type { RosterFixture } from "./roster-fixture.js";
 
 const SECRET_KEY = "widgets-test-secret-key-that-is-long-enough";
 
@@ -32,7 +32,9 @@ async function createHostKey(databaseUrl: string): Promise<string> {
  */
 export default async function setup(project: TestProject) {
   const database = await createTestDatabase();
-  const origins = [`http://localhost:${BROWSER_PORT}`, `http://127.0.0.1:${BROWSER_PORT}`];
+  // vitest.config.ts picked the port of the browser-mode page; only that origin may call Roster.
+  const port = process.env.ROSTER_WIDGETS_BROWSER_PORT;
+  const origins = port ? [`http://localhost:${port}`, `http://127.0.0.1:${port}`] : [];
   const config = loadConfig({
     PORT: "0",
     HOST: "127.0.0.1",

@@ -23,6 +23,3 @@ declare module "vitest" {
     roster: RosterFixture;
   }
 }
-
-/** The port vitest's browser mode serves the test page on; the server allows that origin. */
-export const BROWSER_PORT = 63_315;

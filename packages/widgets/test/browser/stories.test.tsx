@@ -53,7 +53,7 @@ describe("every story", () => {
     document.body.append(canvasElement);
     await Story.run({ canvasElement });
     // Let canned answers arrive (each takes ~120 ms) and the widget settle.
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const results = await axe.run(canvasElement, { rules: pageRules, resultTypes: ["violations"] });
     const violations = results.violations.map((v) => ({
       rule: v.id,
