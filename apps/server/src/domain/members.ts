@@ -252,60 +252,42 @@ export async function deactivateMember(
   access: OrgAccess,
   input: { userId: string },
 ): Promise<void> {
-  requirePermission(access, "members:deactivate");
   if (input.userId === access.actor.userId) {
     throw badRequest(
       "CANNOT_DEACTIVATE_SELF",
       "You cannot deactivate yourself. Leave the organization instead.",
     );
   }
-  const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
-    const owners = await lockActiveOwners(trx, access.orgId);
-    const member = await lockMembership(trx, access.orgId, input.userId);
-    guardOwner(access, member.role);
-    if (member.status === "deactivated") return;
-    if (member.role === "owner") assertOwnersRemain(owners, [member.user_id]);
-    await trx
-      .updateTable("memberships")
-      .set({ status: "deactivated", deactivated_at: now, updated_at: now })
-      .where("org_id", "=", access.orgId)
-      .where("user_id", "=", input.userId)
-      .execute();
-    await recordAudit(
-      trx,
-      access.orgId,
-      access.actor,
-      { action: "member.deactivated", targetType: "user", targetId: input.userId },
-      now,
-    );
-  });
+  await setMemberStatus(deps, access, input.userId, "deactivated");
 }
 
-export async function reactivateMember(
+export function reactivateMember(deps: Deps, access: OrgAccess, input: { userId: string }): Promise<void> {
+  return setMemberStatus(deps, access, input.userId, "active");
+}
+
+/** Deactivation keeps the seat and the role; taking the last active owner away is refused. */
+async function setMemberStatus(
   deps: Deps,
   access: OrgAccess,
-  input: { userId: string },
+  userId: string,
+  status: MembershipStatus,
 ): Promise<void> {
   requirePermission(access, "members:deactivate");
   const now = deps.clock();
   await deps.db.transaction().execute(async (trx) => {
-    const member = await lockMembership(trx, access.orgId, input.userId);
+    const owners = await lockActiveOwners(trx, access.orgId);
+    const member = await lockMembership(trx, access.orgId, userId);
     guardOwner(access, member.role);
-    if (member.status === "active") return;
+    if (member.status === status) return;
+    if (status === "deactivated" && member.role === "owner") assertOwnersRemain(owners, [member.user_id]);
     await trx
       .updateTable("memberships")
-      .set({ status: "active", deactivated_at: null, updated_at: now })
+      .set({ status, deactivated_at: status === "deactivated" ? now : null, updated_at: now })
       .where("org_id", "=", access.orgId)
-      .where("user_id", "=", input.userId)
+      .where("user_id", "=", userId)
       .execute();
-    await recordAudit(
-      trx,
-      access.orgId,
-      access.actor,
-      { action: "member.reactivated", targetType: "user", targetId: input.userId },
-      now,
-    );
+    const action = status === "deactivated" ? "member.deactivated" : "member.reactivated";
+    await recordAudit(trx, access.orgId, access.actor, { action, targetType: "user", targetId: userId }, now);
   });
 }
 
