@@ -11,7 +11,7 @@ import { SettingsPage } from "./pages/settings";
 import { WorkspacesPage } from "./pages/workspaces";
 import { Link, match, Redirect, useRouter } from "./router";
 import { useTRPC } from "./trpc";
-import { Loading } from "./ui";
+import { AuthCard, Loading } from "./ui";
 
 const orgPages = {
   "": DashboardPage,
@@ -69,12 +69,9 @@ function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRP
 
 function Deactivated({ name }: { name: string }) {
   return (
-    <main className="auth-page">
-      <section className="card auth-card" aria-labelledby="deactivated-title">
-        <h1 id="deactivated-title">Your access to {name} is paused</h1>
-        <p>Your membership in {name} is deactivated. Ask one of its owners to reactivate it.</p>
-        <Link href="/">Go to another organization</Link>
-      </section>
-    </main>
+    <AuthCard id="deactivated-title" title={`Your access to ${name} is paused`}>
+      <p>Your membership in {name} is deactivated. Ask one of its owners to reactivate it.</p>
+      <Link href="/">Go to another organization</Link>
+    </AuthCard>
   );
 }

@@ -172,3 +172,41 @@ export function Confirm({
 export function formatDate(iso: string): string {
   return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
 }
+
+/** The centred card of the sign-in, sign-up and other single-purpose pages. */
+export function AuthCard({
+  id,
+  title,
+  onSubmit,
+  children,
+}: {
+  id: string;
+  title: string;
+  /** With a handler the card is a form; submitting it never reloads the page. */
+  onSubmit?: () => void;
+  children: ReactNode;
+}) {
+  const heading = <h1 id={id}>{title}</h1>;
+  return (
+    <main className="auth-page">
+      {onSubmit ? (
+        <form
+          className="card auth-card"
+          aria-labelledby={id}
+          onSubmit={(e) => {
+            e.preventDefault();
+            onSubmit();
+          }}
+        >
+          {heading}
+          {children}
+        </form>
+      ) : (
+        <section className="card auth-card" aria-labelledby={id}>
+          {heading}
+          {children}
+        </section>
+      )}
+    </main>
+  );
+}

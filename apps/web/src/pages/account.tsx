@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
-import { Button, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
+import { AuthCard, Button, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
 
 export function AccountPage() {
   const trpc = useTRPC();
@@ -179,25 +179,15 @@ export function CreateOrganizationPage() {
     }),
   );
   return (
-    <main className="auth-page">
-      <form
-        className="card auth-card"
-        aria-labelledby="create-org-title"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ name });
-        }}
-      >
-        <h1 id="create-org-title">Create an organization</h1>
-        <Field label="Organization name" required value={name} onChange={(e) => setName(e.target.value)} />
-        <ErrorNote error={create.error} />
-        <Button type="submit" busy={create.isPending}>
-          Create
-        </Button>
-        <p className="auth-links">
-          <Link href="/">Cancel</Link>
-        </p>
-      </form>
-    </main>
+    <AuthCard id="create-org-title" title="Create an organization" onSubmit={() => create.mutate({ name })}>
+      <Field label="Organization name" required value={name} onChange={(e) => setName(e.target.value)} />
+      <ErrorNote error={create.error} />
+      <Button type="submit" busy={create.isPending}>
+        Create
+      </Button>
+      <p className="auth-links">
+        <Link href="/">Cancel</Link>
+      </p>
+    </AuthCard>
   );
 }

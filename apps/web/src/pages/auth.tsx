@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
-import { Button, ErrorNote, Field, Loading, useToast } from "../ui";
+import { AuthCard, Button, ErrorNote, Field, Loading, useToast } from "../ui";
 
 function useAfterSignIn() {
   const queryClient = useQueryClient();
@@ -23,40 +23,34 @@ export function SignIn() {
   const [email, setEmail] = useState(emailFromQuery);
   const [password, setPassword] = useState("");
   const signIn = useMutation(trpc.auth.signIn.mutationOptions({ onSuccess: () => done(nextFromQuery()) }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    signIn.mutate({ email, password, invitationToken: invitationFromQuery() });
-  };
+  const submit = () => signIn.mutate({ email, password, invitationToken: invitationFromQuery() });
   return (
-    <main className="auth-page">
-      <form className="card auth-card" onSubmit={submit} aria-labelledby="sign-in-title">
-        <h1 id="sign-in-title">Sign in to Roster</h1>
-        <Field
-          label="Email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        <Field
-          label="Password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <ErrorNote error={signIn.error} />
-        <Button type="submit" busy={signIn.isPending}>
-          Sign in
-        </Button>
-        <p className="auth-links">
-          <Link href={`/sign-up${window.location.search}`}>Create an account</Link> ·{" "}
-          <Link href="/forgot-password">Forgot your password?</Link>
-        </p>
-      </form>
-    </main>
+    <AuthCard id="sign-in-title" title="Sign in to Roster" onSubmit={submit}>
+      <Field
+        label="Email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <Field
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <ErrorNote error={signIn.error} />
+      <Button type="submit" busy={signIn.isPending}>
+        Sign in
+      </Button>
+      <p className="auth-links">
+        <Link href={`/sign-up${window.location.search}`}>Create an account</Link> ·{" "}
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -67,48 +61,42 @@ export function SignUp() {
   const [email, setEmail] = useState(emailFromQuery);
   const [password, setPassword] = useState("");
   const signUp = useMutation(trpc.auth.signUp.mutationOptions({ onSuccess: () => done(nextFromQuery()) }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    signUp.mutate({ name, email, password, invitationToken: invitationFromQuery() });
-  };
+  const submit = () => signUp.mutate({ name, email, password, invitationToken: invitationFromQuery() });
   return (
-    <main className="auth-page">
-      <form className="card auth-card" onSubmit={submit} aria-labelledby="sign-up-title">
-        <h1 id="sign-up-title">Create your account</h1>
-        <Field
-          label="Name"
-          autoComplete="name"
-          required
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <Field
-          label="Email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-        />
-        <Field
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          hint="At least 8 characters."
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <ErrorNote error={signUp.error} />
-        <Button type="submit" busy={signUp.isPending}>
-          Create account
-        </Button>
-        <p className="auth-links">
-          Already have an account? <Link href={`/sign-in${window.location.search}`}>Sign in</Link>
-        </p>
-      </form>
-    </main>
+    <AuthCard id="sign-up-title" title="Create your account" onSubmit={submit}>
+      <Field
+        label="Name"
+        autoComplete="name"
+        required
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <Field
+        label="Email"
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      <Field
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        hint="At least 8 characters."
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+      />
+      <ErrorNote error={signUp.error} />
+      <Button type="submit" busy={signUp.isPending}>
+        Create account
+      </Button>
+      <p className="auth-links">
+        Already have an account? <Link href={`/sign-in${window.location.search}`}>Sign in</Link>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -117,40 +105,30 @@ export function ForgotPassword() {
   const [email, setEmail] = useState("");
   const request = useMutation(trpc.auth.requestPasswordReset.mutationOptions());
   return (
-    <main className="auth-page">
-      <form
-        className="card auth-card"
-        aria-labelledby="forgot-title"
-        onSubmit={(e) => {
-          e.preventDefault();
-          request.mutate({ email });
-        }}
-      >
-        <h1 id="forgot-title">Reset your password</h1>
-        {request.isSuccess ? (
-          <p role="status">
-            If an account uses {email}, we sent it a link to choose a new password. It works for one hour.
-          </p>
-        ) : (
-          <>
-            <Field
-              label="Email"
-              type="email"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-            <ErrorNote error={request.error} />
-            <Button type="submit" busy={request.isPending}>
-              Send reset link
-            </Button>
-          </>
-        )}
-        <p className="auth-links">
-          <Link href="/sign-in">Back to sign in</Link>
+    <AuthCard id="forgot-title" title="Reset your password" onSubmit={() => request.mutate({ email })}>
+      {request.isSuccess ? (
+        <p role="status">
+          If an account uses {email}, we sent it a link to choose a new password. It works for one hour.
         </p>
-      </form>
-    </main>
+      ) : (
+        <>
+          <Field
+            label="Email"
+            type="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+          <ErrorNote error={request.error} />
+          <Button type="submit" busy={request.isPending}>
+            Send reset link
+          </Button>
+        </>
+      )}
+      <p className="auth-links">
+        <Link href="/sign-in">Back to sign in</Link>
+      </p>
+    </AuthCard>
   );
 }
 
@@ -159,40 +137,34 @@ export function ResetPassword({ token }: { token: string }) {
   const [password, setPassword] = useState("");
   const reset = useMutation(trpc.auth.resetPassword.mutationOptions());
   return (
-    <main className="auth-page">
-      <form
-        className="card auth-card"
-        aria-labelledby="reset-title"
-        onSubmit={(e) => {
-          e.preventDefault();
-          reset.mutate({ token, password });
-        }}
-      >
-        <h1 id="reset-title">Choose a new password</h1>
-        {reset.isSuccess ? (
-          <p role="status">
-            Your password is changed and every other session was signed out.{" "}
-            <Link href="/sign-in">Sign in</Link>
-          </p>
-        ) : (
-          <>
-            <Field
-              label="New password"
-              type="password"
-              autoComplete="new-password"
-              minLength={8}
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-            <ErrorNote error={reset.error} />
-            <Button type="submit" busy={reset.isPending}>
-              Save password
-            </Button>
-          </>
-        )}
-      </form>
-    </main>
+    <AuthCard
+      id="reset-title"
+      title="Choose a new password"
+      onSubmit={() => reset.mutate({ token, password })}
+    >
+      {reset.isSuccess ? (
+        <p role="status">
+          Your password is changed and every other session was signed out.{" "}
+          <Link href="/sign-in">Sign in</Link>
+        </p>
+      ) : (
+        <>
+          <Field
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <ErrorNote error={reset.error} />
+          <Button type="submit" busy={reset.isPending}>
+            Save password
+          </Button>
+        </>
+      )}
+    </AuthCard>
   );
 }
 
@@ -211,17 +183,14 @@ export function VerifyEmail({ token }: { token: string }) {
   const { mutate } = verify;
   useEffect(() => mutate({ token }), [mutate, token]);
   return (
-    <main className="auth-page">
-      <section className="card auth-card" aria-labelledby="verify-title">
-        <h1 id="verify-title">Confirm your email</h1>
-        {verify.isPending ? <Loading label="Confirming…" /> : null}
-        {verify.isSuccess ? (
-          <p role="status">
-            {verify.data.user.email} is confirmed. <Link href="/">Continue</Link>
-          </p>
-        ) : null}
-        <ErrorNote error={verify.error} />
-      </section>
-    </main>
+    <AuthCard id="verify-title" title="Confirm your email">
+      {verify.isPending ? <Loading label="Confirming…" /> : null}
+      {verify.isSuccess ? (
+        <p role="status">
+          {verify.data.user.email} is confirmed. <Link href="/">Continue</Link>
+        </p>
+      ) : null}
+      <ErrorNote error={verify.error} />
+    </AuthCard>
   );
 }
