@@ -288,6 +288,12 @@ describe("removal", () => {
       .where("org_id", "=", orgId)
       .execute();
     expect(owners.map((r) => r.owner_id)).toEqual([carol.user.id, carol.user.id]);
+    // Each hand-over is audited (and so published as a resource.transferred webhook).
+    const { items } = await owner.client.audit.list.query({ orgId, action: "resource.transferred" });
+    expect(items.map((e) => [e.data.from, e.data.to, e.data.reason])).toEqual([
+      [bob.user.id, carol.user.id, "member.removed"],
+      [bob.user.id, carol.user.id, "member.removed"],
+    ]);
   });
 
   it("lets a member leave", async () => {

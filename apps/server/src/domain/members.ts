@@ -6,6 +6,7 @@ import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { decodeCursor, encodeCursor } from "./invitations.js";
 import { assertOwnersRemain, lockActiveOwners } from "./owners.js";
+import { resourceSummary } from "./resources.js";
 import { resolveGrantableRole } from "./roles.js";
 
 export type MemberListStatus = "active" | "deactivated" | "invited" | "expired";
@@ -354,13 +355,45 @@ async function removeWithinTransaction(
         "Resources can only go to an active member of this organization.",
       );
     }
+    const previous = await trx
+      .selectFrom("resources")
+      .select(["id", "owner_id"])
+      .where("org_id", "=", access.orgId)
+      .where("owner_id", "in", ids)
+      .forUpdate()
+      .execute();
     const moved = await trx
       .updateTable("resources")
       .set({ owner_id: transferTo, updated_at: now })
-      .where("org_id", "=", access.orgId)
-      .where("owner_id", "in", ids)
-      .executeTakeFirst();
-    transferred = Number(moved.numUpdatedRows);
+      .where(
+        "id",
+        "in",
+        previous.map((r) => r.id),
+      )
+      .returningAll()
+      .execute();
+    const from = new Map(previous.map((r) => [r.id, r.owner_id]));
+    // Products that track ownership hear of every hand-over, as with resources.transfer.
+    for (const row of moved) {
+      await recordAudit(
+        trx,
+        access.orgId,
+        access.actor,
+        {
+          action: "resource.transferred",
+          targetType: "resource",
+          targetId: row.id,
+          data: {
+            from: from.get(row.id) ?? null,
+            to: transferTo,
+            resource: resourceSummary(row),
+            reason: action,
+          },
+        },
+        now,
+      );
+    }
+    transferred = moved.length;
   }
 
   await trx

@@ -71,7 +71,8 @@ function toView(r: Row): ResourceView {
 }
 
 /** What webhook receivers and the audit log learn about a resource. */
-function summary(r: Resource) {
+/** What a resource event carries. */
+export function resourceSummary(r: Resource) {
   return {
     id: r.id,
     type: r.type,
@@ -172,7 +173,7 @@ export async function registerResource(
         action: "resource.created",
         targetType: "resource",
         targetId: row.id,
-        data: { resource: summary(row) },
+        data: { resource: resourceSummary(row) },
       },
       now,
     );
@@ -307,7 +308,7 @@ export async function updateResource(
         data: {
           changed: Object.keys(input).filter((k) => k !== "resourceId" && k !== "orgId"),
           ...(moving ? { fromWorkspaceId: current.workspace_id, toWorkspaceId: row.workspace_id } : {}),
-          resource: summary(row),
+          resource: resourceSummary(row),
         },
       },
       now,
@@ -355,7 +356,7 @@ export async function operateResource(
         action: "resource.state_changed",
         targetType: "resource",
         targetId: row.id,
-        data: { from: current.state, to: row.state, action: input.action, resource: summary(row) },
+        data: { from: current.state, to: row.state, action: input.action, resource: resourceSummary(row) },
       },
       now,
     );
@@ -388,7 +389,7 @@ export async function transferResource(
         action: "resource.transferred",
         targetType: "resource",
         targetId: row.id,
-        data: { from: current.owner_id, to: row.owner_id, resource: summary(row) },
+        data: { from: current.owner_id, to: row.owner_id, resource: resourceSummary(row) },
       },
       now,
     );
@@ -414,7 +415,7 @@ export async function deleteResource(
         action: "resource.deleted",
         targetType: "resource",
         targetId: current.id,
-        data: { resource: summary(current) },
+        data: { resource: resourceSummary(current) },
       },
       now,
     );
