@@ -388,6 +388,14 @@ describe("change email", () => {
     expect((await person.client.auth.me.query()).user.email).toBe(newEmail);
     await signIn(newEmail);
     expect(await failure(signIn(person.email))).toMatchObject({ reason: "INVALID_CREDENTIALS" });
+    // The old address is told, with a way back if the change was not theirs.
+    const oldMail = await t.mailTo(person.email);
+    expect(oldMail.map((m) => m.subject)).toEqual([
+      "Confirm your email address",
+      "Your account's email address was changed",
+    ]);
+    expect(oldMail[1]!.text).toContain(`is now ${newEmail}`);
+    expect(oldMail[1]!.text).toContain("http://roster.test/forgot-password");
   });
 
   it("resends the confirmation of a pending change to the new address", async () => {

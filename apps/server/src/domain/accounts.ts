@@ -6,7 +6,7 @@ import { generateEmailToken, hashesEqual, hashSecret } from "../auth/tokens.js";
 import { addSeconds } from "../clock.js";
 import type { Actor, Deps, RequestOrigin } from "../deps.js";
 import { badRequest, conflict, isUniqueViolation, notFound, unauthorized } from "../errors.js";
-import { passwordResetEmail, verificationEmail } from "../mail/templates.js";
+import { emailChangedNotice, passwordResetEmail, verificationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { afterSignUp, invitationTokenProvesEmail } from "./hooks.js";
@@ -246,12 +246,27 @@ export async function verifyEmail(deps: Deps, input: { token: string }): Promise
         invalid: "This confirmation link is not valid or was already used. Sign in and ask for a new one.",
         expired: "This confirmation link has expired. Sign in and ask for a new one.",
       });
+      const before = await trx
+        .selectFrom("users")
+        .select("email")
+        .where("id", "=", row.user_id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       const user = await trx
         .updateTable("users")
         .set({ email: row.email, email_verified_at: now, updated_at: now })
         .where("id", "=", row.user_id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // The old address hears of the change, so a taken-over account does not go unnoticed.
+      if (before.email.toLowerCase() !== row.email.toLowerCase()) {
+        await enqueueEmail(
+          trx,
+          `email-changed:${row.id}`,
+          emailChangedNotice(before.email, user.name, row.email, `${deps.config.publicUrl}/forgot-password`),
+          now,
+        );
+      }
       // After a change of address, reset links mailed to the old one must not work any more:
       // whoever still reads that mailbox could otherwise take the account back.
       await trx
@@ -388,15 +403,16 @@ export async function changeEmail(
   if (user.email.toLowerCase() === input.email.toLowerCase()) {
     throw badRequest("EMAIL_UNCHANGED", "This is already your email address.");
   }
-  if (await findUserByEmail(deps.db, input.email)) {
-    throw conflict("EMAIL_TAKEN", "Another account uses this email address. Choose a different one.");
-  }
+  // Counted first, so the answer below cannot be used to test many addresses for an account.
   await consumeRateLimit(deps.db, `change-email:${user.id}`, {
     limit: 5,
     windowSeconds: 60 * 60,
     now,
     message: "Too many email changes in the last hour. Try again later.",
   });
+  if (await findUserByEmail(deps.db, input.email)) {
+    throw conflict("EMAIL_TAKEN", "Another account uses this email address. Choose a different one.");
+  }
   await deps.db.transaction().execute((trx) => sendVerification(deps, trx, user, input.email, now));
   deps.wakeOutbox();
   return { pendingEmail: input.email };

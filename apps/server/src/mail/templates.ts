@@ -49,6 +49,25 @@ export function passwordResetEmail(to: string, name: string, url: string): Email
   });
 }
 
+export function emailChangedNotice(
+  to: string,
+  name: string,
+  newEmail: string,
+  resetUrl: string,
+): EmailMessage {
+  return render({
+    to,
+    subject: "Your account's email address was changed",
+    paragraphs: [
+      `Hi ${name},`,
+      `The email address of your account is now ${newEmail}. This address (${to}) no longer signs in.`,
+      "If you did not make this change, reset your password at once and contact support.",
+    ],
+    action: { label: "Reset your password", url: resetUrl },
+    footer: "You receive this because this address belonged to the account until now.",
+  });
+}
+
 export function invitationEmail(
   to: string,
   details: { organization: string; inviter: string; role: string; url: string; expiresAt: Date },
