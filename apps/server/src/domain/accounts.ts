@@ -9,6 +9,7 @@ import { badRequest, conflict, isUniqueViolation, notFound, unauthorized } from 
 import { emailChangedNotice, passwordResetEmail, verificationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimit } from "../rate-limit.js";
+import { runTransaction } from "../transaction.js";
 import { afterSignUp, invitationTokenProvesEmail } from "./hooks.js";
 
 const VERIFY_TTL_SECONDS = 24 * 60 * 60;
@@ -47,38 +48,35 @@ export async function signUp(
 ): Promise<SignedIn> {
   const now = deps.clock();
   const passwordHash = await hashPassword(input.password);
-  const user = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      // Signing up from an invitation link proves the address the invitation was sent to.
-      const proven =
-        input.invitationToken !== undefined &&
-        (await invitationTokenProvesEmail(trx, input.invitationToken, input.email, now));
-      const user = await trx
-        .insertInto("users")
-        .values({
-          email: input.email,
-          name: input.name,
-          password_hash: passwordHash,
-          email_verified_at: proven ? now : null,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      if (!proven) await sendVerification(deps, trx, user, user.email, now);
-      await afterSignUp(deps, trx, user, now);
-      return user;
-    })
-    .catch((error: unknown) => {
-      if (isUniqueViolation(error, "users_email_lower_key")) {
-        throw conflict(
-          "EMAIL_TAKEN",
-          "An account with this email address already exists. Sign in instead, or reset your password.",
-        );
-      }
-      throw error;
-    });
+  const user = await runTransaction(deps, async (trx) => {
+    // Signing up from an invitation link proves the address the invitation was sent to.
+    const proven =
+      input.invitationToken !== undefined &&
+      (await invitationTokenProvesEmail(trx, input.invitationToken, input.email, now));
+    const user = await trx
+      .insertInto("users")
+      .values({
+        email: input.email,
+        name: input.name,
+        password_hash: passwordHash,
+        email_verified_at: proven ? now : null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (!proven) await sendVerification(deps, trx, user, user.email, now);
+    await afterSignUp(deps, trx, user, now);
+    return user;
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error, "users_email_lower_key")) {
+      throw conflict(
+        "EMAIL_TAKEN",
+        "An account with this email address already exists. Sign in instead, or reset your password.",
+      );
+    }
+    throw error;
+  });
   deps.wakeOutbox();
   const { token, session } = await createSession(deps.db, user.id, now, origin);
   return { user: toPublicUser(user), token, expiresAt: session.expires_at };
@@ -232,62 +230,59 @@ export async function resendVerification(deps: Deps, actor: Actor): Promise<{ se
     message:
       "We already sent several confirmation emails in the last hour. Check your inbox and spam folder, or try again later.",
   });
-  await deps.db.transaction().execute((trx) => sendVerification(deps, trx, user, email, now));
+  await runTransaction(deps, (trx) => sendVerification(deps, trx, user, email, now));
   deps.wakeOutbox();
   return { sent: true };
 }
 
 export async function verifyEmail(deps: Deps, input: { token: string }): Promise<PublicUser> {
   const now = deps.clock();
-  return deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const row = await consumeEmailToken(trx, "verify_email", input.token, now, {
-        invalid: "This confirmation link is not valid or was already used. Sign in and ask for a new one.",
-        expired: "This confirmation link has expired. Sign in and ask for a new one.",
-      });
-      const before = await trx
-        .selectFrom("users")
-        .select("email")
-        .where("id", "=", row.user_id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      const user = await trx
-        .updateTable("users")
-        .set({ email: row.email, email_verified_at: now, updated_at: now })
-        .where("id", "=", row.user_id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      // The old address hears of the change, so a taken-over account does not go unnoticed.
-      if (before.email.toLowerCase() !== row.email.toLowerCase()) {
-        await enqueueEmail(
-          trx,
-          `email-changed:${row.id}`,
-          emailChangedNotice(before.email, user.name, row.email, `${deps.config.publicUrl}/forgot-password`),
-          now,
-        );
-      }
-      // After a change of address, reset links mailed to the old one must not work any more:
-      // whoever still reads that mailbox could otherwise take the account back.
-      await trx
-        .updateTable("email_tokens")
-        .set({ used_at: now })
-        .where("user_id", "=", row.user_id)
-        .where("kind", "=", "reset_password")
-        .where("used_at", "is", null)
-        .where((eb) => eb(eb.fn("lower", ["email"]), "!=", row.email.toLowerCase()))
-        .execute();
-      return toPublicUser(user);
-    })
-    .catch((error: unknown) => {
-      if (isUniqueViolation(error, "users_email_lower_key")) {
-        throw conflict(
-          "EMAIL_TAKEN",
-          "Another account now uses this email address, so it cannot be moved to yours.",
-        );
-      }
-      throw error;
+  return runTransaction(deps, async (trx) => {
+    const row = await consumeEmailToken(trx, "verify_email", input.token, now, {
+      invalid: "This confirmation link is not valid or was already used. Sign in and ask for a new one.",
+      expired: "This confirmation link has expired. Sign in and ask for a new one.",
     });
+    const before = await trx
+      .selectFrom("users")
+      .select("email")
+      .where("id", "=", row.user_id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const user = await trx
+      .updateTable("users")
+      .set({ email: row.email, email_verified_at: now, updated_at: now })
+      .where("id", "=", row.user_id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // The old address hears of the change, so a taken-over account does not go unnoticed.
+    if (before.email.toLowerCase() !== row.email.toLowerCase()) {
+      await enqueueEmail(
+        trx,
+        `email-changed:${row.id}`,
+        emailChangedNotice(before.email, user.name, row.email, `${deps.config.publicUrl}/forgot-password`),
+        now,
+      );
+    }
+    // After a change of address, reset links mailed to the old one must not work any more:
+    // whoever still reads that mailbox could otherwise take the account back.
+    await trx
+      .updateTable("email_tokens")
+      .set({ used_at: now })
+      .where("user_id", "=", row.user_id)
+      .where("kind", "=", "reset_password")
+      .where("used_at", "is", null)
+      .where((eb) => eb(eb.fn("lower", ["email"]), "!=", row.email.toLowerCase()))
+      .execute();
+    return toPublicUser(user);
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error, "users_email_lower_key")) {
+      throw conflict(
+        "EMAIL_TAKEN",
+        "Another account now uses this email address, so it cannot be moved to yours.",
+      );
+    }
+    throw error;
+  });
 }
 
 // ---- password reset ----
@@ -315,7 +310,7 @@ export async function requestPasswordReset(
   }
   const user = await findUserByEmail(deps.db, input.email);
   if (user?.kind !== "person") return;
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const token = await issueEmailToken(trx, "reset_password", user, user.email, now, RESET_TTL_SECONDS);
     const url = `${deps.config.publicUrl}/reset-password/${token}`;
     await enqueueEmail(
@@ -331,7 +326,7 @@ export async function requestPasswordReset(
 export async function resetPassword(deps: Deps, input: { token: string; password: string }): Promise<void> {
   const now = deps.clock();
   const passwordHash = await hashPassword(input.password);
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const row = await consumeEmailToken(trx, "reset_password", input.token, now, {
       invalid: "This password reset link is not valid or was already used. Ask for a new one.",
       expired: "This password reset link has expired. Ask for a new one.",
@@ -381,7 +376,7 @@ export async function changePassword(
     throw badRequest("INVALID_PASSWORD", "Your current password is incorrect.");
   }
   const passwordHash = await hashPassword(input.next);
-  const endedSessions = await deps.db.transaction().execute(async (trx) => {
+  const endedSessions = await runTransaction(deps, async (trx) => {
     await trx
       .updateTable("users")
       .set({ password_hash: passwordHash, updated_at: now })
@@ -413,7 +408,7 @@ export async function changeEmail(
   if (await findUserByEmail(deps.db, input.email)) {
     throw conflict("EMAIL_TAKEN", "Another account uses this email address. Choose a different one.");
   }
-  await deps.db.transaction().execute((trx) => sendVerification(deps, trx, user, input.email, now));
+  await runTransaction(deps, (trx) => sendVerification(deps, trx, user, input.email, now));
   deps.wakeOutbox();
   return { pendingEmail: input.email };
 }

@@ -2,6 +2,7 @@ import type { HostKey } from "../auth/host-keys.js";
 import { createSession } from "../auth/sessions.js";
 import type { Deps, RequestOrigin } from "../deps.js";
 import { conflict, isUniqueViolation } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { findUserByEmail } from "./accounts.js";
 import { afterSignUp } from "./hooks.js";
 
@@ -19,63 +20,60 @@ export async function createEmbedToken(
   input: { externalUserId: string; email: string; name: string },
 ): Promise<{ token: string; expiresAt: string; userId: string }> {
   const now = deps.clock();
-  const userId = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const linked = await trx
-        .selectFrom("external_identities as e")
-        .innerJoin("users as u", "u.id", "e.user_id")
-        .select(["u.id", "u.email", "u.name"])
-        .where("e.host_key_id", "=", host.id)
-        .where("e.external_user_id", "=", input.externalUserId)
-        .executeTakeFirst();
-      if (linked) {
-        if (linked.email !== input.email || linked.name !== input.name) {
-          await trx
-            .updateTable("users")
-            .set({ email: input.email, name: input.name, email_verified_at: now, updated_at: now })
-            .where("id", "=", linked.id)
-            .execute();
-        }
-        return linked.id;
+  const userId = await runTransaction(deps, async (trx) => {
+    const linked = await trx
+      .selectFrom("external_identities as e")
+      .innerJoin("users as u", "u.id", "e.user_id")
+      .select(["u.id", "u.email", "u.name"])
+      .where("e.host_key_id", "=", host.id)
+      .where("e.external_user_id", "=", input.externalUserId)
+      .executeTakeFirst();
+    if (linked) {
+      if (linked.email !== input.email || linked.name !== input.name) {
+        await trx
+          .updateTable("users")
+          .set({ email: input.email, name: input.name, email_verified_at: now, updated_at: now })
+          .where("id", "=", linked.id)
+          .execute();
       }
-      let user = await findUserByEmail(trx, input.email);
-      if (!user) {
-        user = await trx
-          .insertInto("users")
-          .values({
-            email: input.email,
-            name: input.name,
-            email_verified_at: now,
-            created_at: now,
-            updated_at: now,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await afterSignUp(deps, trx, user, now);
-      } else if (!user.email_verified_at) {
-        await trx.updateTable("users").set({ email_verified_at: now }).where("id", "=", user.id).execute();
-      }
-      await trx
-        .insertInto("external_identities")
+      return linked.id;
+    }
+    let user = await findUserByEmail(trx, input.email);
+    if (!user) {
+      user = await trx
+        .insertInto("users")
         .values({
-          host_key_id: host.id,
-          external_user_id: input.externalUserId,
-          user_id: user.id,
+          email: input.email,
+          name: input.name,
+          email_verified_at: now,
           created_at: now,
+          updated_at: now,
         })
-        .execute();
-      return user.id;
-    })
-    .catch((error: unknown) => {
-      if (isUniqueViolation(error, "users_email_lower_key")) {
-        throw conflict("EMAIL_TAKEN", "Another Roster account already uses this email address.");
-      }
-      if (isUniqueViolation(error, "external_identities_pkey")) {
-        throw conflict("CONFLICT", "This user was linked by a concurrent request. Try again.");
-      }
-      throw error;
-    });
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await afterSignUp(deps, trx, user, now);
+    } else if (!user.email_verified_at) {
+      await trx.updateTable("users").set({ email_verified_at: now }).where("id", "=", user.id).execute();
+    }
+    await trx
+      .insertInto("external_identities")
+      .values({
+        host_key_id: host.id,
+        external_user_id: input.externalUserId,
+        user_id: user.id,
+        created_at: now,
+      })
+      .execute();
+    return user.id;
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error, "users_email_lower_key")) {
+      throw conflict("EMAIL_TAKEN", "Another Roster account already uses this email address.");
+    }
+    if (isUniqueViolation(error, "external_identities_pkey")) {
+      throw conflict("CONFLICT", "This user was linked by a concurrent request. Try again.");
+    }
+    throw error;
+  });
   const { token, session } = await createSession(deps.db, userId, now, origin, {
     kind: "embed",
     ttlSeconds: EMBED_TOKEN_TTL_SECONDS,

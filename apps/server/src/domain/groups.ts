@@ -2,6 +2,7 @@ import type { Database, Group } from "@roster/db";
 import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { conflict, isUniqueViolation, notFound } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 
@@ -115,7 +116,7 @@ export async function createGroup(
   requirePermission(access, "workspaces:manage");
   const now = deps.clock();
   try {
-    const row = await deps.db.transaction().execute(async (trx) => {
+    const row = await runTransaction(deps, async (trx) => {
       const row = await trx
         .insertInto("groups")
         .values({
@@ -152,7 +153,7 @@ export async function updateGroup(
   requirePermission(access, "workspaces:manage");
   const now = deps.clock();
   try {
-    return await deps.db.transaction().execute(async (trx) => {
+    return await runTransaction(deps, async (trx) => {
       const current = await lockGroup(trx, access.orgId, input.groupId);
       const row = await trx
         .updateTable("groups")
@@ -193,7 +194,7 @@ export async function updateGroup(
 export async function deleteGroup(deps: Deps, access: OrgAccess, input: { groupId: string }): Promise<void> {
   requirePermission(access, "workspaces:manage");
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);
     await trx.deleteFrom("groups").where("id", "=", group.id).execute();
     await recordAudit(
@@ -215,7 +216,7 @@ export async function addGroupMembers(
   requirePermission(access, "workspaces:manage");
   const now = deps.clock();
   const ids = [...new Set(input.userIds)];
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);
     const members = await trx
       .selectFrom("memberships")
@@ -266,7 +267,7 @@ export async function removeGroupMember(
 ): Promise<void> {
   requirePermission(access, "workspaces:manage");
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);
     const removed = await trx
       .deleteFrom("group_members")

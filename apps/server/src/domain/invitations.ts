@@ -8,6 +8,7 @@ import { badRequest, conflict, forbidden, notFound } from "../errors.js";
 import { invitationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimit } from "../rate-limit.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { assertMayJoinAnotherOrganization } from "./organizations.js";
@@ -118,7 +119,7 @@ export async function createInvitations(
 ): Promise<{ results: InviteResult[] }> {
   requirePermission(access, "members:invite");
   const now = deps.clock();
-  const results = await deps.db.transaction().execute(async (trx) => {
+  const results = await runTransaction(deps, async (trx) => {
     const role = await resolveGrantableRole(trx, access, input.role);
     const workspaces = await checkInvitationWorkspaces(deps, trx, access, input.workspaces ?? []);
     const seen = new Set<string>();
@@ -370,7 +371,7 @@ export async function resendInvitation(
     now,
     message: "This invitation was sent several times in the last hour. Wait before sending it again.",
   });
-  const inv = await deps.db.transaction().execute(async (trx) => {
+  const inv = await runTransaction(deps, async (trx) => {
     const inv = await lockOrgInvitation(trx, access.orgId, input.invitationId);
     const state = invitationState(inv, now);
     if (inv.status !== "pending") notPending(state);
@@ -389,7 +390,7 @@ export async function revokeInvitation(
 ): Promise<InvitationView> {
   requirePermission(access, "members:invite");
   const now = deps.clock();
-  const inv = await deps.db.transaction().execute(async (trx) => {
+  const inv = await runTransaction(deps, async (trx) => {
     const inv = await lockOrgInvitation(trx, access.orgId, input.invitationId);
     if (inv.status !== "pending") notPending(invitationState(inv, now));
     const revoked = await trx
@@ -553,7 +554,7 @@ export async function previewInvitation(deps: Deps, input: { token: string }): P
     )
     .where("o.id", "=", inv.org_id)
     .executeTakeFirstOrThrow();
-  const rn = await deps.db.transaction().execute((trx) => roleName(trx, inv.org_id, inv.role));
+  const rn = await runTransaction(deps, (trx) => roleName(trx, inv.org_id, inv.role));
   return {
     id: inv.id,
     status: invitationState(inv, now),
@@ -623,7 +624,7 @@ export async function acceptInvitation(
   input: AcceptInput,
 ): Promise<{ orgId: string; role: string }> {
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps, async (trx) => {
     const user = await trx
       .selectFrom("users")
       .selectAll()
@@ -724,7 +725,7 @@ export async function declineInvitation(
   input: { invitationId: string },
 ): Promise<void> {
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const user = await trx
       .selectFrom("users")
       .selectAll()

@@ -2,6 +2,7 @@ import type { Database, MembershipStatus } from "@roster/db";
 import { type CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, notFound } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { decodeCursor, encodeCursor } from "./invitations.js";
@@ -208,7 +209,7 @@ export async function updateMemberRole(
 ): Promise<{ userId: string; role: string }> {
   requirePermission(access, "members:update_role");
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps, async (trx) => {
     const owners = await lockActiveOwners(trx, access.orgId);
     const member = await lockMembership(trx, access.orgId, input.userId);
     guardOwner(access, member.role);
@@ -275,7 +276,7 @@ async function setMemberStatus(
 ): Promise<void> {
   requirePermission(access, "members:deactivate");
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const owners = await lockActiveOwners(trx, access.orgId);
     const member = await lockMembership(trx, access.orgId, userId);
     guardOwner(access, member.role);
@@ -432,11 +433,9 @@ export async function removeMembers(
 ): Promise<{ removed: string[]; transferred: number }> {
   requirePermission(access, "members:remove");
   const now = deps.clock();
-  return deps.db
-    .transaction()
-    .execute((trx) =>
-      removeWithinTransaction(deps, trx, access, input.userIds, input.transferTo, "member.removed", now),
-    );
+  return runTransaction(deps, (trx) =>
+    removeWithinTransaction(deps, trx, access, input.userIds, input.transferTo, "member.removed", now),
+  );
 }
 
 export async function leaveOrganization(
@@ -445,9 +444,7 @@ export async function leaveOrganization(
   input: { transferTo?: string | undefined },
 ): Promise<void> {
   const now = deps.clock();
-  await deps.db
-    .transaction()
-    .execute((trx) =>
-      removeWithinTransaction(deps, trx, access, [access.actor.userId], input.transferTo, "member.left", now),
-    );
+  await runTransaction(deps, (trx) =>
+    removeWithinTransaction(deps, trx, access, [access.actor.userId], input.transferTo, "member.left", now),
+  );
 }

@@ -3,6 +3,7 @@ import type { Database, Organization, User } from "@roster/db";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, isUniqueViolation } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, orgNotFound, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { lockActiveOwners } from "./owners.js";
@@ -144,26 +145,17 @@ export async function createOrganization(
   input: { name: string; slug?: string | undefined; metadata?: Record<string, unknown> | undefined },
 ): Promise<OrganizationView> {
   const now = deps.clock();
-  const org = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const org = await insertOrganization(
-        deps,
-        trx,
-        { id: actor.userId },
-        { ...input, personal: false },
-        now,
-      );
-      await recordAudit(
-        trx,
-        org.id,
-        actor,
-        { action: "org.created", targetType: "organization", targetId: org.id },
-        now,
-      );
-      return org;
-    })
-    .catch(rethrowSlug);
+  const org = await runTransaction(deps, async (trx) => {
+    const org = await insertOrganization(deps, trx, { id: actor.userId }, { ...input, personal: false }, now);
+    await recordAudit(
+      trx,
+      org.id,
+      actor,
+      { action: "org.created", targetType: "organization", targetId: org.id },
+      now,
+    );
+    return org;
+  }).catch(rethrowSlug);
   return toOrganizationView(org, deps.config.defaultSeatLimit);
 }
 
@@ -221,35 +213,32 @@ export async function updateOrganization(
 ): Promise<OrganizationView> {
   requirePermission(access, "org:update");
   const now = deps.clock();
-  const org = await deps.db
-    .transaction()
-    .execute(async (trx) => {
-      const org = await trx
-        .updateTable("organizations")
-        .set({
-          ...(input.name !== undefined ? { name: input.name } : {}),
-          ...(input.slug !== undefined ? { slug: input.slug } : {}),
-          ...(input.metadata !== undefined ? { metadata: JSON.stringify(input.metadata) } : {}),
-          updated_at: now,
-        })
-        .where("id", "=", access.orgId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(
-        trx,
-        org.id,
-        access.actor,
-        {
-          action: "org.updated",
-          targetType: "organization",
-          targetId: org.id,
-          data: { changed: Object.keys(input) },
-        },
-        now,
-      );
-      return org;
-    })
-    .catch(rethrowSlug);
+  const org = await runTransaction(deps, async (trx) => {
+    const org = await trx
+      .updateTable("organizations")
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.slug !== undefined ? { slug: input.slug } : {}),
+        ...(input.metadata !== undefined ? { metadata: JSON.stringify(input.metadata) } : {}),
+        updated_at: now,
+      })
+      .where("id", "=", access.orgId)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      org.id,
+      access.actor,
+      {
+        action: "org.updated",
+        targetType: "organization",
+        targetId: org.id,
+        data: { changed: Object.keys(input) },
+      },
+      now,
+    );
+    return org;
+  }).catch(rethrowSlug);
   return toOrganizationView(org, deps.config.defaultSeatLimit);
 }
 
@@ -321,7 +310,7 @@ export async function transferOwnership(
     throw badRequest("ALREADY_OWNER", "You already own this organization. Choose another member.");
   }
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     await lockActiveOwners(trx, access.orgId);
     const target = await trx
       .selectFrom("memberships as m")

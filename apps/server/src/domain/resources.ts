@@ -2,6 +2,7 @@ import type { Database, Resource, ResourceState } from "@roster/db";
 import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { decodeCursor, encodeCursor } from "./invitations.js";
@@ -143,7 +144,7 @@ export async function registerResource(
   const now = deps.clock();
   const workspaceId = input.workspaceId ?? null;
   const ownerId = input.ownerId ?? access.actor.userId;
-  const id = await deps.db.transaction().execute(async (trx) => {
+  const id = await runTransaction(deps, async (trx) => {
     if (workspaceId) await findWorkspace(trx, access.orgId, workspaceId);
     await requireWorkspacePermission(deps, access, workspaceId, "resources:create", trx);
     if (ownerId !== access.actor.userId) {
@@ -276,7 +277,7 @@ export async function updateResource(
   },
 ): Promise<ResourceView> {
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const current = await lockResource(trx, access.orgId, input.resourceId);
     await requireOwnerOrManage(deps, access, current, trx);
     const moving = input.workspaceId !== undefined && input.workspaceId !== current.workspace_id;
@@ -324,7 +325,7 @@ export async function operateResource(
   input: { resourceId: string; action: ResourceAction },
 ): Promise<ResourceView> {
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const current = await lockResource(trx, access.orgId, input.resourceId);
     await requireWorkspacePermission(deps, access, current.workspace_id, "resources:operate", trx);
     const transition = TRANSITIONS[input.action];
@@ -370,7 +371,7 @@ export async function transferResource(
   input: { resourceId: string; toUserId: string },
 ): Promise<ResourceView> {
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const current = await lockResource(trx, access.orgId, input.resourceId);
     await requireOwnerOrManage(deps, access, current, trx);
     if (current.owner_id === input.toUserId) return;
@@ -403,7 +404,7 @@ export async function deleteResource(
   input: { resourceId: string },
 ): Promise<void> {
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const current = await lockResource(trx, access.orgId, input.resourceId);
     await requireOwnerOrManage(deps, access, current, trx);
     await trx.deleteFrom("resources").where("id", "=", current.id).execute();

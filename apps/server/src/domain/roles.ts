@@ -2,6 +2,7 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { BUILT_IN_ROLES, builtInRole, isPermission, type Permission } from "./permissions.js";
@@ -117,7 +118,7 @@ export async function createRole(
   const permissions = checkPermissions(access, input.permissions);
   const now = deps.clock();
   try {
-    const row = await deps.db.transaction().execute(async (trx) => {
+    const row = await runTransaction(deps, async (trx) => {
       const row = await trx
         .insertInto("roles")
         .values({
@@ -169,7 +170,7 @@ export async function updateRole(
   if (builtInRole(input.key)) throw builtInError();
   const permissions = input.permissions ? checkPermissions(access, input.permissions) : undefined;
   const now = deps.clock();
-  const row = await deps.db.transaction().execute(async (trx) => {
+  const row = await runTransaction(deps, async (trx) => {
     const row = await trx
       .updateTable("roles")
       .set({
@@ -212,7 +213,7 @@ export async function deleteRole(deps: Deps, access: OrgAccess, input: { key: st
   requirePermission(access, "roles:manage");
   if (builtInRole(input.key)) throw builtInError();
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const role = await trx
       .selectFrom("roles")
       .select("key")

@@ -5,6 +5,7 @@ import { generateApiKey, maskApiKey } from "../auth/api-keys.js";
 import { hashSecret } from "../auth/tokens.js";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { resolveGrantableRole } from "./roles.js";
@@ -85,7 +86,7 @@ export async function createServiceAccount(
   requirePermission(access, "service_accounts:manage");
   if (input.role === "owner") throw ownerRefused();
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps, async (trx) => {
     const role = await resolveGrantableRole(trx, access, input.role);
     await reserveSeats(deps, trx, access.orgId, 1, now);
     // Never a real address: `.invalid` cannot be delivered to (RFC 2606), and nobody can sign up with it.
@@ -181,7 +182,7 @@ export async function updateServiceAccount(
   requirePermission(access, "service_accounts:manage");
   if (input.role === "owner") throw ownerRefused();
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const account = await lockServiceAccount(trx, access.orgId, input.userId);
     if (input.name !== undefined) {
       await trx
@@ -235,7 +236,7 @@ export async function deleteServiceAccount(
 ): Promise<{ transferred: number }> {
   requirePermission(access, "service_accounts:manage");
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps, async (trx) => {
     const account = await lockServiceAccount(trx, access.orgId, input.userId);
     const owned = await trx
       .selectFrom("resources")
@@ -307,7 +308,7 @@ export async function createApiKey(
   requirePermission(access, "service_accounts:manage");
   const now = deps.clock();
   const generated = generateApiKey();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const account = await lockServiceAccount(trx, access.orgId, input.userId);
     await trx
       .insertInto("api_keys")
@@ -383,7 +384,7 @@ export async function listApiKeys(
 export async function revokeApiKey(deps: Deps, access: OrgAccess, input: { keyId: string }): Promise<void> {
   requirePermission(access, "service_accounts:manage");
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const key = await trx
       .selectFrom("api_keys")
       .select(["id", "user_id", "revoked_at", "name"])

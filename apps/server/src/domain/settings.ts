@@ -1,5 +1,6 @@
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 
@@ -70,7 +71,7 @@ export async function setSetting(
   const columns = secret
     ? { secret: true, value: null, secret_sealed: deps.sealer.seal(input.value as string) }
     : { secret: false, value: JSON.stringify(input.value), secret_sealed: null };
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const previous = await trx
       .insertInto("org_settings")
       .values({
@@ -108,7 +109,7 @@ export async function setSetting(
 export async function deleteSetting(deps: Deps, access: OrgAccess, input: { key: string }): Promise<void> {
   requirePermission(access, "settings:write");
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const row = await trx
       .deleteFrom("org_settings")
       .where("org_id", "=", access.orgId)

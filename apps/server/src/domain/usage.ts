@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { resourcesForUsage } from "./resources.js";
@@ -33,7 +34,7 @@ export async function recordUsage(
 ): Promise<{ recorded: number; duplicates: number }> {
   requirePermission(access, "usage:write");
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps, async (trx) => {
     const resourceIds = [...new Set(input.events.flatMap((e) => (e.resourceId ? [e.resourceId] : [])))];
     const resources = await resourcesForUsage(trx, access.orgId, resourceIds);
     const missing = resourceIds.filter((id) => !resources.has(id));
@@ -141,7 +142,7 @@ export async function grantCredits(
 ): Promise<{ granted: boolean; balance: CreditBalance }> {
   requirePermission(access, "credits:manage");
   const now = deps.clock();
-  const granted = await deps.db.transaction().execute(async (trx) => {
+  const granted = await runTransaction(deps, async (trx) => {
     const row = await trx
       .insertInto("credit_grants")
       .values({

@@ -5,6 +5,7 @@ import { sql, type Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
 import { enqueueWebhook, type WebhookDelivery } from "../outbox/enqueue.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { type AuditEntry, recordAudit } from "./audit.js";
 
@@ -251,7 +252,7 @@ export async function createEndpoint(
   const url = checkUrl(deps, input.url);
   const secret = input.secret ?? generateSecret();
   const now = deps.clock();
-  const row = await deps.db.transaction().execute(async (trx) => {
+  const row = await runTransaction(deps, async (trx) => {
     const row = await trx
       .insertInto("webhook_endpoints")
       .values({
@@ -299,7 +300,7 @@ export async function updateEndpoint(
   requirePermission(access, "webhooks:manage");
   const url = input.url !== undefined ? checkUrl(deps, input.url) : undefined;
   const now = deps.clock();
-  const row = await deps.db.transaction().execute(async (trx) => {
+  const row = await runTransaction(deps, async (trx) => {
     const row = await trx
       .updateTable("webhook_endpoints")
       .set({
@@ -344,7 +345,7 @@ export async function rotateEndpointSecret(
   requirePermission(access, "webhooks:manage");
   const secret = input.secret ?? generateSecret();
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const row = await trx
       .updateTable("webhook_endpoints")
       .set({ secret_sealed: deps.sealer.seal(secret), updated_at: now })
@@ -371,7 +372,7 @@ export async function deleteEndpoint(
 ): Promise<void> {
   requirePermission(access, "webhooks:manage");
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     const row = await trx
       .deleteFrom("webhook_endpoints")
       .where("org_id", "=", access.orgId)
@@ -408,7 +409,7 @@ export async function sendTestEvent(
     data: { message: "This is a test event from Roster." },
   };
   const deliveryId = randomUUID();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     await enqueueWebhook(
       trx,
       `webhook:${event.id}:${endpoint.id}`,
@@ -570,7 +571,7 @@ async function logAttempt(
 ): Promise<void> {
   const now = deps.clock();
   const counts = endpoint.status === "active";
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     await trx
       .insertInto("webhook_deliveries")
       .values({

@@ -2,6 +2,7 @@ import type { Database, Workspace } from "@roster/db";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from "../errors.js";
+import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { BUILT_IN_ROLES, builtInRole, isPermission, type Permission } from "./permissions.js";
@@ -334,7 +335,7 @@ export async function createWorkspace(
   const parentId = input.parentId ?? null;
   const now = deps.clock();
   try {
-    const row = await deps.db.transaction().execute(async (trx) => {
+    const row = await runTransaction(deps, async (trx) => {
       await lockTree(trx, access.orgId);
       if (parentId) {
         await findWorkspace(trx, access.orgId, parentId).catch(() => {
@@ -395,7 +396,7 @@ export async function updateWorkspace(
 ): Promise<WorkspaceView> {
   const now = deps.clock();
   try {
-    const row = await deps.db.transaction().execute(async (trx) => {
+    const row = await runTransaction(deps, async (trx) => {
       const moving = input.parentId !== undefined;
       if (moving) await lockTree(trx, access.orgId);
       const current = await findWorkspace(trx, access.orgId, input.workspaceId);
@@ -466,7 +467,7 @@ export async function deleteWorkspace(
   input: { workspaceId: string },
 ): Promise<void> {
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     await lockTree(trx, access.orgId);
     const current = await findWorkspace(trx, access.orgId, input.workspaceId);
     // Deleting is acting where the workspace sits: its parent, or the organization.
@@ -654,7 +655,7 @@ export async function grantWorkspaceAccess(
   input: { workspaceId: string; principal: Principal; role: string },
 ): Promise<{ grantId: string; role: string }> {
   const now = deps.clock();
-  return deps.db.transaction().execute(async (trx) => {
+  return runTransaction(deps, async (trx) => {
     const role = await grantableWorkspaceRole(deps, trx, access, input.workspaceId, input.role);
     await checkPrincipal(trx, access.orgId, input.principal);
     const grantId = await upsertGrant(
@@ -688,7 +689,7 @@ export async function revokeWorkspaceAccess(
   input: { workspaceId: string; principal: Principal },
 ): Promise<void> {
   const now = deps.clock();
-  await deps.db.transaction().execute(async (trx) => {
+  await runTransaction(deps, async (trx) => {
     await requireWorkspacePermission(deps, access, input.workspaceId, "workspaces:manage", trx);
     await findWorkspace(trx, access.orgId, input.workspaceId);
     const cols = principalColumns(input.principal);
