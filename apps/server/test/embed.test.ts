@@ -38,6 +38,24 @@ describe("embed tokens", () => {
     expect(await t.client(again.token).orgs.list.query()).toHaveLength(1);
   });
 
+  it("take an unconfirmed account from whoever made it when the host vouches for the address", async () => {
+    // Someone signs up with the host user's address and never confirms it.
+    const squatter = await t.signUp("Squatter", "fern@host.example");
+    const { token } = await host().embed.createToken.mutate({
+      externalUserId: "u-fern",
+      email: "fern@host.example",
+      name: "Fern",
+    });
+    expect((await t.client(token).auth.me.query()).user.emailVerified).toBe(true);
+    // The unproven password and its sessions no longer open the now-verified account.
+    expect(await failure(squatter.client.auth.me.query())).toMatchObject({ code: "UNAUTHORIZED" });
+    expect(
+      await failure(
+        t.client().auth.signIn.mutate({ email: "fern@host.example", password: squatter.password }),
+      ),
+    ).toMatchObject({ reason: "INVALID_CREDENTIALS" });
+  });
+
   it("expire after an hour and are not extended by use", async () => {
     const { token } = await host().embed.createToken.mutate({
       externalUserId: "u-2",

@@ -154,14 +154,70 @@ describe("accepting", () => {
       email: "carol.new@example.com",
       password: PASSWORD,
       name: "Carol",
-      invitationToken: token,
     });
-    expect(carol.user.emailVerified).toBe(true);
+    expect(carol.user.emailVerified).toBe(false);
     expect(await t.client(carol.token).invitations.accept.mutate({ token })).toEqual({
       orgId,
       role: "viewer",
     });
     expect((await t.client().invitations.preview.query({ token })).status).toBe("accepted");
+    // The link accepted its own invitation and nothing more: the address is still unconfirmed.
+    expect((await t.client(carol.token).auth.me.query()).user.emailVerified).toBe(false);
+  });
+
+  it("never lets an invitation link the inviter can read prove the address", async () => {
+    // A real organization invites new-hire@corp.example.
+    const victimAdmin = await verifiedPerson(t, "Corp Admin");
+    const corpOrg = await personalOrg(victimAdmin);
+    const real = await victimAdmin.client.invitations.create.mutate({
+      orgId: corpOrg,
+      emails: ["new-hire@corp.example"],
+      role: "admin",
+    });
+    const realId = real.results[0]!.invitationId!;
+
+    // Mallory invites the same address to her own organization and copies the link.
+    const mallory = await verifiedPerson(t, "Mallory");
+    const malloryOrg = await personalOrg(mallory);
+    const own = await mallory.client.invitations.create.mutate({
+      orgId: malloryOrg,
+      emails: ["new-hire@corp.example"],
+      role: "member",
+    });
+    const { url } = await mallory.client.invitations.link.query({
+      orgId: malloryOrg,
+      invitationId: own.results[0]!.invitationId!,
+    });
+    const token = url.slice(url.lastIndexOf("/") + 1);
+
+    // Signing up or in as that address, even offering the token, confirms nothing.
+    const signUpInput = { email: "new-hire@corp.example", password: PASSWORD, name: "Not New Hire" };
+    const signedUp = await t
+      .client()
+      .auth.signUp.mutate({ ...signUpInput, invitationToken: token } as typeof signUpInput);
+    expect(signedUp.user.emailVerified).toBe(false);
+    const signedIn = await t.client().auth.signIn.mutate({
+      email: signUpInput.email,
+      password: PASSWORD,
+      invitationToken: token,
+    } as { email: string; password: string });
+    expect(signedIn.user.emailVerified).toBe(false);
+    const fake = t.client(signedIn.token);
+
+    // Accepting her own invitation by token joins her organization and proves nothing more.
+    await fake.invitations.accept.mutate({ token });
+    expect((await fake.auth.me.query()).user.emailVerified).toBe(false);
+    expect(await failure(fake.invitations.accept.mutate({ invitationId: realId }))).toMatchObject({
+      reason: "EMAIL_NOT_VERIFIED",
+    });
+    expect(await failure(fake.invitations.mine.query())).toMatchObject({ reason: "EMAIL_NOT_VERIFIED" });
+    expect(await failure(fake.orgs.get.query({ orgId: corpOrg }))).toMatchObject({ reason: "ORG_NOT_FOUND" });
+    const users = await t.database.db
+      .selectFrom("users")
+      .select("email_verified_at")
+      .where("email", "=", "new-hire@corp.example")
+      .executeTakeFirstOrThrow();
+    expect(users.email_verified_at).toBeNull();
   });
 
   it("makes exactly one membership from two parallel accepts", async () => {

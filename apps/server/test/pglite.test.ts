@@ -73,7 +73,6 @@ describe("every area on the embedded database", () => {
       email: "carol@example.com",
       password,
       name: "Carol",
-      invitationToken: carolToken,
     });
     await client(c.token).invitations.accept.mutate({ token: carolToken });
     const list = await alice.members.list.query({ orgId, includeInvitations: true });

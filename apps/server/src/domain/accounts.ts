@@ -10,7 +10,7 @@ import { emailChangedNotice, passwordResetEmail, verificationEmail } from "../ma
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
-import { afterSignUp, invitationTokenProvesEmail } from "./hooks.js";
+import { afterSignUp } from "./hooks.js";
 
 const VERIFY_TTL_SECONDS = 24 * 60 * 60;
 const RESET_TTL_SECONDS = 60 * 60;
@@ -44,28 +44,26 @@ export interface SignedIn {
 export async function signUp(
   deps: Deps,
   origin: RequestOrigin,
-  input: { email: string; password: string; name: string; invitationToken?: string | undefined },
+  input: { email: string; password: string; name: string },
 ): Promise<SignedIn> {
   const now = deps.clock();
   const passwordHash = await hashPassword(input.password);
   const user = await runTransaction(deps, async (trx) => {
-    // Signing up from an invitation link proves the address the invitation was sent to.
-    const proven =
-      input.invitationToken !== undefined &&
-      (await invitationTokenProvesEmail(trx, input.invitationToken, input.email, now));
+    // Only the emailed confirmation link proves the address. An invitation link does not: its
+    // inviter can read it (`invitations.link`), so it accepts that one invitation and no more.
     const user = await trx
       .insertInto("users")
       .values({
         email: input.email,
         name: input.name,
         password_hash: passwordHash,
-        email_verified_at: proven ? now : null,
+        email_verified_at: null,
         created_at: now,
         updated_at: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (!proven) await sendVerification(deps, trx, user, user.email, now);
+    await sendVerification(deps, trx, user, user.email, now);
     await afterSignUp(deps, trx, user, now);
     return user;
   }).catch((error: unknown) => {
@@ -88,7 +86,7 @@ const invalidCredentials = () =>
 export async function signIn(
   deps: Deps,
   origin: RequestOrigin,
-  input: { email: string; password: string; invitationToken?: string | undefined },
+  input: { email: string; password: string },
 ): Promise<SignedIn> {
   const now = deps.clock();
   await consumeRateLimit(deps.db, `sign-in:${input.email.toLowerCase()}`, {
@@ -104,19 +102,8 @@ export async function signIn(
     : await verifyAgainstDummy(input.password);
   if (!user || !valid) throw invalidCredentials();
 
-  let signedInUser = user;
-  if (!user.email_verified_at && input.invitationToken !== undefined) {
-    if (await invitationTokenProvesEmail(deps.db, input.invitationToken, user.email, now)) {
-      signedInUser = await deps.db
-        .updateTable("users")
-        .set({ email_verified_at: now, updated_at: now })
-        .where("id", "=", user.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-    }
-  }
   const { token, session } = await createSession(deps.db, user.id, now, origin);
-  return { user: toPublicUser(signedInUser), token, expiresAt: session.expires_at };
+  return { user: toPublicUser(user), token, expiresAt: session.expires_at };
 }
 
 export async function signOut(deps: Deps, sessionId: string): Promise<void> {

@@ -53,7 +53,14 @@ export async function createEmbedToken(
         .executeTakeFirstOrThrow();
       await afterSignUp(deps, trx, user, now);
     } else if (!user.email_verified_at) {
-      await trx.updateTable("users").set({ email_verified_at: now }).where("id", "=", user.id).execute();
+      // Whoever made this account never proved the address; the host now vouches for its owner.
+      // The unproven password and its sessions go, so they cannot ride on the verified address.
+      await trx
+        .updateTable("users")
+        .set({ email_verified_at: now, password_hash: null, updated_at: now })
+        .where("id", "=", user.id)
+        .execute();
+      await trx.deleteFrom("sessions").where("user_id", "=", user.id).execute();
     }
     await trx
       .insertInto("external_identities")

@@ -568,21 +568,6 @@ export async function previewInvitation(deps: Deps, input: { token: string }): P
   };
 }
 
-/** Used at sign-up and sign-in: following a live invitation link proves the address it was sent to. */
-export async function invitationTokenProvesEmail(
-  db: Executor,
-  token: string,
-  email: string,
-  now: Date,
-): Promise<boolean> {
-  const inv = await findByToken(db, token);
-  return (
-    inv !== undefined &&
-    invitationState(inv, now) === "pending" &&
-    inv.email.toLowerCase() === email.toLowerCase()
-  );
-}
-
 function refuseClosed(state: InvitationState): void {
   switch (state) {
     case "accepted":
@@ -614,9 +599,11 @@ const emailMismatch = (inv: Invitation) =>
 export type AcceptInput = { invitationId: string } | { token: string };
 
 /**
- * Accepting by id needs a verified address equal to the invitation's; accepting by token proves
- * the address (the token only ever went to it), so it also marks the address verified. The
- * invitation row is locked, so two parallel accepts make one membership and one refusal.
+ * Accepting by id needs a verified address equal to the invitation's. Accepting by token needs
+ * the same address but not a verified one: the token accepts that one invitation and proves
+ * nothing else, since the inviter can read it too (`invitations.link`), so it never marks the
+ * address verified. The invitation row is locked, so two parallel accepts make one membership
+ * and one refusal.
  */
 export async function acceptInvitation(
   deps: Deps,
@@ -671,13 +658,6 @@ export async function acceptInvitation(
     // count exact against invitations created at the same moment.
     await reserveSeats(deps, trx, inv.org_id, 0, now);
 
-    if ("token" in input && !user.email_verified_at) {
-      await trx
-        .updateTable("users")
-        .set({ email_verified_at: now, updated_at: now })
-        .where("id", "=", user.id)
-        .execute();
-    }
     await trx
       .insertInto("memberships")
       .values({

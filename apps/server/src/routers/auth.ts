@@ -13,7 +13,7 @@ function setSession(ctx: Context, signedIn: accounts.SignedIn) {
 
 export const authRouter = router({
   signUp: publicProcedure
-    .input(z.object({ email, password, name: personName, invitationToken: emailToken.optional() }))
+    .input(z.object({ email, password, name: personName }))
     .mutation(async ({ ctx, input }) => setSession(ctx, await accounts.signUp(ctx.deps, ctx, input))),
 
   signIn: publicProcedure
@@ -21,7 +21,6 @@ export const authRouter = router({
       z.object({
         email,
         password: z.string().min(1, "Enter your password.").max(256),
-        invitationToken: emailToken.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => setSession(ctx, await accounts.signIn(ctx.deps, ctx, input))),

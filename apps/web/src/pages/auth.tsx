@@ -14,7 +14,6 @@ function useAfterSignIn() {
 }
 
 const nextFromQuery = () => new URLSearchParams(window.location.search).get("next") ?? "/";
-const invitationFromQuery = () => new URLSearchParams(window.location.search).get("invitation") ?? undefined;
 const emailFromQuery = () => new URLSearchParams(window.location.search).get("email") ?? "";
 
 export function SignIn() {
@@ -23,7 +22,7 @@ export function SignIn() {
   const [email, setEmail] = useState(emailFromQuery);
   const [password, setPassword] = useState("");
   const signIn = useMutation(trpc.auth.signIn.mutationOptions({ onSuccess: () => done(nextFromQuery()) }));
-  const submit = () => signIn.mutate({ email, password, invitationToken: invitationFromQuery() });
+  const submit = () => signIn.mutate({ email, password });
   return (
     <AuthCard id="sign-in-title" title="Sign in to Roster" onSubmit={submit}>
       <Field
@@ -61,7 +60,7 @@ export function SignUp() {
   const [email, setEmail] = useState(emailFromQuery);
   const [password, setPassword] = useState("");
   const signUp = useMutation(trpc.auth.signUp.mutationOptions({ onSuccess: () => done(nextFromQuery()) }));
-  const submit = () => signUp.mutate({ name, email, password, invitationToken: invitationFromQuery() });
+  const submit = () => signUp.mutate({ name, email, password });
   return (
     <AuthCard id="sign-up-title" title="Create your account" onSubmit={submit}>
       <Field

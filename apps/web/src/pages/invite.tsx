@@ -61,7 +61,7 @@ export function InvitePage({ token }: { token: string }) {
   const inv = preview.data;
   const state = closed[inv.status];
   const here = `/invite/${token}`;
-  const query = new URLSearchParams({ email: inv.email, invitation: token, next: here }).toString();
+  const query = new URLSearchParams({ email: inv.email, next: here }).toString();
   const signedIn = me.data?.user;
   const sameEmail = signedIn && signedIn.email.toLowerCase() === inv.email.toLowerCase();
 
