@@ -9,8 +9,10 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "PRECONDITION_FAILED"
+  | "PAYLOAD_TOO_LARGE"
   | "TOO_MANY_REQUESTS"
-  | "INTERNAL_SERVER_ERROR";
+  | "INTERNAL_SERVER_ERROR"
+  | "SERVICE_UNAVAILABLE";
 
 export class RosterError extends Error {
   override readonly name = "RosterError";
@@ -48,7 +50,16 @@ export const reasonForCode: Record<string, string> = {
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   TOO_MANY_REQUESTS: "RATE_LIMITED",
   INTERNAL_SERVER_ERROR: "INTERNAL",
+  SERVICE_UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
+
+/** The database could not be reached or the connection broke mid-request; nothing was committed by it. */
+export const databaseUnavailable = () =>
+  new RosterError(
+    "SERVICE_UNAVAILABLE",
+    "DATABASE_UNAVAILABLE",
+    "The database is not reachable right now. Try again in a moment.",
+  );
 
 /** Postgres unique violation (SQLSTATE 23505), optionally on one named constraint. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {

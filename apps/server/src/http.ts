@@ -5,12 +5,15 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { HttpBindings } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { isDatabaseUnavailable } from "@roster/db";
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { sql } from "kysely";
 import { createContext } from "./context.js";
 import type { Deps } from "./deps.js";
+import { databaseUnavailable } from "./errors.js";
 import { appRouter } from "./routers/index.js";
 
 type Env = { Bindings: Partial<HttpBindings>; Variables: { requestId: string; ip: string | null } };
@@ -89,8 +92,18 @@ export function createApp(deps: Deps): Hono<Env> {
       endpoint: "/trpc",
       req: c.req.raw,
       router: appRouter,
-      createContext: ({ req, resHeaders }) =>
-        createContext(deps, req, resHeaders, { requestId: c.get("requestId"), ip: c.get("ip") }),
+      createContext: async ({ req, resHeaders }) => {
+        const requestId = c.get("requestId");
+        try {
+          return await createContext(deps, req, resHeaders, { requestId, ip: c.get("ip") });
+        } catch (error) {
+          // Checking credentials needs the database; without it the whole request is a 503.
+          if (!isDatabaseUnavailable(error)) throw error;
+          logger.warn("database unavailable", { requestId, error });
+          const cause = databaseUnavailable();
+          throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+        }
+      },
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") {
           logger.error("procedure failed", {

@@ -41,7 +41,12 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
   const clock = options.clock ?? systemClock;
   const database =
     options.database ??
-    (await createDb({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+    (await createDb({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+      onPoolError: (error) => logger.warn("database connection lost", { error: error.message }),
+    }));
   const ownsDatabase = !options.database;
   await migrateToLatest(database.db);
 

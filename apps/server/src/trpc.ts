@@ -1,11 +1,11 @@
-import type { Session, User } from "@roster/db";
+import { isDatabaseUnavailable, type Session, type User } from "@roster/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import type { HostKey } from "./auth/host-keys.js";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
 import { loadOrgAccess, orgNotFound, requirePermission } from "./domain/access.js";
 import type { Permission } from "./domain/permissions.js";
-import { RosterError, reasonForCode } from "./errors.js";
+import { databaseUnavailable, RosterError, reasonForCode } from "./errors.js";
 
 export interface Context extends RequestOrigin {
   deps: Deps;
@@ -71,13 +71,23 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Domain rules throw RosterError; this gives each one its HTTP status and keeps its reason. */
-const rosterErrors = t.middleware(async ({ next }) => {
+/**
+ * Domain rules throw RosterError; this gives each one its HTTP status and keeps its reason. A lost
+ * or unreachable database becomes DATABASE_UNAVAILABLE (503) rather than an internal error.
+ */
+const rosterErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof RosterError) {
-    const cause = result.error.cause;
-    return { ...result, error: new TRPCError({ code: cause.code, message: cause.message, cause }) };
+  if (result.ok) return result;
+  let cause = result.error.cause instanceof RosterError ? result.error.cause : null;
+  if (!cause && isDatabaseUnavailable(result.error.cause)) {
+    ctx.deps.logger.warn("database unavailable", {
+      requestId: ctx.requestId,
+      path,
+      error: result.error.cause,
+    });
+    cause = databaseUnavailable();
   }
+  if (cause) return { ...result, error: new TRPCError({ code: cause.code, message: cause.message, cause }) };
   return result;
 });
 

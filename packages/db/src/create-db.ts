@@ -4,6 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { markConnectionLost } from "./faults.js";
 import type { Database } from "./schema.js";
 
 // Postgres `bigint` (bigserial ids, counts) arrives as a string; keep it a string to stay exact,
@@ -16,9 +17,12 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Largest number of pooled connections to Postgres (default 10). */
   poolSize?: number | undefined;
+  /** How long to wait for a new connection before failing the query (default 10 s; also bounds waiting for a free pooled connection). */
+  connectTimeoutMs?: number | undefined;
   /**
-   * Called when an idle pooled connection fails (the server restarted, or an admin ended it).
-   * The pool replaces the connection; without a handler such an error would end the process.
+   * Called when a pooled connection fails, idle or in use (Postgres restarted, an admin ended the
+   * backend, PGlite failed). The query in flight fails; the pool replaces the connection. Without
+   * a listener such an error would end the process.
    */
   onPoolError?: ((error: Error) => void) | undefined;
 }
@@ -32,14 +36,37 @@ export interface RosterDb {
   db: Kysely<Database>;
   /** `postgres` for a server reached by URL, `pglite` for the embedded database. */
   kind: "postgres" | "pglite";
+  /** The embedded database itself (only for `pglite`), for tools and fault tests. */
+  embedded?: PGlite;
   /** Ends the pool (and the embedded database, if any). */
   close(): Promise<void>;
 }
 
+/**
+ * pg-pool listens for errors only on idle clients; a client that is checked out (a running
+ * transaction, kysely between two queries) emits `error` with no listener, which ends the process.
+ * Listen on every client for its whole life; the failed query rejects on its own.
+ */
+function guardPool(pool: pg.Pool, onError: (error: Error) => void) {
+  // An idle client's error reaches both listeners; report it once, from the client's.
+  pool.on("error", markConnectionLost);
+  pool.on("connect", (client) => {
+    client.on("error", (error) => {
+      markConnectionLost(error);
+      onError(error);
+    });
+  });
+}
+
 export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
-    pool.on("error", options.onPoolError ?? logPoolError);
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      keepAlive: true,
+    });
+    guardPool(pool, options.onPoolError ?? logPoolError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: "postgres", close: () => db.destroy() };
   }
@@ -49,10 +76,12 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
   const pglite = await PGlite.create({ dataDir });
   // PGlite is a single connection: the pool must never hand out a second one.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  guardPool(pool, options.onPoolError ?? logPoolError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     kind: "pglite",
+    embedded: pglite,
     async close() {
       await db.destroy();
       await pglite.close();

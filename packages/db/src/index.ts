@@ -1,3 +1,4 @@
 export { type CreateDbOptions, createDb, type RosterDb } from "./create-db.js";
+export { isDatabaseUnavailable, markConnectionLost } from "./faults.js";
 export { migrateDown, migrateToLatest, migrateToNothing, migrationNames } from "./migrate.js";
 export type * from "./schema.js";
