@@ -4,6 +4,7 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Sealer } from "./crypto.js";
 import type { Logger } from "./logger.js";
+import type { HostResolver } from "./outbox/addresses.js";
 
 /** What every domain function may use. One object per server instance. */
 export interface Deps {
@@ -12,6 +13,8 @@ export interface Deps {
   clock: Clock;
   sealer: Sealer;
   logger: Logger;
+  /** Resolves webhook host names; the answer is checked before connecting (outbox/addresses.ts). */
+  resolveHost: HostResolver;
   /** Asks the outbox worker to deliver soon (after a transaction that enqueued something commits). */
   wakeOutbox(): void;
 }

@@ -9,6 +9,7 @@ import type { Deps } from "./deps.js";
 import { deliverWebhook } from "./domain/webhooks.js";
 import { createApp } from "./http.js";
 import { createLogger, type Logger } from "./logger.js";
+import { type HostResolver, systemResolver } from "./outbox/addresses.js";
 import type { EmailMessage } from "./outbox/enqueue.js";
 import { devMailboxMailer, type Mailer, smtpMailer } from "./outbox/mailer.js";
 import { OutboxWorker } from "./outbox/worker.js";
@@ -23,6 +24,8 @@ export interface RosterOptions {
   runWorker?: boolean;
   /** Worker poll interval in ms (default 1000). */
   outboxPollMs?: number;
+  /** How webhook host names are resolved (default: the system resolver). Tests play DNS with it. */
+  resolveHost?: HostResolver;
 }
 
 export interface Roster {
@@ -57,6 +60,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     clock,
     sealer: new Sealer(config.secretKey),
     logger,
+    resolveHost: options.resolveHost ?? systemResolver,
     wakeOutbox: () => worker?.wake(),
   };
   const mailer: Mailer = config.smtpUrl

@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { createRosterClient, type RosterClient } from "@roster/sdk";
 import { type Config, loadConfig } from "../src/config.js";
 import { createLogger } from "../src/logger.js";
-import { type RunningServer, startServer } from "../src/server.js";
+import { type RosterOptions, type RunningServer, startServer } from "../src/server.js";
 
 export interface TestClock {
   (): Date;
@@ -50,7 +50,10 @@ export interface SignedUpPerson {
 
 export const PASSWORD = "correct horse battery staple";
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: Pick<RosterOptions, "resolveHost"> = {},
+): Promise<TestServer> {
   const database = await createTestDatabase();
   const clock = testClock();
   const config = loadConfig({
@@ -61,7 +64,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: "silent",
     ...env,
   });
-  const server = await startServer({ config, database, clock, runWorker: false });
+  const server = await startServer({ config, database, clock, runWorker: false, ...options });
   const client = (token?: string) => createRosterClient({ url: server.url, token });
   let counter = 0;
   const test: TestServer = {

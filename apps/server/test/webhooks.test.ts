@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DISABLE_AFTER_FAILURES,
   deliverWebhook,
+  MAX_ENDPOINTS_PER_ORG,
   signatureHeader,
   WEBHOOK_TIMEOUT_MS,
 } from "../src/domain/webhooks.js";
@@ -306,7 +307,7 @@ describe("delivery", () => {
     await t.deliver();
     const log = await owner.client.webhooks.deliveries.query({ orgId, endpointId: endpoint.id });
     expect(log.items[0]).toMatchObject({ ok: false, statusCode: null });
-    expect(log.items[0]!.error).toMatch(/^Could not reach the endpoint: ECONNREFUSED/);
+    expect(log.items[0]!.error).toBe("Could not connect to the endpoint.");
     await owner.client.webhooks.delete.mutate({ orgId, endpointId: endpoint.id });
   });
 });
@@ -413,6 +414,31 @@ describe("endpoints and secrets", () => {
     expect(actions).toEqual(
       expect.arrayContaining(["webhook.created", "webhook.updated", "webhook.deleted"]),
     );
+  });
+
+  it(`keeps an organization to ${MAX_ENDPOINTS_PER_ORG} endpoints, also when they are created at once`, async () => {
+    const { owner, orgId } = await orgWithOwner("Lena Limit");
+    const create = (n: number) =>
+      owner.client.webhooks.create.mutate({
+        orgId,
+        url: `https://hooks.example.com/limit/${n}`,
+        events: ["member.joined"],
+      });
+    for (let n = 0; n < MAX_ENDPOINTS_PER_ORG - 2; n += 1) await create(n);
+    const results = await Promise.allSettled([100, 101, 102, 103, 104, 105].map(create));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(2);
+    const refused = results.find((r) => r.status === "rejected");
+    expect(await failure(Promise.reject(refused?.reason))).toMatchObject({
+      code: "CONFLICT",
+      reason: "WEBHOOK_LIMIT",
+      message: `An organization can have at most ${MAX_ENDPOINTS_PER_ORG} webhook endpoints. Delete one you no longer use, or subscribe an existing one to more events.`,
+    });
+    expect(await owner.client.webhooks.list.query({ orgId })).toHaveLength(MAX_ENDPOINTS_PER_ORG);
+    expect(await failure(create(200))).toMatchObject({ reason: "WEBHOOK_LIMIT" });
+    // Deleting one makes room again.
+    const [first] = await owner.client.webhooks.list.query({ orgId });
+    await owner.client.webhooks.delete.mutate({ orgId, endpointId: first!.id });
+    await create(201);
   });
 
   it("refuses private and non-https URLs in production", async () => {

@@ -3,8 +3,10 @@ import { isIP } from "node:net";
 import type { Database, OutboxMessage, WebhookEndpoint } from "@roster/db";
 import { sql, type Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
-import { badRequest, notFound } from "../errors.js";
+import { badRequest, conflict, notFound } from "../errors.js";
+import { isInternalName, isSpecialUseAddress } from "../outbox/addresses.js";
 import { enqueueWebhook, type WebhookDelivery } from "../outbox/enqueue.js";
+import { postOnce } from "../outbox/post.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { type AuditEntry, recordAudit } from "./audit.js";
@@ -36,6 +38,8 @@ export const TEST_EVENT = "webhook.test";
 /** After this many failed attempts in a row, an endpoint is disabled until someone enables it again. */
 export const DISABLE_AFTER_FAILURES = 10;
 export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** Endpoints per organization: each one is a share of the delivery worker's attention. */
+export const MAX_ENDPOINTS_PER_ORG = 10;
 
 /**
  * Audit actions that go out as webhook events. Leaving the organization is published as
@@ -163,34 +167,10 @@ const endpointNotFound = () =>
 
 const generateSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;
 
-function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".internal")) return true;
-  const kind = isIP(host);
-  if (kind === 4) {
-    const [a = 0, b = 0] = host.split(".").map(Number);
-    return (
-      a === 10 ||
-      a === 127 ||
-      a === 0 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  if (kind === 6)
-    return (
-      host === "::1" ||
-      host === "::" ||
-      /^f[cd]/.test(host) ||
-      /^fe[89ab]/.test(host) ||
-      host.startsWith("::ffff:")
-    );
-  return false;
-}
-
-/** In production an endpoint must be public https; elsewhere (development, tests) any http(s) URL. */
+/**
+ * In production an endpoint must be public https; elsewhere (development, tests) any http(s) URL.
+ * This catches the obvious cases early; what a name resolves to is checked on every connection.
+ */
 function checkUrl(deps: Deps, raw: string): string {
   const url = new URL(raw);
   if (url.username || url.password) {
@@ -200,7 +180,8 @@ function checkUrl(deps: Deps, raw: string): string {
     if (url.protocol !== "https:") {
       throw badRequest("INVALID_WEBHOOK_URL", "Webhook URLs must use https.");
     }
-    if (isPrivateHost(url.hostname)) {
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (isIP(host) ? isSpecialUseAddress(host) : isInternalName(host)) {
       throw badRequest(
         "INVALID_WEBHOOK_URL",
         "Webhook URLs must point to a public address, not localhost or a private network.",
@@ -253,6 +234,25 @@ export async function createEndpoint(
   const secret = input.secret ?? generateSecret();
   const now = deps.clock();
   const row = await runTransaction(deps, async (trx) => {
+    // The organization row is locked so that concurrent creates count one after another.
+    await trx
+      .selectFrom("organizations")
+      .select("id")
+      .where("id", "=", access.orgId)
+      .forUpdate()
+      .executeTakeFirst();
+    const { count } = await trx
+      .selectFrom("webhook_endpoints")
+      .select((eb) => eb.fn.countAll<string>().as("count"))
+      .where("org_id", "=", access.orgId)
+      .executeTakeFirstOrThrow();
+    if (Number(count) >= MAX_ENDPOINTS_PER_ORG) {
+      throw conflict(
+        "WEBHOOK_LIMIT",
+        `An organization can have at most ${MAX_ENDPOINTS_PER_ORG} webhook endpoints. Delete one you no longer use, or subscribe an existing one to more events.`,
+        { limit: MAX_ENDPOINTS_PER_ORG },
+      );
+    }
     const row = await trx
       .insertInto("webhook_endpoints")
       .values({
@@ -525,41 +525,28 @@ export async function deliverWebhook(
   }
   const timestamp = Math.floor(deps.clock().getTime() / 1000);
   const started = performance.now();
-  let statusCode: number | null = null;
-  let error: string | null = null;
-  try {
-    const response = await fetch(endpoint.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Roster-Webhooks/1",
-        "roster-event": delivery.event,
-        "roster-delivery": delivery.deliveryId,
-        "roster-signature": signatureHeader(
-          deps.sealer.open(endpoint.secret_sealed),
-          timestamp,
-          delivery.body,
-        ),
-      },
-      body: delivery.body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    statusCode = response.status;
-    await response.body?.cancel().catch(() => undefined);
-    if (response.status < 200 || response.status > 299)
-      error = `The endpoint answered HTTP ${response.status}.`;
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    error =
-      err.name === "TimeoutError"
-        ? `No answer within ${Math.round(timeoutMs / 100) / 10} s.`
-        : `Could not reach the endpoint: ${err.cause?.code ?? err.cause?.message ?? err.message}.`;
-  }
+  const result = await postOnce(new URL(endpoint.url), {
+    headers: {
+      "content-type": "application/json",
+      "user-agent": "Roster-Webhooks/1",
+      "roster-event": delivery.event,
+      "roster-delivery": delivery.deliveryId,
+      "roster-signature": signatureHeader(deps.sealer.open(endpoint.secret_sealed), timestamp, delivery.body),
+    },
+    body: delivery.body,
+    timeoutMs,
+    resolve: deps.resolveHost,
+    allowPrivate: !deps.config.production,
+  });
   const durationMs = Math.round(performance.now() - started);
-  const ok = error === null;
-  await logAttempt(deps, endpoint, delivery, message.attempts, { ok, statusCode, error, durationMs });
-  if (!ok) throw new Error(error ?? "Delivery failed.");
+  const error = result.ok ? null : result.error;
+  await logAttempt(deps, endpoint, delivery, message.attempts, {
+    ok: result.ok,
+    statusCode: result.statusCode,
+    error,
+    durationMs,
+  });
+  if (error !== null) throw new Error(error);
 }
 
 async function logAttempt(
