@@ -35,6 +35,9 @@ const envSchema = z.object({
   SINGLE_ORGANIZATION: flag.default(false),
   DEFAULT_SEAT_LIMIT: z.coerce.number().int().min(1).optional(),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  SIGN_UPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  FAILED_SIGN_INS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(100),
+  INVITATIONS_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(300),
   TRUST_PROXY: flag.default(false),
   WEB_DIST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -58,6 +61,12 @@ export interface Config {
   singleOrganization: boolean;
   defaultSeatLimit: number | undefined;
   invitationTtlDays: number;
+  /** Abuse limits: see `rate-limit.ts` and the README's configuration table. */
+  rateLimits: {
+    signUpsPerIpPerHour: number;
+    failedSignInsPerIpPerHour: number;
+    invitationsPerOrgPerHour: number;
+  };
   trustProxy: boolean;
   webDistDir: string | undefined;
   logLevel: Env["LOG_LEVEL"];
@@ -106,6 +115,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     singleOrganization: e.SINGLE_ORGANIZATION,
     defaultSeatLimit: e.DEFAULT_SEAT_LIMIT,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
+    rateLimits: {
+      signUpsPerIpPerHour: e.SIGN_UPS_PER_IP_PER_HOUR,
+      failedSignInsPerIpPerHour: e.FAILED_SIGN_INS_PER_IP_PER_HOUR,
+      invitationsPerOrgPerHour: e.INVITATIONS_PER_ORG_PER_HOUR,
+    },
     trustProxy: e.TRUST_PROXY,
     webDistDir: e.WEB_DIST_DIR,
     logLevel: e.LOG_LEVEL,

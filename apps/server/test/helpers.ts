@@ -62,6 +62,8 @@ export async function startTestServer(
     PUBLIC_URL: "http://roster.test",
     SECRET_KEY: "test-secret-key-that-is-long-enough-000",
     LOG_LEVEL: "silent",
+    // Fixtures sign many people up from one loopback address; the limit has tests of its own.
+    SIGN_UPS_PER_IP_PER_HOUR: "100000",
     ...env,
   });
   const server = await startServer({ config, database, clock, runWorker: false, ...options });

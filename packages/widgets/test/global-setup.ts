@@ -42,6 +42,8 @@ export default async function setup(project: TestProject) {
     SECRET_KEY,
     LOG_LEVEL: "silent",
     ALLOWED_ORIGINS: origins.join(","),
+    // The fixture signs many people up from one loopback address.
+    SIGN_UPS_PER_IP_PER_HOUR: "100000",
   });
   const server = await startServer({ config, database, runWorker: false });
   try {

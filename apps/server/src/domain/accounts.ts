@@ -8,12 +8,14 @@ import type { Actor, Deps, RequestOrigin } from "../deps.js";
 import { badRequest, conflict, isUniqueViolation, notFound, unauthorized } from "../errors.js";
 import { emailChangedNotice, passwordResetEmail, verificationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
-import { consumeRateLimit } from "../rate-limit.js";
+import { assertUnderLimit, clearRateLimit, consumeRateLimit, countFailure } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { afterSignUp } from "./hooks.js";
 
 const VERIFY_TTL_SECONDS = 24 * 60 * 60;
 const RESET_TTL_SECONDS = 60 * 60;
+/** Failed sign-ins for one address from one network address, per 15 minutes. */
+const SIGN_IN_FAILURES_PER_ADDRESS = 10;
 
 export interface PublicUser {
   id: string;
@@ -47,6 +49,13 @@ export async function signUp(
   input: { email: string; password: string; name: string },
 ): Promise<SignedIn> {
   const now = deps.clock();
+  // Each sign-up emails an address of the caller's choosing: a budget per network address.
+  await consumeRateLimit(deps.db, `sign-up-ip:${origin.ip ?? "unknown"}`, {
+    limit: deps.config.rateLimits.signUpsPerIpPerHour,
+    windowSeconds: 60 * 60,
+    now,
+    message: "Too many accounts were created from your network. Wait an hour and try again.",
+  });
   const passwordHash = await hashPassword(input.password);
   const user = await runTransaction(deps, async (trx) => {
     // Only the emailed confirmation link proves the address. An invitation link does not: its
@@ -89,19 +98,36 @@ export async function signIn(
   input: { email: string; password: string },
 ): Promise<SignedIn> {
   const now = deps.clock();
-  await consumeRateLimit(deps.db, `sign-in:${input.email.toLowerCase()}`, {
-    limit: 20,
+  // Failures are counted per address *and* network address, so guessing from one place never
+  // locks the owner out from another; and per network address across accounts, against spraying.
+  // Both are checked before any password work, and a success clears the pair's count.
+  const ip = origin.ip ?? "unknown";
+  const pairKey = `sign-in:${input.email.toLowerCase()}:${ip}`;
+  const ipKey = `sign-in-ip:${ip}`;
+  await assertUnderLimit(deps.db, pairKey, {
+    limit: SIGN_IN_FAILURES_PER_ADDRESS,
     windowSeconds: 15 * 60,
     now,
-    message: "Too many sign-in attempts for this email address. Wait a few minutes and try again.",
+    message:
+      "Too many failed sign-ins for this email address from your network. Wait 15 minutes, or reset your password.",
+  });
+  await assertUnderLimit(deps.db, ipKey, {
+    limit: deps.config.rateLimits.failedSignInsPerIpPerHour,
+    windowSeconds: 60 * 60,
+    now,
+    message: "Too many failed sign-ins from your network. Wait an hour and try again.",
   });
   const user = await findUserByEmail(deps.db, input.email);
   // The same work and the same answer whether or not the address has an account.
   const valid = user?.password_hash
     ? await verifyPassword(user.password_hash, input.password)
     : await verifyAgainstDummy(input.password);
-  if (!user || !valid) throw invalidCredentials();
-
+  if (!user || !valid) {
+    await countFailure(deps.db, [pairKey], { windowSeconds: 15 * 60, now });
+    await countFailure(deps.db, [ipKey], { windowSeconds: 60 * 60, now });
+    throw invalidCredentials();
+  }
+  await clearRateLimit(deps.db, pairKey);
   const { token, session } = await createSession(deps.db, user.id, now, origin);
   return { user: toPublicUser(user), token, expiresAt: session.expires_at };
 }

@@ -7,7 +7,7 @@ import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, notFound } from "../errors.js";
 import { invitationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
-import { consumeRateLimit } from "../rate-limit.js";
+import { consumeRateLimit, consumeRateLimits } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
@@ -107,6 +107,43 @@ export interface InviteResult {
  * again. Either every new invitation fits in the seat limit or none is made. Workspace assignments
  * (`workspaces`) are granted to each new or renewed invitation and become the member's on acceptance.
  */
+/** New invitations one organization may send to one address in an hour. */
+const INVITATIONS_PER_ADDRESS_PER_HOUR = 3;
+
+/**
+ * Every invitation emails an address the inviter chooses, so an organization has an hourly budget
+ * of invitation emails, and one address gets at most a few new invitations an hour from one
+ * organization (inviting, revoking and inviting again cannot flood it). Counted inside the
+ * invitation's transaction: a refused call sends and counts nothing.
+ */
+async function limitInvitationEmails(
+  deps: Deps,
+  trx: Transaction<Database>,
+  orgId: string,
+  addresses: string[],
+  now: Date,
+): Promise<void> {
+  if (addresses.length === 0) return;
+  await consumeRateLimits(trx, [`invitation-emails:${orgId}`], {
+    limit: deps.config.rateLimits.invitationsPerOrgPerHour,
+    windowSeconds: 60 * 60,
+    now,
+    cost: addresses.length,
+    message: "This organization has sent too many invitations in the last hour. Wait a while and try again.",
+  });
+  await consumeRateLimits(
+    trx,
+    addresses.map((address) => `invitation-address:${orgId}:${address}`),
+    {
+      limit: INVITATIONS_PER_ADDRESS_PER_HOUR,
+      windowSeconds: 60 * 60,
+      now,
+      message:
+        "One of these addresses was invited too many times in the last hour. Wait a while and try again.",
+    },
+  );
+}
+
 export async function createInvitations(
   deps: Deps,
   access: OrgAccess,
@@ -171,6 +208,16 @@ export async function createInvitations(
     ).length;
     const fresh = valid.filter((e) => !outcome.has(e.toLowerCase()));
     await reserveSeats(deps, trx, access.orgId, fresh.length + expiredToRenew, now);
+    await limitInvitationEmails(
+      deps,
+      trx,
+      access.orgId,
+      [
+        ...fresh.map((e) => e.toLowerCase()),
+        ...[...outcome].filter(([, r]) => r.status === "invited").map(([key]) => key),
+      ],
+      now,
+    );
 
     for (const [key, result] of outcome) {
       if (result.status !== "invited" || !result.invitationId) continue;
