@@ -39,6 +39,13 @@ const envSchema = z.object({
   FAILED_SIGN_INS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(100),
   INVITATIONS_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(300),
   TRUST_PROXY: flag.default(false),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
+  MAX_BATCH_CALLS: z.coerce.number().int().min(1).max(1000).default(20),
   WEB_DIST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
@@ -68,6 +75,10 @@ export interface Config {
     invitationsPerOrgPerHour: number;
   };
   trustProxy: boolean;
+  /** Largest request body accepted on /trpc, in bytes. */
+  maxBodyBytes: number;
+  /** Most procedure calls accepted in one batched request. */
+  maxBatchCalls: number;
   webDistDir: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   production: boolean;
@@ -121,6 +132,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       invitationsPerOrgPerHour: e.INVITATIONS_PER_ORG_PER_HOUR,
     },
     trustProxy: e.TRUST_PROXY,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    maxBatchCalls: e.MAX_BATCH_CALLS,
     webDistDir: e.WEB_DIST_DIR,
     logLevel: e.LOG_LEVEL,
     production,

@@ -8,7 +8,8 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { isDatabaseUnavailable } from "@roster/db";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { Hono } from "hono";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { sql } from "kysely";
 import { createContext } from "./context.js";
@@ -24,6 +25,39 @@ function clientIp(deps: Deps, headers: Headers, bindings: Partial<HttpBindings> 
     if (forwarded) return forwarded;
   }
   return bindings?.incoming?.socket?.remoteAddress ?? null;
+}
+
+type RefusalCode = "BAD_REQUEST" | "FORBIDDEN" | "PAYLOAD_TOO_LARGE";
+const refusalStatus = { BAD_REQUEST: 400, FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413 } as const;
+
+/** A refusal before tRPC runs, shaped like a tRPC error so that the SDK reads its reason. */
+function refuse(c: Context<Env>, code: RefusalCode, reason: string, message: string) {
+  const status = refusalStatus[code];
+  return c.json(
+    { error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus: status, reason } } },
+    status,
+  );
+}
+
+/**
+ * Reads a body of unknown length (chunked) up to `max` bytes. Returns null as soon as it grows past
+ * `max`, so an oversized body is never held in memory whole.
+ */
+async function readUpTo(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 /**
@@ -63,6 +97,38 @@ export function createApp(deps: Deps): Hono<Env> {
     }),
   );
 
+  // Bounded work per request: a body larger than MAX_BODY_BYTES is refused from its Content-Length,
+  // or while it streams in; a batch of more than MAX_BATCH_CALLS calls is refused before any runs.
+  app.use("/trpc/*", async (c, next) => {
+    const tooLarge = () =>
+      refuse(
+        c,
+        "PAYLOAD_TOO_LARGE",
+        "PAYLOAD_TOO_LARGE",
+        `This request is too large: at most ${config.maxBodyBytes} bytes are accepted.`,
+      );
+    const calls = c.req.query("batch") === "1" ? c.req.path.split(",").length : 1;
+    if (calls > config.maxBatchCalls) {
+      return refuse(
+        c,
+        "BAD_REQUEST",
+        "BATCH_TOO_LARGE",
+        `This request batches ${calls} calls; at most ${config.maxBatchCalls} are accepted in one request.`,
+      );
+    }
+    const body = c.req.raw.body;
+    if (!body) return next();
+    const declared = c.req.header("content-length");
+    // Node reads exactly Content-Length bytes, so a declared length can be trusted as is.
+    if (declared !== undefined && !c.req.header("transfer-encoding")) {
+      return Number(declared) > config.maxBodyBytes ? tooLarge() : next();
+    }
+    const bytes = await readUpTo(body, config.maxBodyBytes);
+    if (!bytes) return tooLarge();
+    c.req.raw = new Request(c.req.raw, { body: bytes as Uint8Array<ArrayBuffer> });
+    return next();
+  });
+
   // Cross-site request forgery: a browser always names the page's origin on a POST; refuse
   // origins that are neither this deployment nor configured. Non-browser clients send no Origin.
   app.post("/trpc/*", async (c, next) => {
@@ -74,14 +140,11 @@ export function createApp(deps: Deps): Hono<Env> {
       origin !== requestOrigin &&
       !config.allowedOrigins.includes(origin)
     ) {
-      return c.json(
-        {
-          error: {
-            message: "Requests from this website are not allowed. Add its origin to ALLOWED_ORIGINS.",
-            data: { code: "FORBIDDEN", httpStatus: 403, reason: "ORIGIN_NOT_ALLOWED" },
-          },
-        },
-        403,
+      return refuse(
+        c,
+        "FORBIDDEN",
+        "ORIGIN_NOT_ALLOWED",
+        "Requests from this website are not allowed. Add its origin to ALLOWED_ORIGINS.",
       );
     }
     return next();

@@ -9,7 +9,7 @@ export const TRPCProvider: Context["TRPCProvider"] = context.TRPCProvider;
 export const useTRPC: Context["useTRPC"] = context.useTRPC;
 
 /** Same origin as the API: the session cookie does the authentication. */
-export const trpcClient = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/trpc" })] });
+export const trpcClient = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/trpc", maxItems: 20 })] });
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({

@@ -31,6 +31,8 @@ export function createRosterClient(options: RosterClientOptions): RosterClient {
   return createTRPCClient<AppRouter>({
     links: [
       httpBatchLink({
+        // The server accepts at most 20 calls per request (MAX_BATCH_CALLS); larger bursts are split.
+        maxItems: 20,
         url: `${options.url.replace(/\/+$/, "")}/trpc`,
         async headers() {
           const extra =

@@ -38,6 +38,9 @@ export const defaultMessages: Record<string, string> = {
   SESSION_EXPIRED: "Your session has expired. Sign in again to continue.",
   INVALID_SESSION: "Your session is no longer valid. Sign in again to continue.",
   ORIGIN_NOT_ALLOWED: "This website is not allowed to use Roster. Ask the administrator to allow its origin.",
+  DATABASE_UNAVAILABLE: "Roster is briefly unavailable. Nothing was changed; try again in a moment.",
+  PAYLOAD_TOO_LARGE: "That is too much to send at once. Send less, then try again.",
+  BATCH_TOO_LARGE: "Too many requests were sent at once. Try again.",
   NETWORK: "Roster could not be reached. Check your connection, then try again.",
   INTERNAL: "Something went wrong on our side. Try again; if it keeps happening, contact support.",
 };
