@@ -15,6 +15,8 @@ export const defaultMessages: Record<string, string> = {
   ROLE_NOT_FOUND: "This role no longer exists. Reload and pick another one.",
   PERMISSION_DENIED: "Your role does not allow this. Ask an owner or an admin.",
   OWNER_REQUIRED: "Only an owner can change another owner's membership.",
+  MEMBER_OUTRANKS_YOU:
+    "This member's role has permissions yours does not, so you cannot change their membership. Ask an owner.",
   CANNOT_DEACTIVATE_SELF: "You cannot deactivate yourself. Leave the organization instead.",
   MEMBERSHIP_DEACTIVATED:
     "Your membership in this organization is deactivated. Ask an owner to reactivate it.",

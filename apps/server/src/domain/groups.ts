@@ -1,10 +1,12 @@
 import type { Database, Group } from "@roster/db";
 import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
-import { conflict, isUniqueViolation, notFound } from "../errors.js";
+import { conflict, forbidden, isUniqueViolation, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
+import { builtInRole, isPermission } from "./permissions.js";
+import { workspaceAccess } from "./workspaces.js";
 
 /**
  * Groups are named sets of members of one organization. A group can be granted a role on a
@@ -207,6 +209,43 @@ export async function deleteGroup(deps: Deps, access: OrgAccess, input: { groupI
   });
 }
 
+/**
+ * Adding someone to a group gives them every role the group holds on workspaces, so it is a grant:
+ * the caller must hold, in each of those workspaces, every permission of the role held there
+ * (as when granting the role directly).
+ */
+async function assertMayGrantGroupRoles(
+  deps: Deps,
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  groupId: string,
+): Promise<void> {
+  const grants = await trx
+    .selectFrom("workspace_grants as g")
+    .innerJoin("workspaces as w", "w.id", "g.workspace_id")
+    .leftJoin("roles as r", (j) => j.onRef("r.org_id", "=", "g.org_id").onRef("r.key", "=", "g.role"))
+    .select(["g.workspace_id", "g.role", "w.name as workspace_name", "r.name as role_name", "r.permissions"])
+    .where("g.org_id", "=", access.orgId)
+    .where("g.group_id", "=", groupId)
+    .orderBy("g.workspace_id")
+    .execute();
+  for (const g of grants) {
+    const builtIn = builtInRole(g.role);
+    const carried = builtIn?.permissions ?? (g.permissions ?? []).filter(isPermission);
+    // The organization role applies everywhere; only a shortfall there needs the workspace's grants.
+    if (carried.every((p) => access.permissions.has(p))) continue;
+    const scoped = await workspaceAccess(deps, access, g.workspace_id, trx);
+    const missing = carried.filter((p) => !scoped.permissions.has(p));
+    if (missing.length > 0) {
+      throw forbidden(
+        "ROLE_NOT_ALLOWED",
+        `You cannot add members to this group: it holds the ${builtIn?.name ?? g.role_name ?? g.role} role on the workspace "${g.workspace_name}", which has permissions you do not have there (${missing.slice(0, 3).join(", ")}).`,
+        { missing, workspaceId: g.workspace_id, role: g.role },
+      );
+    }
+  }
+}
+
 /** Adds members to a group; members already in it are left as they are. */
 export async function addGroupMembers(
   deps: Deps,
@@ -218,6 +257,7 @@ export async function addGroupMembers(
   const ids = [...new Set(input.userIds)];
   return runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);
+    await assertMayGrantGroupRoles(deps, trx, access, group.id);
     const members = await trx
       .selectFrom("memberships")
       .select("user_id")

@@ -1,14 +1,14 @@
 import type { Database, MembershipStatus } from "@roster/db";
 import { type CompiledQuery, type Kysely, sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
-import { badRequest, conflict, forbidden, notFound } from "../errors.js";
+import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { decodeCursor, encodeCursor } from "./invitations.js";
 import { assertOwnersRemain, lockActiveOwners } from "./owners.js";
 import { resourceSummary } from "./resources.js";
-import { resolveGrantableRole } from "./roles.js";
+import { assertMayActOn, resolveGrantableRole } from "./roles.js";
 
 export type MemberListStatus = "active" | "deactivated" | "invited" | "expired";
 
@@ -195,13 +195,6 @@ async function lockMembership(trx: Transaction<Database>, orgId: string, userId:
   return row;
 }
 
-/** Only an owner may change what another owner is. */
-function guardOwner(access: OrgAccess, targetRole: string): void {
-  if (targetRole === "owner" && access.role !== "owner") {
-    throw forbidden("OWNER_REQUIRED", "Only an owner can change another owner's membership.");
-  }
-}
-
 export async function updateMemberRole(
   deps: Deps,
   access: OrgAccess,
@@ -212,7 +205,7 @@ export async function updateMemberRole(
   return runTransaction(deps, async (trx) => {
     const owners = await lockActiveOwners(trx, access.orgId);
     const member = await lockMembership(trx, access.orgId, input.userId);
-    guardOwner(access, member.role);
+    await assertMayActOn(trx, access, member.role);
     const role = await resolveGrantableRole(trx, access, input.role);
     if (member.role === role.key) return { userId: member.user_id, role: role.key };
     if (role.key === "owner") {
@@ -279,7 +272,7 @@ async function setMemberStatus(
   await runTransaction(deps, async (trx) => {
     const owners = await lockActiveOwners(trx, access.orgId);
     const member = await lockMembership(trx, access.orgId, userId);
-    guardOwner(access, member.role);
+    await assertMayActOn(trx, access, member.role);
     if (member.status === status) return;
     if (status === "deactivated" && member.role === "owner") assertOwnersRemain(owners, [member.user_id]);
     await trx
@@ -318,7 +311,7 @@ async function removeWithinTransaction(
   if (rows.length !== ids.length) {
     throw notFound("MEMBER_NOT_FOUND", "Some of these people are not members of the organization.");
   }
-  if (action === "member.removed") for (const r of rows) guardOwner(access, r.role);
+  if (action === "member.removed") for (const r of rows) await assertMayActOn(trx, access, r.role);
   assertOwnersRemain(
     owners,
     rows.filter((r) => r.role === "owner").map((r) => r.user_id),

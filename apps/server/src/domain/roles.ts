@@ -76,6 +76,48 @@ export async function resolveGrantableRole(
   return role;
 }
 
+/** The permissions a role carries: built-in, or the organization's custom role (none if unknown). */
+export async function permissionsOfRole(
+  trx: Transaction<Database>,
+  orgId: string,
+  key: string,
+): Promise<{ name: string; permissions: readonly Permission[] }> {
+  const builtIn = builtInRole(key);
+  if (builtIn) return builtIn;
+  const row = await trx
+    .selectFrom("roles")
+    .select(["name", "permissions"])
+    .where("org_id", "=", orgId)
+    .where("key", "=", key)
+    .executeTakeFirst();
+  return { name: row?.name ?? key, permissions: (row?.permissions ?? []).filter(isPermission) };
+}
+
+/**
+ * Roles do not act on stronger roles: changing the role of, deactivating, removing or handing out
+ * keys for a member needs every permission the member's current role carries. Owners act on
+ * anyone; only an owner acts on an owner.
+ */
+export async function assertMayActOn(
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  targetRole: string,
+): Promise<void> {
+  if (access.role === "owner") return;
+  if (targetRole === "owner") {
+    throw forbidden("OWNER_REQUIRED", "Only an owner can change another owner's membership.");
+  }
+  const target = await permissionsOfRole(trx, access.orgId, targetRole);
+  const missing = target.permissions.filter((p) => !access.permissions.has(p));
+  if (missing.length > 0) {
+    throw forbidden(
+      "MEMBER_OUTRANKS_YOU",
+      `You cannot change a member whose role (${target.name}) has permissions your own role does not (${missing.slice(0, 3).join(", ")}).`,
+      { missing },
+    );
+  }
+}
+
 export async function roleName(trx: Transaction<Database>, orgId: string, key: string): Promise<string> {
   const builtIn = builtInRole(key);
   if (builtIn) return builtIn.name;

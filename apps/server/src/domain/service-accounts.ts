@@ -8,7 +8,7 @@ import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
-import { resolveGrantableRole } from "./roles.js";
+import { assertMayActOn, resolveGrantableRole } from "./roles.js";
 import { reserveSeats } from "./seats.js";
 
 /**
@@ -169,6 +169,17 @@ async function lockServiceAccount(
   return row;
 }
 
+/** Locks a service account the caller may act on: its role is not stronger than theirs. */
+async function lockManageableAccount(
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  userId: string,
+): Promise<{ user_id: string; name: string; role: string }> {
+  const account = await lockServiceAccount(trx, access.orgId, userId);
+  await assertMayActOn(trx, access, account.role);
+  return account;
+}
+
 export async function updateServiceAccount(
   deps: Deps,
   access: OrgAccess,
@@ -183,7 +194,7 @@ export async function updateServiceAccount(
   if (input.role === "owner") throw ownerRefused();
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
-    const account = await lockServiceAccount(trx, access.orgId, input.userId);
+    const account = await lockManageableAccount(trx, access, input.userId);
     if (input.name !== undefined) {
       await trx
         .updateTable("users")
@@ -237,7 +248,7 @@ export async function deleteServiceAccount(
   requirePermission(access, "service_accounts:manage");
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
-    const account = await lockServiceAccount(trx, access.orgId, input.userId);
+    const account = await lockManageableAccount(trx, access, input.userId);
     const owned = await trx
       .selectFrom("resources")
       .select((eb) => eb.fn.countAll<string>().as("n"))
@@ -309,7 +320,7 @@ export async function createApiKey(
   const now = deps.clock();
   const generated = generateApiKey();
   await runTransaction(deps, async (trx) => {
-    const account = await lockServiceAccount(trx, access.orgId, input.userId);
+    const account = await lockManageableAccount(trx, access, input.userId);
     await trx
       .insertInto("api_keys")
       .values({
@@ -385,6 +396,17 @@ export async function revokeApiKey(deps: Deps, access: OrgAccess, input: { keyId
   requirePermission(access, "service_accounts:manage");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
+    const keyNotFound = () =>
+      notFound("API_KEY_NOT_FOUND", "This API key does not exist in this organization.");
+    const owner = await trx
+      .selectFrom("api_keys")
+      .select("user_id")
+      .where("org_id", "=", access.orgId)
+      .where("id", "=", input.keyId)
+      .executeTakeFirst();
+    if (!owner) throw keyNotFound();
+    // The account first, then the key: the order deleting the account takes them in.
+    await lockManageableAccount(trx, access, owner.user_id);
     const key = await trx
       .selectFrom("api_keys")
       .select(["id", "user_id", "revoked_at", "name"])
@@ -392,7 +414,7 @@ export async function revokeApiKey(deps: Deps, access: OrgAccess, input: { keyId
       .where("id", "=", input.keyId)
       .forUpdate()
       .executeTakeFirst();
-    if (!key) throw notFound("API_KEY_NOT_FOUND", "This API key does not exist in this organization.");
+    if (!key) throw keyNotFound();
     if (key.revoked_at) return;
     await trx.updateTable("api_keys").set({ revoked_at: now }).where("id", "=", key.id).execute();
     await recordAudit(
