@@ -66,3 +66,24 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const e = error as { code?: string; constraint?: string } | null;
   return e?.code === "23505" && (constraint === undefined || e.constraint === constraint);
 }
+
+/**
+ * Postgres data exceptions input can cause (SQLSTATE class 22: 22P02 invalid text representation,
+ * 22021 bad encoding, 22008 datetime out of range, 22003 numeric out of range, 22P05 untranslatable
+ * character, …). Schemas are meant to stop such input first.
+ */
+export function isPostgresDataError(error: unknown): error is { code: string } {
+  const e = error as { code?: unknown; severity?: unknown } | null;
+  return typeof e?.code === "string" && /^22[0-9A-Z]{3}$/.test(e.code) && typeof e.severity === "string";
+}
+
+export const dataErrorMessage =
+  "Part of this request is not a value Roster can store. Check the values you sent.";
+export const dataErrorMessages: Record<string, string> = {
+  "22P02":
+    "Part of this request is not in the expected format, such as an id or a number. Check the values you sent.",
+  "22008": "A date in this request is out of range. Use a date between the years 1 and 9999.",
+  "22003": "A number in this request is out of range. Check the values you sent.",
+  "22021": "Part of this request is not valid text. Remove NUL characters and broken Unicode.",
+  "22P05": "Part of this request is not valid text. Remove NUL characters and broken Unicode.",
+};

@@ -5,7 +5,15 @@ import type { HostKey } from "./auth/host-keys.js";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
 import { loadOrgAccess, orgNotFound, requirePermission } from "./domain/access.js";
 import type { Permission } from "./domain/permissions.js";
-import { databaseUnavailable, RosterError, reasonForCode } from "./errors.js";
+import {
+  databaseUnavailable,
+  dataErrorMessage,
+  dataErrorMessages,
+  isPostgresDataError,
+  RosterError,
+  reasonForCode,
+} from "./errors.js";
+import { findInputProblem } from "./input-guard.js";
 
 export interface Context extends RequestOrigin {
   deps: Deps;
@@ -73,7 +81,9 @@ export const createCallerFactory = t.createCallerFactory;
 
 /**
  * Domain rules throw RosterError; this gives each one its HTTP status and keeps its reason. A lost
- * or unreachable database becomes DATABASE_UNAVAILABLE (503) rather than an internal error.
+ * or unreachable database becomes DATABASE_UNAVAILABLE (503) rather than an internal error. A
+ * Postgres data error (bad text, out-of-range number or date) can only come from input a schema
+ * let through: it is the caller's mistake, answered as VALIDATION, and logged so the schema is fixed.
  */
 const rosterErrors = t.middleware(async ({ ctx, path, next }) => {
   const result = await next();
@@ -86,12 +96,30 @@ const rosterErrors = t.middleware(async ({ ctx, path, next }) => {
       error: result.error.cause,
     });
     cause = databaseUnavailable();
+  } else if (!cause && isPostgresDataError(result.error.cause)) {
+    const sqlstate = result.error.cause.code;
+    ctx.deps.logger.warn("input reached the database unchecked", {
+      requestId: ctx.requestId,
+      path,
+      sqlstate,
+    });
+    cause = new RosterError("BAD_REQUEST", "VALIDATION", dataErrorMessages[sqlstate] ?? dataErrorMessage);
   }
   if (cause) return { ...result, error: new TRPCError({ code: cause.code, message: cause.message, cause }) };
   return result;
 });
 
-export const publicProcedure = t.procedure.use(rosterErrors);
+/** Refuses NUL, unpaired surrogates and absurd nesting anywhere in the input, before any schema runs. */
+const inputGuard = t.middleware(async ({ getRawInput, next }) => {
+  const problem = findInputProblem(await getRawInput());
+  if (problem) {
+    const issue = { code: "custom" as const, path: problem.path, message: problem.message, input: undefined };
+    throw new TRPCError({ code: "BAD_REQUEST", message: problem.message, cause: new ZodError([issue]) });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(rosterErrors).use(inputGuard);
 
 const messages = {
   INVALID_HOST_KEY: "This host API key is not valid or was revoked.",

@@ -1,6 +1,6 @@
 import type { Database } from "@roster/db";
 import { type Kysely, sql } from "kysely";
-import { encodeCursor } from "../src/domain/invitations.js";
+import { encodeCursor } from "../src/domain/cursors.js";
 
 const FIRST_NAMES = [
   "Ada",

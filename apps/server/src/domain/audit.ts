@@ -2,6 +2,7 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { type OrgAccess, requirePermission } from "./access.js";
+import { decodeIdCursor } from "./cursors.js";
 import { publishEvent } from "./webhooks.js";
 
 export interface AuditEntry {
@@ -38,32 +39,6 @@ export async function recordAudit(
     })
     .execute();
   await publishEvent(trx, orgId, actor, entry, now);
-}
-
-/**
- * An entry in the deployment's audit log, for what happens to an organization as a whole (its
- * deletion): it outlives the organization, whose own log goes with it. Read by operators in SQL.
- */
-export async function recordDeploymentAudit(
-  trx: Transaction<Database>,
-  orgId: string,
-  actor: Actor | null,
-  action: string,
-  data: Record<string, unknown>,
-  now: Date,
-): Promise<void> {
-  await trx
-    .insertInto("deployment_audit_events")
-    .values({
-      org_id: orgId,
-      actor_id: actor?.userId ?? null,
-      action,
-      data: JSON.stringify(data),
-      ip: actor?.ip ?? null,
-      user_agent: actor?.userAgent?.slice(0, 512) ?? null,
-      created_at: now,
-    })
-    .execute();
 }
 
 export interface AuditEvent {
@@ -104,7 +79,8 @@ export async function listAudit(
     .where("a.org_id", "=", access.orgId)
     .orderBy("a.id", "desc")
     .limit(limit + 1);
-  if (input.cursor && /^\d+$/.test(input.cursor)) query = query.where("a.id", "<", input.cursor);
+  const cursor = decodeIdCursor(input.cursor);
+  if (cursor) query = query.where("a.id", "<", cursor);
   if (input.action) query = query.where("a.action", "=", input.action);
   const rows = await query.execute();
   const page = rows.slice(0, limit);

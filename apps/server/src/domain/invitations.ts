@@ -4,13 +4,14 @@ import { z } from "zod";
 import { generateEmailToken, hashesEqual, hashSecret } from "../auth/tokens.js";
 import { addSeconds } from "../clock.js";
 import type { Actor, Deps } from "../deps.js";
-import { badRequest, conflict, forbidden, notFound } from "../errors.js";
+import { conflict, forbidden, notFound } from "../errors.js";
 import { invitationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimit, consumeRateLimits } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
+import { decodeCursor, encodeCursor } from "./cursors.js";
 import { assertMayJoinAnotherOrganization } from "./organizations.js";
 import { builtInRole } from "./permissions.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
@@ -384,22 +385,6 @@ export async function listInvitations(
     items: page.map((r) => toView(r, now)),
     nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
-}
-
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");
-}
-
-export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
-  if (!cursor) return null;
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
-    const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) throw new Error("bad cursor");
-    return { createdAt, id };
-  } catch {
-    throw badRequest("INVALID_CURSOR", "This page cursor is not valid. Start again from the first page.");
-  }
 }
 
 /** Sends the same link again and extends the expiry; limited to 5 sends an hour per invitation. */

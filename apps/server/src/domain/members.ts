@@ -5,7 +5,7 @@ import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
-import { decodeCursor, encodeCursor } from "./invitations.js";
+import { decodeCursor, encodeCursor } from "./cursors.js";
 import { assertOwnersRemain, lockActiveOwners } from "./owners.js";
 import { resourceSummary } from "./resources.js";
 import { assertMayActOn, resolveGrantableRole } from "./roles.js";

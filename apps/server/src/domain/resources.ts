@@ -5,7 +5,7 @@ import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordAudit } from "./audit.js";
-import { decodeCursor, encodeCursor } from "./invitations.js";
+import { decodeCursor, encodeCursor } from "./cursors.js";
 import type { Permission } from "./permissions.js";
 import {
   findWorkspace,

@@ -10,6 +10,7 @@ import { postOnce } from "../outbox/post.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { type AuditEntry, recordAudit } from "./audit.js";
+import { decodeIdCursor } from "./cursors.js";
 
 /**
  * Outgoing webhooks. Lifecycle events are published from `recordAudit`, inside the transaction of
@@ -462,15 +463,13 @@ export async function listDeliveries(
   requirePermission(access, "webhooks:manage");
   await findEndpoint(deps, access.orgId, input.endpointId);
   const limit = input.limit ?? 50;
-  if (input.cursor !== undefined && !/^\d{1,19}$/.test(input.cursor)) {
-    throw badRequest("INVALID_CURSOR", "This page cursor is not valid. Start again from the first page.");
-  }
+  const cursor = decodeIdCursor(input.cursor);
   const rows = await deps.db
     .selectFrom("webhook_deliveries")
     .selectAll()
     .where("org_id", "=", access.orgId)
     .where("endpoint_id", "=", input.endpointId)
-    .$if(input.cursor !== undefined, (q) => q.where("id", "<", input.cursor as string))
+    .$if(cursor !== null, (q) => q.where("id", "<", cursor!))
     .orderBy("id", "desc")
     .limit(limit + 1)
     .execute();

@@ -1,15 +1,14 @@
 import { z } from "zod";
 import * as groups from "../domain/groups.js";
 import { orgProcedure, router } from "../trpc.js";
-import { uuid } from "./schemas.js";
+import { displayName, uuid } from "./schemas.js";
 
 const groupId = uuid("group");
 const userId = uuid("user");
-const name = z
-  .string()
-  .trim()
-  .min(1, "Enter a name for the group.")
-  .max(80, "Group names are at most 80 characters.");
+const name = displayName(80, {
+  empty: "Enter a name for the group.",
+  tooLong: "Group names are at most 80 characters.",
+});
 const description = z.string().trim().max(500, "Descriptions are at most 500 characters.");
 
 /** Groups are managed with the workspaces permissions ("workspaces and groups"). */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as resources from "../domain/resources.js";
 import { router, workspaceProcedure } from "../trpc.js";
-import { cursor, metadata, pageLimit, uuid } from "./schemas.js";
+import { cursor, displayName, metadata, pageLimit, uuid } from "./schemas.js";
 
 const resourceId = uuid("resource");
 const workspaceId = uuid("workspace");
@@ -11,11 +11,10 @@ const type = z
   .min(1, "Enter the resource's type, such as cluster.")
   .max(40, "Resource types are at most 40 characters.")
   .regex(/^[a-z][a-z0-9_.-]*$/, "Resource types use lowercase letters, digits, '.', '_' and '-'.");
-const name = z
-  .string()
-  .trim()
-  .min(1, "Enter a name for the resource.")
-  .max(120, "Resource names are at most 120 characters.");
+const name = displayName(120, {
+  empty: "Enter a name for the resource.",
+  tooLong: "Resource names are at most 120 characters.",
+});
 const byId = z.object({ resourceId });
 
 /** Permissions are checked in the resource's workspace: organization role plus workspace grants. */

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import * as roles from "../domain/roles.js";
 import { orgProcedure, router } from "../trpc.js";
-import { roleKey } from "./schemas.js";
+import { displayName, roleKey } from "./schemas.js";
 
-const name = z
-  .string()
-  .trim()
-  .min(1, "Enter a name for the role.")
-  .max(60, "Role names are at most 60 characters.");
+const name = displayName(60, {
+  empty: "Enter a name for the role.",
+  tooLong: "Role names are at most 60 characters.",
+});
 const description = z.string().trim().max(300, "Descriptions are at most 300 characters.");
 const permissions = z.array(z.string().max(64)).max(100);
 

@@ -1,6 +1,25 @@
 import { z } from "zod";
+import { LONE_SURROGATE } from "../input-guard.js";
 
 /** Shapes shared by several routers. Messages are sentences a person can act on. */
+
+/**
+ * Control characters and bidirectional overrides/isolates: in a name they hide text or make it
+ * read as something else ("admin\u202Egnp.exe"), in every list and email that shows it.
+ */
+const DECEPTIVE = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+
+/** A name people see (person, organization, workspace, group, role, service account, resource, key). */
+export const displayName = (max: number, messages: { empty: string; tooLong: string }) =>
+  z
+    .string()
+    .trim()
+    .min(1, messages.empty)
+    .max(max, messages.tooLong)
+    .refine(
+      (value) => !DECEPTIVE.test(value) && !LONE_SURROGATE.test(value),
+      "Names cannot contain control characters, text-direction overrides or broken Unicode.",
+    );
 export const email = z
   .string()
   .trim()
@@ -12,11 +31,10 @@ export const password = z
   .min(8, "Use at least 8 characters for your password.")
   .max(256, "Passwords are at most 256 characters.");
 
-export const personName = z
-  .string()
-  .trim()
-  .min(1, "Enter your name.")
-  .max(100, "Names are at most 100 characters.");
+export const personName = displayName(100, {
+  empty: "Enter your name.",
+  tooLong: "Names are at most 100 characters.",
+});
 
 /** A token from an emailed link: base64url, generous bounds so a forged one is just "not valid". */
 export const emailToken = z
@@ -32,11 +50,10 @@ export const metadata = z
   .record(z.string(), z.unknown())
   .refine((value) => JSON.stringify(value).length <= 4096, "Metadata is limited to 4 KB of JSON.");
 
-export const orgName = z
-  .string()
-  .trim()
-  .min(1, "Enter a name for the organization.")
-  .max(100, "Organization names are at most 100 characters.");
+export const orgName = displayName(100, {
+  empty: "Enter a name for the organization.",
+  tooLong: "Organization names are at most 100 characters.",
+});
 
 export const slug = z
   .string()

@@ -1,20 +1,18 @@
 import { z } from "zod";
 import * as serviceAccounts from "../domain/service-accounts.js";
 import { orgProcedure, router } from "../trpc.js";
-import { roleKey, uuid } from "./schemas.js";
+import { displayName, roleKey, uuid } from "./schemas.js";
 
 const userId = uuid("service account");
-const name = z
-  .string()
-  .trim()
-  .min(1, "Enter a name for the service account.")
-  .max(100, "Names are at most 100 characters.");
+const name = displayName(100, {
+  empty: "Enter a name for the service account.",
+  tooLong: "Names are at most 100 characters.",
+});
 const description = z.string().trim().max(500, "Descriptions are at most 500 characters.");
-const keyName = z
-  .string()
-  .trim()
-  .min(1, "Enter a name for the key, such as where it is used.")
-  .max(100, "Key names are at most 100 characters.");
+const keyName = displayName(100, {
+  empty: "Enter a name for the key, such as where it is used.",
+  tooLong: "Key names are at most 100 characters.",
+});
 const keyId = z
   .string()
   .regex(/^[a-z2-9]{24}$/, "This is not a valid API key id. Pick the key from the list of keys.");

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import * as workspaces from "../domain/workspaces.js";
 import { orgProcedure, router, workspaceProcedure } from "../trpc.js";
-import { roleKey, uuid } from "./schemas.js";
+import { displayName, roleKey, uuid } from "./schemas.js";
 
 const workspaceId = uuid("workspace");
-const name = z
-  .string()
-  .trim()
-  .min(1, "Enter a name for the workspace.")
-  .max(80, "Workspace names are at most 80 characters.");
+const name = displayName(80, {
+  empty: "Enter a name for the workspace.",
+  tooLong: "Workspace names are at most 80 characters.",
+});
 const description = z.string().trim().max(500, "Descriptions are at most 500 characters.");
 
 export const principal = z.union(
