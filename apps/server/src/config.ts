@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
+import { parseTrustProxy, type TrustProxy } from "./client-address.js";
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
@@ -38,7 +39,20 @@ const envSchema = z.object({
   SIGN_UPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
   FAILED_SIGN_INS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(100),
   INVITATIONS_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(300),
-  TRUST_PROXY: flag.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default("false")
+    .transform((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if (typeof parsed === "string") {
+        ctx.addIssue({
+          code: "custom",
+          message: `${parsed}; use a number of proxies (1) or their addresses and CIDR ranges (10.0.0.1,10.1.0.0/16)`,
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -74,7 +88,8 @@ export interface Config {
     failedSignInsPerIpPerHour: number;
     invitationsPerOrgPerHour: number;
   };
-  trustProxy: boolean;
+  /** Which proxies may name the client's address in X-Forwarded-For. */
+  trustProxy: TrustProxy;
   /** Largest request body accepted on /trpc, in bytes. */
   maxBodyBytes: number;
   /** Most procedure calls accepted in one batched request. */

@@ -12,20 +12,13 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { sql } from "kysely";
+import { clientAddressResolver } from "./client-address.js";
 import { createContext } from "./context.js";
 import type { Deps } from "./deps.js";
 import { databaseUnavailable } from "./errors.js";
 import { appRouter } from "./routers/index.js";
 
 type Env = { Bindings: Partial<HttpBindings>; Variables: { requestId: string; ip: string | null } };
-
-function clientIp(deps: Deps, headers: Headers, bindings: Partial<HttpBindings> | undefined): string | null {
-  if (deps.config.trustProxy) {
-    const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return bindings?.incoming?.socket?.remoteAddress ?? null;
-}
 
 type RefusalCode = "BAD_REQUEST" | "FORBIDDEN" | "PAYLOAD_TOO_LARGE";
 const refusalStatus = { BAD_REQUEST: 400, FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413 } as const;
@@ -68,11 +61,15 @@ export function createApp(deps: Deps): Hono<Env> {
   const app = new Hono<Env>();
   const { config, logger } = deps;
   const ownOrigin = new URL(config.publicUrl).origin;
+  const clientAddress = clientAddressResolver(config.trustProxy);
 
   app.use("*", async (c, next) => {
     const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
     c.set("requestId", requestId);
-    c.set("ip", clientIp(deps, c.req.raw.headers, c.env));
+    c.set(
+      "ip",
+      clientAddress(c.env?.incoming?.socket?.remoteAddress ?? null, c.req.header("x-forwarded-for") ?? null),
+    );
     const started = performance.now();
     await next();
     c.header("X-Request-Id", requestId);

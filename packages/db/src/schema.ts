@@ -322,6 +322,18 @@ export interface AuditEventsTable {
   created_at: Timestamp;
 }
 
+/** What happened to organizations as a whole; rows outlive the organization they name. */
+export interface DeploymentAuditEventsTable {
+  id: Generated<string>;
+  org_id: string;
+  actor_id: string | null;
+  action: string;
+  data: Json;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   host_api_keys: HostApiKeysTable;
   external_identities: ExternalIdentitiesTable;
@@ -331,6 +343,7 @@ export interface Database {
   invitations: InvitationsTable;
   resources: ResourcesTable;
   audit_events: AuditEventsTable;
+  deployment_audit_events: DeploymentAuditEventsTable;
   workspaces: WorkspacesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

@@ -41,6 +41,32 @@ export async function recordAudit(
   await publishEvent(trx, orgId, actor, entry, now);
 }
 
+/**
+ * An entry in the deployment's audit log, for what happens to an organization as a whole (its
+ * deletion): it outlives the organization, whose own log goes with it. Read by operators in SQL.
+ */
+export async function recordDeploymentAudit(
+  trx: Transaction<Database>,
+  orgId: string,
+  actor: Actor | null,
+  action: string,
+  data: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  await trx
+    .insertInto("deployment_audit_events")
+    .values({
+      org_id: orgId,
+      actor_id: actor?.userId ?? null,
+      action,
+      data: JSON.stringify(data),
+      ip: actor?.ip ?? null,
+      user_agent: actor?.userAgent?.slice(0, 512) ?? null,
+      created_at: now,
+    })
+    .execute();
+}
+
 export interface AuditEvent {
   id: string;
   action: string;

@@ -5,7 +5,7 @@ import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, isUniqueViolation } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, orgNotFound, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit, recordDeploymentAudit } from "./audit.js";
 import { lockActiveOwners } from "./owners.js";
 import { ALL_PERMISSIONS, type Permission } from "./permissions.js";
 
@@ -244,7 +244,31 @@ export async function updateOrganization(
 
 export async function deleteOrganization(deps: Deps, access: OrgAccess): Promise<void> {
   requirePermission(access, "org:delete");
-  await deps.db.deleteFrom("organizations").where("id", "=", access.orgId).execute();
+  const now = deps.clock();
+  await runTransaction(deps, async (trx) => {
+    const org = await trx
+      .selectFrom("organizations")
+      .select(["id", "name", "slug", "personal"])
+      .where("id", "=", access.orgId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!org) throw orgNotFound();
+    const members = await trx
+      .selectFrom("memberships")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("org_id", "=", org.id)
+      .executeTakeFirstOrThrow();
+    // Its own audit log goes with it; the deployment's log keeps who deleted it, and when.
+    await recordDeploymentAudit(
+      trx,
+      org.id,
+      access.actor,
+      "organization.deleted",
+      { name: org.name, slug: org.slug, personal: org.personal, members: Number(members.n) },
+      now,
+    );
+    await trx.deleteFrom("organizations").where("id", "=", org.id).execute();
+  });
 }
 
 export interface MyOrganization extends OrganizationView {
