@@ -17,7 +17,15 @@ export interface Deps {
   resolveHost: HostResolver;
   /** Asks the outbox worker to deliver soon (after a transaction that enqueued something commits). */
   wakeOutbox(): void;
+  /**
+   * Tests only (never set in production): awaited inside a transaction right after it takes the
+   * named lock, so a test can hold one transaction there and show that another one waits.
+   */
+  afterLock?: ((lock: LockPoint, key: string) => Promise<void>) | undefined;
 }
+
+/** The row locks domain transactions take, in the order they take them (docs/architecture.md). */
+export type LockPoint = "account" | "organization" | "owners" | "invitation";
 
 /** Who is acting, and from where: recorded in the audit log and on sessions. */
 export interface Actor {

@@ -26,6 +26,8 @@ export interface RosterOptions {
   outboxPollMs?: number;
   /** How webhook host names are resolved (default: the system resolver). Tests play DNS with it. */
   resolveHost?: HostResolver;
+  /** Tests only: see `Deps.afterLock`. */
+  afterLock?: Deps["afterLock"];
 }
 
 export interface Roster {
@@ -62,6 +64,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     logger,
     resolveHost: options.resolveHost ?? systemResolver,
     wakeOutbox: () => worker?.wake(),
+    afterLock: options.afterLock,
   };
   const mailer: Mailer = config.smtpUrl
     ? smtpMailer(config.smtpUrl, config.smtpFrom)

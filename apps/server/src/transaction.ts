@@ -2,13 +2,39 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "./deps.js";
 
+/** Attempts per transaction when Postgres aborts it for a deadlock or a serialization failure. */
+export const TRANSACTION_ATTEMPTS = 3;
+
+/** SQLSTATEs after which running the whole transaction again is safe and usually succeeds. */
+const RETRYABLE = new Set(["40001", "40P01"]);
+
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && RETRYABLE.has(code);
+}
+
 /**
- * The one way domain code opens a transaction, so that every change shares the same handling.
- * Anything outside the database (waking the outbox, sending) happens after this returns.
+ * The one way domain code opens a transaction. Postgres may abort a transaction that lost a
+ * deadlock (40P01) or a serialization check (40001); nothing of it was committed, so it is run
+ * again from the start, up to TRANSACTION_ATTEMPTS times with a short jittered pause. `fn` must
+ * therefore only touch the database: anything outside it (waking the outbox, sending) happens
+ * after this returns, once the transaction has committed.
  */
-export function runTransaction<T>(
-  deps: Pick<Deps, "db">,
+export async function runTransaction<T>(
+  deps: Pick<Deps, "db" | "logger">,
   fn: (trx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
-  return deps.db.transaction().execute(fn);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deps.db.transaction().execute(fn);
+    } catch (error) {
+      if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+      deps.logger.warn("transaction aborted by the database; running it again", {
+        code: (error as { code: string }).code,
+        attempt,
+      });
+      // Jitter, so the transactions that collided do not collide again in step.
+      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20 * attempt));
+    }
+  }
 }

@@ -1,6 +1,8 @@
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { createRosterClient, type RosterClient } from "@roster/sdk";
+import { sql } from "kysely";
 import { type Config, loadConfig } from "../src/config.js";
+import type { LockPoint } from "../src/deps.js";
 import { createLogger } from "../src/logger.js";
 import { type RosterOptions, type RunningServer, startServer } from "../src/server.js";
 
@@ -37,7 +39,22 @@ export interface TestServer {
   deliver(): Promise<number>;
   /** Emails sent to an address through the dev mailbox, oldest first. */
   mailTo(address: string): Promise<{ subject: string; text: string; html: string | null }[]>;
+  /** Keeps the next transaction that takes `lock` inside it until released (see LockGate). */
+  holdLock(lock: LockPoint): LockGate;
   close(): Promise<void>;
+}
+
+/**
+ * Makes a race deterministic: the first transaction to take the lock is held inside it; then a
+ * second request is started, and `contended()` tells whether it waits for the lock ("waiting",
+ * seen in pg_stat_activity) or goes past the point where the lock is taken ("passed": the lock
+ * is missing). After `release()` both finish.
+ */
+export interface LockGate {
+  /** Resolves once a transaction holds the lock and is kept there. */
+  held: Promise<void>;
+  contended(): Promise<"waiting" | "passed">;
+  release(): void;
 }
 
 export interface SignedUpPerson {
@@ -66,7 +83,15 @@ export async function startTestServer(
     SIGN_UPS_PER_IP_PER_HOUR: "100000",
     ...env,
   });
-  const server = await startServer({ config, database, clock, runWorker: false, ...options });
+  let afterLock: ((lock: LockPoint, key: string) => Promise<void>) | undefined;
+  const server = await startServer({
+    config,
+    database,
+    clock,
+    runWorker: false,
+    afterLock: (lock, key) => afterLock?.(lock, key) ?? Promise.resolve(),
+    ...options,
+  });
   const client = (token?: string) => createRosterClient({ url: server.url, token });
   let counter = 0;
   const test: TestServer = {
@@ -97,6 +122,50 @@ export async function startTestServer(
         .where((eb) => eb(eb.fn("lower", ["to"]), "=", address.toLowerCase()))
         .orderBy("id")
         .execute();
+    },
+    holdLock(lock) {
+      let held!: () => void;
+      let release!: () => void;
+      let passed!: () => void;
+      const heldP = new Promise<void>((r) => {
+        held = r;
+      });
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      const passedP = new Promise<"passed">((r) => {
+        passed = () => r("passed");
+      });
+      let holding = false;
+      afterLock = async (at) => {
+        if (at !== lock) return;
+        if (holding) return passed(); // another transaction got here while the first holds the lock
+        holding = true;
+        held();
+        await released;
+        afterLock = undefined;
+      };
+      let settled = false;
+      const waiting = async (): Promise<"waiting"> => {
+        for (let i = 0; i < 500 && !settled; i++) {
+          const { rows } = await sql<{ n: string }>`
+            select count(*) as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(database.db);
+          if (Number(rows[0]?.n) > 0) return "waiting";
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        if (settled) return "waiting"; // the race is over; this answer is not used
+        throw new Error(`Nothing waited for or passed the ${lock} lock within 5 s.`);
+      };
+      return {
+        held: heldP,
+        contended: async () => {
+          const outcome = await Promise.race([passedP, waiting()]);
+          settled = true;
+          return outcome;
+        },
+        release,
+      };
     },
     async close() {
       await server.close();

@@ -118,6 +118,22 @@ describe("roles and owners", () => {
     expect(await activeOwners(orgId)).toBe(1);
   });
 
+  it("keeps one owner when two owners take each other away at once: the second waits, then is refused", async () => {
+    const { owner, orgId, people } = await orgWith(1, "Mutual");
+    const second = people[0]!;
+    await owner.client.members.updateRole.mutate({ orgId, userId: second.user.id, role: "owner" });
+    // The first demotion is held inside the owners' lock while the other owner's removal starts.
+    const gate = t.holdLock("owners");
+    const demote = owner.client.members.updateRole.mutate({ orgId, userId: second.user.id, role: "member" });
+    await gate.held;
+    const remove = failure(second.client.members.remove.mutate({ orgId, userIds: [owner.user.id] }));
+    expect(await gate.contended()).toBe("waiting");
+    gate.release();
+    expect(await demote).toEqual({ userId: second.user.id, role: "member" });
+    expect(await remove).toMatchObject({ code: "CONFLICT", reason: "LAST_OWNER" });
+    expect(await activeOwners(orgId)).toBe(1);
+  });
+
   it("keeps exactly one owner when 20 parallel requests each demote or remove one of two owners", async () => {
     const { owner, orgId, people } = await orgWith(1, "Race");
     const second = people[0]!;

@@ -12,6 +12,7 @@ import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { decodeCursor, encodeCursor } from "./cursors.js";
+import { lockAccount, lockOrganization } from "./locks.js";
 import { assertMayJoinAnotherOrganization } from "./organizations.js";
 import { builtInRole } from "./permissions.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
@@ -321,18 +322,27 @@ const invitationNotFound = () =>
     "This invitation does not exist. It may have been deleted with its organization.",
   );
 
+/** Locks one invitation's row: accept, decline, revoke and resend of it run one after another. */
+async function lockInvitation(
+  deps: Deps,
+  trx: Transaction<Database>,
+  invitationId: string,
+  orgId?: string,
+): Promise<Invitation | undefined> {
+  let query = trx.selectFrom("invitations").selectAll().where("id", "=", invitationId);
+  if (orgId !== undefined) query = query.where("org_id", "=", orgId);
+  const inv = await query.forUpdate().executeTakeFirst();
+  await deps.afterLock?.("invitation", invitationId);
+  return inv;
+}
+
 async function lockOrgInvitation(
+  deps: Deps,
   trx: Transaction<Database>,
   orgId: string,
   invitationId: string,
 ): Promise<Invitation> {
-  const inv = await trx
-    .selectFrom("invitations")
-    .selectAll()
-    .where("id", "=", invitationId)
-    .where("org_id", "=", orgId)
-    .forUpdate()
-    .executeTakeFirst();
+  const inv = await lockInvitation(deps, trx, invitationId, orgId);
   if (!inv) throw invitationNotFound();
   return inv;
 }
@@ -404,7 +414,9 @@ export async function resendInvitation(
     message: "This invitation was sent several times in the last hour. Wait before sending it again.",
   });
   const inv = await runTransaction(deps, async (trx) => {
-    const inv = await lockOrgInvitation(trx, access.orgId, input.invitationId);
+    // The organization before the invitation (the lock order), as renewing may take a seat.
+    await lockOrganization(deps, trx, access.orgId);
+    const inv = await lockOrgInvitation(deps, trx, access.orgId, input.invitationId);
     const state = invitationState(inv, now);
     if (inv.status !== "pending") notPending(state);
     // An expired invitation no longer holds a seat: renewing it takes one again.
@@ -423,7 +435,7 @@ export async function revokeInvitation(
   requirePermission(access, "members:invite");
   const now = deps.clock();
   const inv = await runTransaction(deps, async (trx) => {
-    const inv = await lockOrgInvitation(trx, access.orgId, input.invitationId);
+    const inv = await lockOrgInvitation(deps, trx, access.orgId, input.invitationId);
     if (inv.status !== "pending") notPending(invitationState(inv, now));
     const revoked = await trx
       .updateTable("invitations")
@@ -634,8 +646,9 @@ export type AcceptInput = { invitationId: string } | { token: string };
  * Accepting by id needs a verified address equal to the invitation's. Accepting by token needs
  * the same address but not a verified one: the token accepts that one invitation and proves
  * nothing else, since the inviter can read it too (`invitations.link`), so it never marks the
- * address verified. The invitation row is locked, so two parallel accepts make one membership
- * and one refusal.
+ * address verified. The account, the organization and the invitation are locked in that order
+ * (the lock order), so two parallel accepts make one membership and one refusal, and an accept
+ * racing a revoke sees it.
  */
 export async function acceptInvitation(
   deps: Deps,
@@ -644,35 +657,35 @@ export async function acceptInvitation(
 ): Promise<{ orgId: string; role: string }> {
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
+    await lockAccount(deps, trx, actor.userId);
     const user = await trx
       .selectFrom("users")
       .selectAll()
       .where("id", "=", actor.userId)
       .executeTakeFirstOrThrow();
-    let inv: Invitation | undefined;
+    let found: Invitation | undefined;
     if ("token" in input) {
-      const found = await findByToken(trx, input.token);
+      found = await findByToken(trx, input.token);
       if (!found)
         throw notFound(
           "INVITATION_NOT_FOUND",
           "This invitation link is not valid. Check that you copied all of it.",
         );
-      inv = await trx
-        .selectFrom("invitations")
-        .selectAll()
-        .where("id", "=", found.id)
-        .forUpdate()
-        .executeTakeFirst();
     } else {
-      inv = await trx
+      found = await trx
         .selectFrom("invitations")
         .selectAll()
         .where("id", "=", input.invitationId)
-        .forUpdate()
         .executeTakeFirst();
       // Someone else's invitation is not even confirmed to exist.
-      if (inv && inv.email.toLowerCase() !== user.email.toLowerCase()) inv = undefined;
+      if (found && found.email.toLowerCase() !== user.email.toLowerCase()) found = undefined;
     }
+    if (!found) throw invitationNotFound();
+    // The pending invitation already holds the seat the membership takes; the organization lock
+    // keeps the count exact against invitations created at the same moment.
+    await reserveSeats(deps, trx, found.org_id, 0, now);
+    // Read again under its lock: a parallel accept, revoke or decline may have closed it.
+    const inv = await lockInvitation(deps, trx, found.id);
     if (!inv) throw invitationNotFound();
     if (inv.email.toLowerCase() !== user.email.toLowerCase()) throw emailMismatch(inv);
     if ("invitationId" in input) requireVerified(user);
@@ -686,9 +699,6 @@ export async function acceptInvitation(
       .executeTakeFirst();
     if (existing) throw conflict("ALREADY_MEMBER", "You are already a member of this organization.");
     await assertMayJoinAnotherOrganization(deps, trx, user.id);
-    // The pending invitation already holds the seat the membership takes; the lock keeps the
-    // count exact against invitations created at the same moment.
-    await reserveSeats(deps, trx, inv.org_id, 0, now);
 
     await trx
       .insertInto("memberships")
@@ -743,12 +753,7 @@ export async function declineInvitation(
       .selectAll()
       .where("id", "=", actor.userId)
       .executeTakeFirstOrThrow();
-    const inv = await trx
-      .selectFrom("invitations")
-      .selectAll()
-      .where("id", "=", input.invitationId)
-      .forUpdate()
-      .executeTakeFirst();
+    const inv = await lockInvitation(deps, trx, input.invitationId);
     if (!inv || inv.email.toLowerCase() !== user.email.toLowerCase()) throw invitationNotFound();
     requireVerified(user);
     refuseClosed(invitationState(inv, now));

@@ -203,7 +203,7 @@ export async function updateMemberRole(
   requirePermission(access, "members:update_role");
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
-    const owners = await lockActiveOwners(trx, access.orgId);
+    const owners = await lockActiveOwners(deps, trx, access.orgId);
     const member = await lockMembership(trx, access.orgId, input.userId);
     await assertMayActOn(trx, access, member.role);
     const role = await resolveGrantableRole(trx, access, input.role);
@@ -270,7 +270,7 @@ async function setMemberStatus(
   requirePermission(access, "members:deactivate");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
-    const owners = await lockActiveOwners(trx, access.orgId);
+    const owners = await lockActiveOwners(deps, trx, access.orgId);
     const member = await lockMembership(trx, access.orgId, userId);
     await assertMayActOn(trx, access, member.role);
     if (member.status === status) return;
@@ -291,7 +291,7 @@ async function setMemberStatus(
  * `transferTo` member who takes them over in the same transaction.
  */
 async function removeWithinTransaction(
-  _deps: Deps,
+  deps: Deps,
   trx: Transaction<Database>,
   access: OrgAccess,
   userIds: string[],
@@ -300,7 +300,7 @@ async function removeWithinTransaction(
   now: Date,
 ): Promise<{ removed: string[]; transferred: number }> {
   const ids = [...new Set(userIds)];
-  const owners = await lockActiveOwners(trx, access.orgId);
+  const owners = await lockActiveOwners(deps, trx, access.orgId);
   const rows = await trx
     .selectFrom("memberships")
     .select(["user_id", "role", "status"])

@@ -6,6 +6,7 @@ import { badRequest, conflict, forbidden, isUniqueViolation } from "../errors.js
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, orgNotFound, requirePermission } from "./access.js";
 import { recordAudit, recordDeploymentAudit } from "./audit.js";
+import { lockAccount } from "./locks.js";
 import { lockActiveOwners } from "./owners.js";
 import { ALL_PERMISSIONS, type Permission } from "./permissions.js";
 
@@ -69,14 +70,19 @@ async function freeSlug(db: Executor, name: string): Promise<string> {
 const slugTakenError = () =>
   conflict("SLUG_TAKEN", "Another organization already uses this URL name. Choose a different one.");
 
-/** The single-organization policy: an account belongs to at most one organization. */
+/**
+ * The single-organization policy: an account belongs to at most one organization. Locks the
+ * account's row first (lockAccount), so that parallel accepts and creations for one account are
+ * counted one after another; every path that adds a membership for a person calls this.
+ */
 export async function assertMayJoinAnotherOrganization(
   deps: Deps,
-  db: Executor,
+  trx: Transaction<Database>,
   userId: string,
 ): Promise<void> {
+  await lockAccount(deps, trx, userId);
   if (!deps.config.singleOrganization) return;
-  const existing = await db
+  const existing = await trx
     .selectFrom("memberships")
     .select("org_id")
     .where("user_id", "=", userId)
@@ -335,7 +341,7 @@ export async function transferOwnership(
   }
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
-    await lockActiveOwners(trx, access.orgId);
+    await lockActiveOwners(deps, trx, access.orgId);
     const target = await trx
       .selectFrom("memberships as m")
       .innerJoin("users as u", "u.id", "m.user_id")

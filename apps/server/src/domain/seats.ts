@@ -2,10 +2,10 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { conflict } from "../errors.js";
-import { orgNotFound } from "./access.js";
+import { lockOrganization } from "./locks.js";
 
 /**
- * Locks the organization row (FOR UPDATE) for the rest of the transaction and checks that `adding`
+ * Locks the organization row (lockOrganization) for the rest of the transaction and checks that `adding`
  * more seats fit. Seats are memberships (a deactivated member keeps their seat) plus pending,
  * unexpired invitations. Every path that adds a seat takes this lock, so parallel invites and
  * accepts are counted one after another and can never overshoot the limit.
@@ -17,14 +17,8 @@ export async function reserveSeats(
   adding: number,
   now: Date,
 ): Promise<void> {
-  const org = await trx
-    .selectFrom("organizations")
-    .select("seat_limit")
-    .where("id", "=", orgId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!org) throw orgNotFound();
-  const limit = org.seat_limit ?? deps.config.defaultSeatLimit;
+  const org = await lockOrganization(deps, trx, orgId);
+  const limit = org.seatLimit ?? deps.config.defaultSeatLimit;
   if (limit === undefined || adding <= 0) return;
   const row = await trx
     .selectNoFrom((eb) => [

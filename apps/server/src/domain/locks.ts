@@ -1,0 +1,37 @@
+import type { Database } from "@roster/db";
+import type { Transaction } from "kysely";
+import type { Deps } from "../deps.js";
+import { orgNotFound } from "./access.js";
+
+/*
+ * Row locks are always taken in one order (docs/architecture.md, "Locks"):
+ *   account (users row) → organization row → the organization's active owners → the membership
+ *   being changed → invitations → other rows of the organization.
+ * Two transactions that lock in the same order wait for each other instead of deadlocking.
+ * `FOR NO KEY UPDATE` is used on rows that other tables reference: it serializes the writers like
+ * `FOR UPDATE`, but does not conflict with the `FOR KEY SHARE` lock a foreign-key check takes
+ * when a row referencing it (a membership, an audit entry…) is inserted.
+ */
+
+/** Locks an account's row: everything that adds a membership to it runs one at a time. */
+export async function lockAccount(deps: Deps, trx: Transaction<Database>, userId: string): Promise<void> {
+  await trx.selectFrom("users").select("id").where("id", "=", userId).forNoKeyUpdate().executeTakeFirst();
+  await deps.afterLock?.("account", userId);
+}
+
+/** Locks an organization's row (seats, and the order of changes that count them); returns its seat limit. */
+export async function lockOrganization(
+  deps: Deps,
+  trx: Transaction<Database>,
+  orgId: string,
+): Promise<{ seatLimit: number | null }> {
+  const org = await trx
+    .selectFrom("organizations")
+    .select("seat_limit")
+    .where("id", "=", orgId)
+    .forNoKeyUpdate()
+    .executeTakeFirst();
+  if (!org) throw orgNotFound();
+  await deps.afterLock?.("organization", orgId);
+  return { seatLimit: org.seat_limit };
+}
