@@ -10,9 +10,9 @@ import { deliverWebhook } from "./domain/webhooks.js";
 import { createApp } from "./http.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type HostResolver, systemResolver } from "./outbox/addresses.js";
-import type { EmailMessage } from "./outbox/enqueue.js";
+import { openEmail } from "./outbox/enqueue.js";
 import { devMailboxMailer, type Mailer, smtpMailer } from "./outbox/mailer.js";
-import { OutboxWorker } from "./outbox/worker.js";
+import { OutboxWorker, type OutboxWorkerOptions } from "./outbox/worker.js";
 
 export interface RosterOptions {
   config: Config;
@@ -24,6 +24,11 @@ export interface RosterOptions {
   runWorker?: boolean;
   /** Worker poll interval in ms (default 1000). */
   outboxPollMs?: number;
+  /** Lease, heartbeat, lanes and pruning of the outbox worker (defaults in outbox/worker.ts). */
+  outbox?: Pick<
+    OutboxWorkerOptions,
+    "leaseSeconds" | "heartbeatMs" | "lanes" | "pruneEverySeconds" | "prune"
+  >;
   /** How webhook host names are resolved (default: the system resolver). Tests play DNS with it. */
   resolveHost?: HostResolver;
   /** Tests only: see `Deps.afterLock`. */
@@ -73,10 +78,11 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     db: database.db,
     clock,
     logger,
+    ...options.outbox,
     pollMs: options.outboxPollMs,
     handlers: {
       email: (message) =>
-        mailer.send(message.payload as unknown as EmailMessage, `<outbox-${message.id}@roster>`),
+        mailer.send(openEmail(message.payload, deps.sealer), `<outbox-${message.id}@roster>`),
       webhook: (message) => deliverWebhook(deps, message),
     },
   });

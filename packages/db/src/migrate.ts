@@ -2,7 +2,13 @@ import { type Kysely, type MigrationResultSet, Migrator } from "kysely";
 import { migrations } from "./migrations/index.js";
 
 function migratorFor(db: Kysely<unknown>): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Migrations that touch different tables may land in a different order than their numbers (a
+  // database that already ran 0009 still takes 0008): run whatever has not run yet.
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
 }
 
 function unwrap({ error, results }: MigrationResultSet): string[] {

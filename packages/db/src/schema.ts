@@ -76,6 +76,8 @@ export interface OutboxTable {
   id: Generated<string>;
   kind: OutboxKind;
   idempotency_key: string;
+  /** What the message waits on: an email's recipient (lower case), a webhook's endpoint id. */
+  lane_key: string | null;
   payload: Json;
   status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;

@@ -216,7 +216,13 @@ async function sendVerification(
 ): Promise<void> {
   const token = await issueEmailToken(trx, "verify_email", user, email, now, VERIFY_TTL_SECONDS);
   const url = `${deps.config.publicUrl}/verify-email/${token}`;
-  await enqueueEmail(trx, `verify-email:${hashKey(token)}`, verificationEmail(email, user.name, url), now);
+  await enqueueEmail(
+    trx,
+    `verify-email:${hashKey(token)}`,
+    verificationEmail(email, user.name, url),
+    now,
+    deps.sealer,
+  );
 }
 
 const hashKey = (token: string) => Buffer.from(hashSecret(token)).toString("hex").slice(0, 32);
@@ -274,6 +280,7 @@ export async function verifyEmail(deps: Deps, input: { token: string }): Promise
         `email-changed:${row.id}`,
         emailChangedNotice(before.email, user.name, row.email, `${deps.config.publicUrl}/forgot-password`),
         now,
+        deps.sealer,
       );
     }
     // After a change of address, reset links mailed to the old one must not work any more:
@@ -331,6 +338,7 @@ export async function requestPasswordReset(
       `reset-password:${hashKey(token)}`,
       passwordResetEmail(user.email, user.name, url),
       now,
+      deps.sealer,
     );
   });
   deps.wakeOutbox();

@@ -94,7 +94,7 @@ async function enqueueInvitationEmail(
     url: inviteUrl(deps, token),
     expiresAt: inv.expires_at,
   });
-  await enqueueEmail(trx, `invitation:${inv.id}:${inv.send_count}`, message, now);
+  await enqueueEmail(trx, `invitation:${inv.id}:${inv.send_count}`, message, now, deps.sealer);
 }
 
 export interface InviteResult {

@@ -1,5 +1,6 @@
 import type { Database } from "@roster/db";
 import type { Kysely, Transaction } from "kysely";
+import type { Sealer } from "../crypto.js";
 
 export interface EmailMessage {
   to: string;
@@ -22,6 +23,25 @@ export interface WebhookDelivery {
 type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
+ * How an email sits in the outbox: recipient and subject in the clear (for inspection), the body
+ * sealed with the server key, since it carries live links (password reset, confirmation,
+ * invitation). The body is dropped once the message is sent or given up.
+ */
+export interface StoredEmail {
+  to: string;
+  subject: string;
+  sealed?: string;
+}
+
+/** The message to send from a stored email; rows queued before bodies were sealed are plain. */
+export function openEmail(payload: Record<string, unknown>, sealer: Pick<Sealer, "open">): EmailMessage {
+  const stored = payload as unknown as StoredEmail & Partial<EmailMessage>;
+  if (typeof stored.sealed === "string") return JSON.parse(sealer.open(stored.sealed)) as EmailMessage;
+  if (typeof stored.text !== "string") throw new Error("This email's body is no longer kept.");
+  return stored as EmailMessage;
+}
+
+/**
  * Writes a message to the outbox, in the caller's transaction, so it is sent if and only if the
  * change that caused it commits. The idempotency key makes a repeated enqueue a no-op.
  */
@@ -30,13 +50,20 @@ export async function enqueueEmail(
   idempotencyKey: string,
   message: EmailMessage,
   now: Date,
+  sealer: Pick<Sealer, "seal">,
 ): Promise<void> {
+  const stored: StoredEmail = {
+    to: message.to,
+    subject: message.subject,
+    sealed: sealer.seal(JSON.stringify(message)),
+  };
   await db
     .insertInto("outbox")
     .values({
       kind: "email",
       idempotency_key: idempotencyKey,
-      payload: JSON.stringify(message),
+      lane_key: message.to.toLowerCase(),
+      payload: JSON.stringify(stored),
       next_attempt_at: now,
       created_at: now,
     })
@@ -55,6 +82,7 @@ export async function enqueueWebhook(
     .values({
       kind: "webhook",
       idempotency_key: idempotencyKey,
+      lane_key: delivery.endpointId,
       payload: JSON.stringify(delivery),
       next_attempt_at: now,
       created_at: now,

@@ -2,8 +2,28 @@ import type { Database, OutboxKind, OutboxMessage } from "@roster/db";
 import { type Kysely, sql } from "kysely";
 import { addSeconds, type Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
+import { type PruneOptions, pruneExpired } from "./prune.js";
 
 export type OutboxHandler = (message: OutboxMessage) => Promise<void>;
+
+/** How much of one kind of message is sent at once. */
+export interface LaneLimits {
+  /** Messages of this kind in flight in one instance. */
+  concurrency: number;
+  /** Messages in flight per lane key (an email's recipient, a webhook's endpoint), all instances together. */
+  perKey: number;
+}
+
+/**
+ * Email and webhooks have separate lanes, so endpoints that never answer use up webhook slots only
+ * and an email never waits behind them. One recipient's emails go one at a time, in order (of two
+ * links sent one after the other, the working one arrives last); so do one endpoint's events (a
+ * receiver sees member.joined before member.deactivated), while other endpoints go on meanwhile.
+ */
+export const DEFAULT_LANES: Record<OutboxKind, LaneLimits> = {
+  email: { concurrency: 4, perKey: 1 },
+  webhook: { concurrency: 8, perKey: 1 },
+};
 
 export interface OutboxWorkerOptions {
   db: Kysely<Database>;
@@ -16,7 +36,12 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** How long a claimed message stays reserved for the instance that claimed it (default 60 s). */
   leaseSeconds?: number;
-  batchSize?: number;
+  /** How often the lease of a message being sent is renewed (default a third of the lease). */
+  heartbeatMs?: number;
+  lanes?: Partial<Record<OutboxKind, Partial<LaneLimits>>>;
+  /** How often (by the clock) the worker prunes expired rows (default 600 s; 0: never). */
+  pruneEverySeconds?: number;
+  prune?: PruneOptions;
 }
 
 /** Exponential backoff: 5 s, 10 s, 20 s, … capped at one hour. */
@@ -24,20 +49,40 @@ export function retryDelaySeconds(attempt: number): number {
   return Math.min(5 * 2 ** Math.max(0, attempt - 1), 3600);
 }
 
+const KINDS: OutboxKind[] = ["email", "webhook"];
+
 /**
  * Delivers what the outbox holds. Several server instances can run one each: a message is claimed
- * with `FOR UPDATE SKIP LOCKED` and a lease, so exactly one instance works on it at a time, and a
- * crashed instance's lease simply runs out.
+ * with a lease that is renewed while it is being sent, so exactly one instance works on it at a
+ * time, and a crashed instance's lease simply runs out. Claims of one kind take turns across
+ * instances (an advisory lock), so the per-endpoint and per-recipient limits hold for all of them.
  */
 export class OutboxWorker {
-  readonly #o: Required<Omit<OutboxWorkerOptions, "handlers">> & Pick<OutboxWorkerOptions, "handlers">;
+  readonly #o: Required<Omit<OutboxWorkerOptions, "handlers" | "lanes" | "prune">> &
+    Pick<OutboxWorkerOptions, "handlers" | "prune">;
+  readonly #lanes: Record<OutboxKind, LaneLimits>;
+  readonly #inFlight: Record<OutboxKind, number> = { email: 0, webhook: 0 };
+  readonly #deliveries = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
+  #claiming: Promise<OutboxMessage[]> | undefined;
   #stopped = true;
   #wakeAgain = false;
+  #nextPruneAt: number | undefined;
 
   constructor(options: OutboxWorkerOptions) {
-    this.#o = { pollMs: 1000, maxAttempts: 10, leaseSeconds: 60, batchSize: 20, ...options };
+    const leaseSeconds = options.leaseSeconds ?? 60;
+    this.#o = {
+      pollMs: 1000,
+      maxAttempts: 10,
+      heartbeatMs: Math.max(50, Math.floor((leaseSeconds * 1000) / 3)),
+      pruneEverySeconds: 600,
+      ...options,
+      leaseSeconds,
+    };
+    this.#lanes = {
+      email: { ...DEFAULT_LANES.email, ...options.lanes?.email },
+      webhook: { ...DEFAULT_LANES.webhook, ...options.lanes?.webhook },
+    };
   }
 
   start(): void {
@@ -46,29 +91,42 @@ export class OutboxWorker {
     this.#schedule(0);
   }
 
-  /** Lets in-flight deliveries finish, then stops polling. */
+  /** Stops claiming, then lets in-flight deliveries finish. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    await this.#running?.catch(() => 0);
+    await this.#claiming?.catch(() => []);
+    await Promise.allSettled([...this.#deliveries]);
   }
 
-  /** Asks for a pass soon, e.g. right after a transaction that enqueued a message committed. */
+  /** Asks for a claim soon, e.g. right after a transaction that enqueued a message committed. */
   wake(): void {
     if (this.#stopped) return;
-    if (this.#running) this.#wakeAgain = true;
+    if (this.#claiming) this.#wakeAgain = true;
     else this.#schedule(0);
   }
 
-  /** Runs passes until nothing is due. Returns how many messages were handled. Used by tests. */
+  /** Runs passes until nothing is due and nothing is in flight. Returns how many were handled. Used by tests. */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      await this.#running?.catch(() => 0);
+      await Promise.allSettled([...this.#deliveries]);
       const handled = await this.runOnce();
       total += handled;
-      if (handled === 0) return total;
+      if (handled === 0 && this.#deliveries.size === 0) return total;
     }
+  }
+
+  /** One pass: claim what every lane has room for and deliver it; resolves once those are done. */
+  async runOnce(): Promise<number> {
+    const started = await this.#claimAll();
+    await Promise.allSettled(started);
+    return started.length;
+  }
+
+  /** Deletes expired rows now (the worker also does it every `pruneEverySeconds`). */
+  prune(): Promise<Record<string, number>> {
+    return pruneExpired(this.#o.db, this.#o.clock(), this.#o.prune);
   }
 
   #schedule(ms: number) {
@@ -80,7 +138,9 @@ export class OutboxWorker {
   async #tick() {
     if (this.#stopped) return;
     try {
-      await this.runOnce();
+      // Deliveries run on in the background; their slots free up as they finish (which wakes us).
+      await this.#claimAll();
+      await this.#pruneIfDue();
     } catch (error) {
       this.#o.logger.error("outbox pass failed", { error });
     }
@@ -90,55 +150,95 @@ export class OutboxWorker {
     this.#schedule(again ? 0 : this.#o.pollMs);
   }
 
-  /** One pass: claim a batch of due messages and deliver each. */
-  runOnce(): Promise<number> {
-    const run = this.#pass();
-    this.#running = run;
-    return run.finally(() => {
-      if (this.#running === run) this.#running = undefined;
-    });
+  async #pruneIfDue() {
+    const { clock, pruneEverySeconds, logger } = this.#o;
+    if (pruneEverySeconds <= 0) return;
+    const now = clock().getTime();
+    if (this.#nextPruneAt === undefined) this.#nextPruneAt = now;
+    if (now < this.#nextPruneAt) return;
+    this.#nextPruneAt = now + pruneEverySeconds * 1000;
+    const counts = await this.prune();
+    if (Object.values(counts).some((n) => n > 0)) logger.info("outbox pruned", counts);
   }
 
-  async #pass(): Promise<number> {
-    const { db, clock, handlers, batchSize, leaseSeconds } = this.#o;
+  /** Claims for each lane and starts the deliveries; returns their promises. */
+  async #claimAll(): Promise<Promise<void>[]> {
+    while (this.#claiming) await this.#claiming.catch(() => []);
+    const claiming = (async () => {
+      const claimed: OutboxMessage[] = [];
+      for (const kind of KINDS) {
+        if (!this.#o.handlers[kind]) continue;
+        const room = this.#lanes[kind].concurrency - this.#inFlight[kind];
+        if (room <= 0) continue;
+        claimed.push(...(await this.#claim(kind, room)));
+      }
+      return claimed;
+    })();
+    this.#claiming = claiming;
+    try {
+      const claimed = await claiming;
+      return claimed.map((message) => this.#start(message));
+    } finally {
+      this.#claiming = undefined;
+    }
+  }
+
+  /**
+   * Claims up to `room` due messages of one kind, oldest first, leaving out lanes that already have
+   * `perKey` messages in flight (leased by any instance).
+   */
+  async #claim(kind: OutboxKind, room: number): Promise<OutboxMessage[]> {
+    const { db, clock, leaseSeconds } = this.#o;
+    const { perKey } = this.#lanes[kind];
     const now = clock();
-    const kinds = Object.keys(handlers) as OutboxKind[];
-    if (kinds.length === 0) return 0;
-    const claimed = await db
-      .updateTable("outbox")
-      .set((eb) => ({ locked_until: addSeconds(now, leaseSeconds), attempts: eb("attempts", "+", 1) }))
-      .where("id", "in", (eb) =>
-        eb
-          .selectFrom("outbox")
-          .select("id")
-          .where("status", "=", "pending")
-          .where("kind", "in", kinds)
-          .where("next_attempt_at", "<=", now)
-          .where((w) => w.or([w("locked_until", "is", null), w("locked_until", "<", now)]))
-          .orderBy("next_attempt_at")
-          .orderBy("id")
-          .limit(batchSize)
-          .modifyEnd(sql`for update skip locked`),
-      )
-      .returningAll()
-      .execute();
-    // UPDATE … RETURNING gives rows in no particular order; deliver them in the order they were
-    // enqueued, so that of two links sent one after the other the working one arrives last.
-    claimed.sort(
+    const rows = await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`roster:outbox:${kind}`}))`.execute(trx);
+      const result = await sql<OutboxMessage>`
+        with busy as (
+          select lane_key, count(*) as n from outbox
+          where status = 'pending' and kind = ${kind} and locked_until >= ${now}
+          group by lane_key
+        ), due as (
+          select id, lane_key, next_attempt_at,
+            row_number() over (partition by lane_key order by next_attempt_at, id) as rn
+          from outbox
+          where status = 'pending' and kind = ${kind} and next_attempt_at <= ${now}
+            and (locked_until is null or locked_until < ${now})
+        ), pick as (
+          select due.id from due left join busy on busy.lane_key is not distinct from due.lane_key
+          where due.rn + coalesce(busy.n, 0) <= ${perKey}
+          order by due.next_attempt_at, due.id
+          limit ${room}
+        )
+        update outbox set locked_until = ${addSeconds(now, leaseSeconds)}, attempts = attempts + 1
+        where id in (select id from pick) and status = 'pending'
+          and (locked_until is null or locked_until < ${now})
+        returning *`.execute(trx);
+      return result.rows;
+    });
+    // UPDATE … RETURNING gives rows in no particular order: start them in the order they were due.
+    return rows.sort(
       (a, b) =>
         a.next_attempt_at.getTime() - b.next_attempt_at.getTime() || Number(BigInt(a.id) - BigInt(b.id)),
     );
-    for (const message of claimed) await this.#deliver(message);
-    return claimed.length;
   }
 
-  async #deliver(message: OutboxMessage) {
-    const { db, clock, handlers, logger, maxAttempts, leaseSeconds } = this.#o;
-    const handler = handlers[message.kind];
-    if (!handler) return;
-    // A long pass (slow webhook endpoints wait up to their timeout each) can outlive the lease taken
-    // when the batch was claimed. Renew it just before sending; if another instance claimed the
-    // message meanwhile (its claim counted another attempt), leave the message to it.
+  #start(message: OutboxMessage): Promise<void> {
+    this.#inFlight[message.kind] += 1;
+    const delivery = this.#deliver(message)
+      .catch((error) => this.#o.logger.error("outbox delivery failed", { outboxId: message.id, error }))
+      .finally(() => {
+        this.#inFlight[message.kind] -= 1;
+        this.#deliveries.delete(delivery);
+        this.wake();
+      });
+    this.#deliveries.add(delivery);
+    return delivery;
+  }
+
+  /** Extends the lease of a message this instance is sending; false if it is no longer ours. */
+  async #renew(message: OutboxMessage): Promise<boolean> {
+    const { db, clock, leaseSeconds } = this.#o;
     const renewed = await db
       .updateTable("outbox")
       .set({ locked_until: addSeconds(clock(), leaseSeconds) })
@@ -146,12 +246,40 @@ export class OutboxWorker {
       .where("status", "=", "pending")
       .where("attempts", "=", message.attempts)
       .executeTakeFirst();
-    if (renewed.numUpdatedRows === 0n) return;
+    return renewed.numUpdatedRows > 0n;
+  }
+
+  async #deliver(message: OutboxMessage) {
+    const { db, clock, handlers, logger, maxAttempts, heartbeatMs } = this.#o;
+    const handler = handlers[message.kind];
+    if (!handler) return;
+    // Renewed while the send runs: a send slower than the lease (a slow SMTP server) must not be
+    // claimed and sent again by another instance meanwhile.
+    const heartbeat = setInterval(() => {
+      this.#renew(message)
+        .then((ours) => {
+          if (!ours) logger.warn("outbox lease lost during a send", { outboxId: message.id });
+        })
+        .catch((error) => logger.warn("outbox lease renewal failed", { outboxId: message.id, error }));
+    }, heartbeatMs);
+    heartbeat.unref?.();
+    // Email bodies carry live links: once a message is finished, only who and what remain.
+    const finishedPayload =
+      message.kind === "email"
+        ? sql`jsonb_build_object('to', payload->'to', 'subject', payload->'subject')`
+        : sql`payload`;
     try {
       await handler(message);
+      clearInterval(heartbeat);
       await db
         .updateTable("outbox")
-        .set({ status: "sent", sent_at: clock(), locked_until: null, last_error: null })
+        .set({
+          status: "sent",
+          sent_at: clock(),
+          locked_until: null,
+          last_error: null,
+          payload: finishedPayload as never,
+        })
         .where("id", "=", message.id)
         .execute();
       logger.info("outbox delivered", {
@@ -160,8 +288,10 @@ export class OutboxWorker {
         attempts: message.attempts,
       });
     } catch (error) {
+      clearInterval(heartbeat);
       const dead = message.attempts >= maxAttempts;
       const reason = error instanceof Error ? error.message : String(error);
+      // Only if the message is still ours: another instance's claim must not be undone.
       await db
         .updateTable("outbox")
         .set({
@@ -169,8 +299,11 @@ export class OutboxWorker {
           locked_until: null,
           last_error: reason.slice(0, 1000),
           next_attempt_at: addSeconds(clock(), retryDelaySeconds(message.attempts)),
+          ...(dead ? { payload: finishedPayload as never } : {}),
         })
         .where("id", "=", message.id)
+        .where("status", "=", "pending")
+        .where("attempts", "=", message.attempts)
         .execute();
       logger.warn(dead ? "outbox gave up" : "outbox will retry", {
         outboxId: message.id,
@@ -178,6 +311,8 @@ export class OutboxWorker {
         attempts: message.attempts,
         reason,
       });
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 }

@@ -5,6 +5,7 @@ import * as m0003 from "./0003_embedding.js";
 import * as m0004 from "./0004_workspaces_and_sharing.js";
 import * as m0005 from "./0005_member_list_indexes.js";
 import * as m0006 from "./0006_member_search_statistics.js";
+import * as m0008 from "./0008_outbox_lanes_and_retention.js";
 import * as m0009 from "./0009_deployment_audit.js";
 
 /** Every migration, in the order it runs. Names sort in that order too. */
@@ -15,5 +16,6 @@ export const migrations: Record<string, Migration> = {
   "0004_workspaces_and_sharing": m0004,
   "0005_member_list_indexes": m0005,
   "0006_member_search_statistics": m0006,
+  "0008_outbox_lanes_and_retention": m0008,
   "0009_deployment_audit": m0009,
 };
