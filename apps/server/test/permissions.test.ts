@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { RosterClient } from "@roster/sdk";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Permission } from "../src/domain/permissions.js";
+import { BUILT_IN_ROLES, type Permission } from "../src/domain/permissions.js";
 import { appRouter } from "../src/routers/index.js";
 import { type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
 import { addMember, personalOrg, verifiedPerson } from "./people.js";
@@ -485,6 +486,7 @@ beforeAll(async () => {
     targets[target] = await verifiedPerson(t, `Target ${target}`);
   }
   shared = await buildFixture(true);
+  await prepareSweep();
 });
 afterAll(() => t?.close());
 
@@ -560,3 +562,316 @@ for (const p of procedures) {
     );
   });
 }
+
+// ---- every procedure, generated from the router ----
+
+/**
+ * What every procedure of the router requires. `org` procedures are refused at the door
+ * (orgProcedure) without their permission; `workspace` ones check it in the workspace concerned, so
+ * they are called with a valid input in workspace W1. A procedure that is not declared here fails
+ * the coverage test: a new procedure must say who may call it.
+ */
+type Requirement =
+  | { kind: "account" }
+  | { kind: "host" }
+  | { kind: "org"; permission: Permission | null; destructive?: true }
+  | {
+      kind: "workspace";
+      permission: Permission | null;
+      input: () => Promise<Record<string, unknown>>;
+    };
+
+const account = { kind: "account" } as const;
+const host = { kind: "host" } as const;
+const org = (permission: Permission | null, destructive?: true): Requirement =>
+  destructive ? { kind: "org", permission, destructive } : { kind: "org", permission };
+const inWorkspace = (
+  permission: Permission | null,
+  input: () => Promise<Record<string, unknown>>,
+): Requirement => ({ kind: "workspace", permission, input });
+
+/** Workspaces and resources of the shared organization the sweep works in. */
+let sweep: { w1: string; w2: string; resource: string };
+let sweepCounter = 0;
+const freshResource = async () =>
+  (
+    await people.owner.client.resources.register.mutate({
+      orgId: shared.orgId,
+      type: "cluster",
+      name: `sweep-${++sweepCounter}`,
+      workspaceId: sweep.w1,
+    })
+  ).id;
+const freshChild = async () =>
+  (
+    await people.owner.client.workspaces.create.mutate({
+      orgId: shared.orgId,
+      name: `Child ${++sweepCounter}`,
+      parentId: sweep.w1,
+    })
+  ).id;
+const byResource = async () => ({ resourceId: await freshResource() });
+
+const REQUIREMENTS: Record<string, Requirement> = {
+  "auth.signUp": account,
+  "auth.signIn": account,
+  "auth.signOut": account,
+  "auth.me": account,
+  "auth.verifyEmail": account,
+  "auth.resendVerification": account,
+  "auth.requestPasswordReset": account,
+  "auth.resetPassword": account,
+  "auth.updateProfile": account,
+  "auth.changePassword": account,
+  "auth.changeEmail": account,
+  "auth.sessions": account,
+  "auth.revokeSession": account,
+  "auth.revokeOtherSessions": account,
+  "dev.mailbox": account,
+  "embed.createToken": host,
+  "embed.setSeatLimit": host,
+  "orgs.create": account,
+  "orgs.list": account,
+  "orgs.get": org(null),
+  "orgs.update": org("org:update"),
+  "orgs.delete": org("org:delete", true),
+  "orgs.setActive": org(null),
+  "orgs.permissions": org(null),
+  "orgs.transferOwnership": org("org:transfer"),
+  "invitations.create": org("members:invite"),
+  "invitations.list": org("members:read"),
+  "invitations.resend": org("members:invite"),
+  "invitations.revoke": org("members:invite"),
+  "invitations.link": org("members:invite"),
+  "invitations.mine": account,
+  "invitations.preview": account,
+  "invitations.accept": account,
+  "invitations.decline": account,
+  "members.list": org("members:read"),
+  "members.updateRole": org("members:update_role"),
+  "members.deactivate": org("members:deactivate"),
+  "members.reactivate": org("members:deactivate"),
+  "members.remove": org("members:remove"),
+  "members.leave": org(null, true),
+  "roles.list": org(null),
+  "roles.create": org("roles:manage"),
+  "roles.update": org("roles:manage"),
+  "roles.delete": org("roles:manage"),
+  "audit.list": org("audit:read"),
+  "workspaces.list": org("workspaces:read"),
+  "workspaces.get": org("workspaces:read"),
+  "workspaces.permissions": org(null),
+  "workspaces.create": inWorkspace("workspaces:manage", async () => ({
+    name: `New ${++sweepCounter}`,
+    parentId: sweep.w1,
+  })),
+  "workspaces.update": inWorkspace("workspaces:manage", async () => ({
+    workspaceId: await freshChild(),
+    name: `Renamed ${++sweepCounter}`,
+  })),
+  "workspaces.delete": inWorkspace("workspaces:manage", async () => ({ workspaceId: await freshChild() })),
+  "workspaces.grants": inWorkspace("workspaces:read", async () => ({ workspaceId: sweep.w1 })),
+  "workspaces.grant": inWorkspace("workspaces:manage", async () => ({
+    workspaceId: sweep.w1,
+    principal: { userId: targets.role.user.id },
+    role: "viewer",
+  })),
+  "workspaces.revoke": inWorkspace("workspaces:manage", async () => ({
+    workspaceId: sweep.w1,
+    principal: { userId: targets.role.user.id },
+  })),
+  "groups.list": org("workspaces:read"),
+  "groups.get": org("workspaces:read"),
+  "groups.create": org("workspaces:manage"),
+  "groups.update": org("workspaces:manage"),
+  "groups.delete": org("workspaces:manage"),
+  "groups.addMembers": org("workspaces:manage"),
+  "groups.removeMember": org("workspaces:manage"),
+  "serviceAccounts.list": org("members:read"),
+  "serviceAccounts.create": org("service_accounts:manage"),
+  "serviceAccounts.update": org("service_accounts:manage"),
+  "serviceAccounts.delete": org("service_accounts:manage"),
+  "serviceAccounts.createKey": org("service_accounts:manage"),
+  "serviceAccounts.keys": org("service_accounts:manage"),
+  "serviceAccounts.revokeKey": org("service_accounts:manage"),
+  "settings.list": org("settings:read"),
+  "settings.get": org("settings:read"),
+  "settings.set": org("settings:write"),
+  "settings.setSecret": org("settings:write"),
+  "settings.delete": org("settings:write"),
+  // Everyone may list; those without resources:read see only what their workspace grants give them.
+  "resources.list": inWorkspace(null, async () => ({ workspaceId: sweep.w1 })),
+  "resources.register": inWorkspace("resources:create", async () => ({
+    type: "cluster",
+    name: `registered-${++sweepCounter}`,
+    workspaceId: sweep.w1,
+  })),
+  "resources.get": inWorkspace("resources:read", async () => ({ resourceId: sweep.resource })),
+  "resources.update": inWorkspace("resources:manage", async () => ({
+    resourceId: await freshResource(),
+    name: "renamed",
+  })),
+  "resources.start": inWorkspace("resources:operate", byResource),
+  "resources.stop": inWorkspace("resources:operate", byResource),
+  "resources.terminate": inWorkspace("resources:operate", byResource),
+  "resources.transfer": inWorkspace("resources:manage", async () => ({
+    resourceId: await freshResource(),
+    toUserId: people.member.user.id,
+  })),
+  "resources.delete": inWorkspace("resources:manage", byResource),
+  "usage.record": org("usage:write"),
+  "usage.report": org("usage:read"),
+  "usage.balance": org("usage:read"),
+  "usage.grantCredits": org("credits:manage"),
+  "usage.creditGrants": org("usage:read"),
+  "webhooks.events": org("webhooks:manage"),
+  "webhooks.list": org("webhooks:manage"),
+  "webhooks.get": org("webhooks:manage"),
+  "webhooks.create": org("webhooks:manage"),
+  "webhooks.update": org("webhooks:manage"),
+  "webhooks.rotateSecret": org("webhooks:manage"),
+  "webhooks.delete": org("webhooks:manage"),
+  "webhooks.deliveries": org("webhooks:manage"),
+  "webhooks.sendTest": org("webhooks:manage"),
+};
+
+/** A custom role with two reading permissions; a viewer with admin on W2 (not W1). */
+const WEAK: Permission[] = ["members:read", "usage:read"];
+type SweepCaller = Caller | "weak" | "scoped";
+const SWEEP_CALLERS: SweepCaller[] = [...CALLERS, "weak", "scoped"];
+let sweepers: Record<"weak" | "scoped", SignedUpPerson>;
+
+async function prepareSweep(): Promise<void> {
+  const { owner } = people;
+  const orgId = shared.orgId;
+  sweepers = {
+    weak: await verifiedPerson(t, "Matrix weak"),
+    scoped: await verifiedPerson(t, "Matrix scoped"),
+  };
+  await owner.client.roles.create.mutate({ orgId, key: "weak", name: "Weak", permissions: WEAK });
+  await addMember(t, owner, orgId, sweepers.weak, "weak");
+  await addMember(t, owner, orgId, sweepers.scoped, "viewer");
+  const w1 = (await owner.client.workspaces.create.mutate({ orgId, name: "W1" })).id;
+  const w2 = (await owner.client.workspaces.create.mutate({ orgId, name: "W2" })).id;
+  await owner.client.workspaces.grant.mutate({
+    orgId,
+    workspaceId: w2,
+    principal: { userId: sweepers.scoped.user.id },
+    role: "admin",
+  });
+  sweep = { w1, w2, resource: "" };
+  sweep.resource = await freshResource();
+}
+
+const sweepClient = (caller: SweepCaller): RosterClient =>
+  caller === "weak" || caller === "scoped" ? sweepers[caller].client : clientOf(caller);
+
+function holds(caller: SweepCaller, permission: Permission | null): boolean {
+  if (permission === null) return true;
+  if (caller === "weak") return WEAK.includes(permission);
+  const role = caller === "scoped" ? "viewer" : caller;
+  return BUILT_IN_ROLES.find((r) => r.key === role)!.permissions.includes(permission);
+}
+
+/** Calls a procedure by its path over HTTP, with the client's untyped proxy. */
+function call(client: RosterClient, path: string, input: Record<string, unknown>): Promise<unknown> {
+  const proc = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], client);
+  const type = (appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>)[path]!
+    ._def.type;
+  const fn = (proc as Record<string, (i: unknown) => Promise<unknown>>)[
+    type === "query" ? "query" : "mutate"
+  ]!;
+  return fn(input);
+}
+
+/** A fingerprint of every row of the organization, in every table that has an org_id. */
+async function fingerprint(orgId: string): Promise<Record<string, string>> {
+  const { rows } = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where column_name = 'org_id' and table_schema = 'public' order by table_name`.execute(t.database.db);
+  const out: Record<string, string> = {};
+  for (const { table_name } of rows) {
+    const r = await sql<{ f: string | null }>`
+      select md5(string_agg(x::text, ',' order by x::text)) as f
+      from ${sql.table(table_name)} x where x.org_id = ${orgId}`.execute(t.database.db);
+    out[table_name] = r.rows[0]?.f ?? "";
+  }
+  return out;
+}
+
+describe("every procedure", () => {
+  const procs = () =>
+    appRouter._def.procedures as unknown as Record<
+      string,
+      { _def: { inputs: { shape?: Record<string, unknown> }[] } }
+    >;
+  const takesOrgId = (path: string) =>
+    procs()[path]!._def.inputs.some((input) => input.shape !== undefined && "orgId" in input.shape);
+
+  it("has a declared requirement, and organization procedures are exactly those taking an orgId", () => {
+    expect(Object.keys(REQUIREMENTS).sort()).toEqual(Object.keys(procs()).sort());
+    for (const [path, req] of Object.entries(REQUIREMENTS)) {
+      const scoped = req.kind === "org" || req.kind === "workspace";
+      expect(takesOrgId(path) || path === "embed.setSeatLimit", path).toBe(
+        scoped || path === "embed.setSeatLimit",
+      );
+    }
+    // The detailed matrix above agrees with the declarations.
+    for (const p of procedures)
+      expect(REQUIREMENTS[p.path], p.path).toMatchObject({ permission: p.permission });
+  });
+
+  const scopedPaths = Object.entries(REQUIREMENTS).filter(
+    (e): e is [string, Extract<Requirement, { kind: "org" | "workspace" }>] =>
+      e[1].kind === "org" || e[1].kind === "workspace",
+  );
+
+  it.each(scopedPaths.map(([path, req]) => [path, req.permission ?? "any member"] as const))(
+    "%s (%s): refused without the permission, for the right reason, changing nothing",
+    async (path) => {
+      const req = REQUIREMENTS[path] as Extract<Requirement, { kind: "org" | "workspace" }>;
+      const orgId = shared.orgId;
+      const inputs = new Map<SweepCaller, Record<string, unknown>>();
+      for (const caller of SWEEP_CALLERS) {
+        inputs.set(caller, { orgId, ...(req.kind === "workspace" ? await req.input() : {}) });
+      }
+      const expectation = (caller: SweepCaller) => {
+        if (caller === "anonymous") return { code: "UNAUTHORIZED", reason: "UNAUTHENTICATED" };
+        if (caller === "outsider" || caller === "removed")
+          return { code: "NOT_FOUND", reason: "ORG_NOT_FOUND" };
+        if (caller === "deactivated") return { code: "FORBIDDEN", reason: "MEMBERSHIP_DEACTIVATED" };
+        return holds(caller, req.permission) ? null : { code: "FORBIDDEN", reason: "PERMISSION_DENIED" };
+      };
+      // The refused callers all at once: nothing in the organization may change.
+      const refused = SWEEP_CALLERS.filter((c) => expectation(c) !== null);
+      const before = await fingerprint(orgId);
+      const outcomes = await Promise.all(
+        refused.map((c) => attempt(call(sweepClient(c), path, inputs.get(c)!))),
+      );
+      refused.forEach((caller, i) => {
+        const want = expectation(caller)!;
+        const got = outcomes[i]!;
+        expect(got, `${caller}: ${JSON.stringify(got)}`).toMatchObject({ ok: false, ...want });
+        if (!got.ok && want.reason === "PERMISSION_DENIED") {
+          expect(got.details, caller).toMatchObject({ permission: req.permission });
+        }
+      });
+      expect(await fingerprint(orgId)).toEqual(before);
+      // The allowed callers get past the door: whatever they meet next is not an access refusal.
+      const allowed = SWEEP_CALLERS.filter((c) => expectation(c) === null);
+      if (req.kind === "org" && req.destructive) return; // covered with fresh organizations above
+      const passed = await Promise.all(
+        allowed.map((c) => attempt(call(sweepClient(c), path, inputs.get(c)!))),
+      );
+      allowed.forEach((caller, i) => {
+        const got = passed[i]!;
+        if (!got.ok) {
+          expect(
+            ["PERMISSION_DENIED", "ORG_NOT_FOUND", "MEMBERSHIP_DEACTIVATED", "UNAUTHENTICATED"],
+            `${caller}: ${got.reason} ${got.message}`,
+          ).not.toContain(got.reason);
+        }
+      });
+    },
+  );
+});
