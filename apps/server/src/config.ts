@@ -29,6 +29,16 @@ const envSchema = z.object({
     .string()
     .min(32, "must be at least 32 characters (for example: openssl rand -base64 32)")
     .optional(),
+  SECRET_KEY_PREVIOUS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().min(32, "each key must be at least 32 characters")))
+    .default([]),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   SMTP_FROM: z.string().min(3).default("Roster <no-reply@roster.localhost>"),
   ALLOWED_ORIGINS: urlList.default([]),
@@ -75,6 +85,8 @@ export interface Config {
   dataDir: string;
   publicUrl: string;
   secretKey: string;
+  /** Keys used before SECRET_KEY; values sealed with them can still be opened. */
+  previousSecretKeys: string[];
   smtpUrl: string | undefined;
   smtpFrom: string;
   allowedOrigins: string[];
@@ -123,6 +135,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.SECRET_KEY) {
     throw new ConfigError("Roster cannot start. SECRET_KEY is required when NODE_ENV=production.");
   }
+  // The session cookie is marked Secure only for an https PUBLIC_URL; production never goes without.
+  if (production && (!e.PUBLIC_URL || new URL(e.PUBLIC_URL).protocol !== "https:")) {
+    throw new ConfigError(
+      "Roster cannot start. PUBLIC_URL must be the https:// address people use to reach Roster when NODE_ENV=production, so that session cookies are sent only over https.",
+    );
+  }
+  if (production && !e.SMTP_URL) {
+    throw new ConfigError(
+      "Roster cannot start. SMTP_URL is required when NODE_ENV=production: without it, invitations and account emails would reach nobody.",
+    );
+  }
   const dataDir = resolve(e.ROSTER_DATA_DIR);
   const shownHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
   const publicUrl = (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/+$/, "");
@@ -134,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     publicUrl,
     secretKey: e.SECRET_KEY ?? developmentSecretKey(dirname(dataDir)),
+    previousSecretKeys: e.SECRET_KEY_PREVIOUS,
     smtpUrl: e.SMTP_URL,
     smtpFrom: e.SMTP_FROM,
     allowedOrigins: e.ALLOWED_ORIGINS,

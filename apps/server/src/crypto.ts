@@ -1,14 +1,21 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { RosterError } from "./errors.js";
+
+const deriveKey = (secretKey: string) => createHash("sha256").update(`roster:seal:v1:${secretKey}`).digest();
 
 /**
  * Authenticated encryption (AES-256-GCM) for what must be read back later: invitation tokens (so
- * an admin can copy a link again) and secret settings. The key is derived from SECRET_KEY.
+ * an admin can copy a link again), webhook secrets and secret settings. The key is derived from
+ * SECRET_KEY; keys listed in SECRET_KEY_PREVIOUS still open what they sealed, so the key can be
+ * rotated without breaking links already sent.
  */
 export class Sealer {
   readonly #key: Buffer;
+  readonly #openers: Buffer[];
 
-  constructor(secretKey: string) {
-    this.#key = createHash("sha256").update(`roster:seal:v1:${secretKey}`).digest();
+  constructor(secretKey: string, previousKeys: readonly string[] = []) {
+    this.#key = deriveKey(secretKey);
+    this.#openers = [this.#key, ...previousKeys.map(deriveKey)];
   }
 
   seal(plaintext: string): string {
@@ -23,13 +30,26 @@ export class Sealer {
     ].join(".");
   }
 
+  /** Opens a sealed value with the current key or a previous one; refuses (412) when none opens it. */
   open(sealed: string): string {
     const [version, iv, body, tag] = sealed.split(".");
-    if (version !== "v1" || !iv || !body || !tag) throw new Error("Unrecognised sealed value.");
-    const decipher = createDecipheriv("aes-256-gcm", this.#key, Buffer.from(iv, "base64url"));
-    decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString(
-      "utf8",
+    if (version === "v1" && iv && body && tag) {
+      for (const key of this.#openers) {
+        try {
+          const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+          decipher.setAuthTag(Buffer.from(tag, "base64url"));
+          return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString(
+            "utf8",
+          );
+        } catch {
+          // The authentication tag does not match this key: try the next one.
+        }
+      }
+    }
+    throw new RosterError(
+      "PRECONDITION_FAILED",
+      "SEALED_WITH_UNKNOWN_KEY",
+      "This was encrypted with a secret key this server no longer has. Add that key to SECRET_KEY_PREVIOUS, or create it again (revoke an invitation and invite again; set a secret again).",
     );
   }
 }

@@ -65,7 +65,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     db: database.db,
     config,
     clock,
-    sealer: new Sealer(config.secretKey),
+    sealer: new Sealer(config.secretKey, config.previousSecretKeys),
     logger,
     resolveHost: options.resolveHost ?? systemResolver,
     wakeOutbox: () => worker?.wake(),

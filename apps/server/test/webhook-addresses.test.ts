@@ -135,7 +135,10 @@ describe("webhook delivery in production", () => {
   };
   let prod: TestServer;
   beforeAll(async () => {
-    prod = await startTestServer({ NODE_ENV: "production", SMTP_URL: "smtp://127.0.0.1:1" }, { resolveHost });
+    prod = await startTestServer(
+      { NODE_ENV: "production", SMTP_URL: "smtp://127.0.0.1:1", PUBLIC_URL: "https://roster.test" },
+      { resolveHost },
+    );
   });
   afterAll(() => prod?.close());
 

@@ -442,7 +442,11 @@ describe("endpoints and secrets", () => {
   });
 
   it("refuses private and non-https URLs in production", async () => {
-    const prod = await startTestServer({ NODE_ENV: "production", SMTP_URL: "smtp://127.0.0.1:1" });
+    const prod = await startTestServer({
+      NODE_ENV: "production",
+      SMTP_URL: "smtp://127.0.0.1:1",
+      PUBLIC_URL: "https://roster.test",
+    });
     try {
       const owner = await prod.signUp("Petra Prod");
       const orgId = (await owner.client.orgs.list.query())[0]!.id;
