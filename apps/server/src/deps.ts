@@ -22,6 +22,8 @@ export interface Deps {
    * named lock, so a test can hold one transaction there and show that another one waits.
    */
   afterLock?: ((lock: LockPoint, key: string) => Promise<void>) | undefined;
+  /** Runs work after the answer is sent, so the answer's timing says nothing about it. */
+  defer(name: string, task: () => Promise<void>): void;
 }
 
 /** The row locks domain transactions take, in the order they take them (docs/architecture.md). */

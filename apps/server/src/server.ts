@@ -5,6 +5,7 @@ import { createDb, migrateToLatest, type RosterDb } from "@roster/db";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { Sealer } from "./crypto.js";
+import { DeferredWork } from "./deferred.js";
 import type { Deps } from "./deps.js";
 import { deliverWebhook } from "./domain/webhooks.js";
 import { createApp } from "./http.js";
@@ -41,6 +42,8 @@ export interface Roster {
   database: RosterDb;
   /** A Node request listener serving everything Roster serves. */
   listener: ReturnType<typeof getRequestListener>;
+  /** Waits for work that requests started without waiting (see deferred.ts). */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
   await migrateToLatest(database.db);
 
   let worker: OutboxWorker | undefined;
+  const deferred = new DeferredWork(logger);
   const deps: Deps = {
     db: database.db,
     config,
@@ -70,6 +74,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     resolveHost: options.resolveHost ?? systemResolver,
     wakeOutbox: () => worker?.wake(),
     afterLock: options.afterLock,
+    defer: (name, task) => deferred.run(name, task),
   };
   const mailer: Mailer = config.smtpUrl
     ? smtpMailer(config.smtpUrl, config.smtpFrom)
@@ -94,7 +99,9 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     worker,
     database,
     listener: getRequestListener(app.fetch),
+    settle: () => deferred.settle(),
     async close() {
+      await deferred.settle();
       await worker?.stop();
       mailer.close();
       if (ownsDatabase) await database.close();

@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { createRosterClient, type RosterClient } from "@roster/sdk";
 import { sql } from "kysely";
@@ -113,8 +114,12 @@ export async function startTestServer(
         password: PASSWORD,
       };
     },
-    deliver: () => server.worker.drain(),
+    async deliver() {
+      await server.settle();
+      return server.worker.drain();
+    },
     async mailTo(address) {
+      await server.settle();
       await server.worker.drain();
       return database.db
         .selectFrom("dev_mailbox")
@@ -197,3 +202,32 @@ export async function failure(
 }
 
 export const silentLogger = createLogger("silent");
+
+/** Calls a mutation over HTTP from a chosen loopback address, as another network would. */
+export function mutateFrom(
+  t: TestServer,
+  localAddress: string,
+  path: string,
+  input: unknown,
+): Promise<{ status: number; reason: string | null }> {
+  const url = new URL(`/trpc/${path}`, t.url);
+  const body = JSON.stringify(input);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: "POST", localAddress, headers: { "content-type": "application/json" } },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        res.on("end", () => {
+          const json = JSON.parse(text) as { error?: { data?: { reason?: string } } };
+          resolve({ status: res.statusCode ?? 0, reason: json.error?.data?.reason ?? null });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}

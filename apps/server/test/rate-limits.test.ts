@@ -1,36 +1,6 @@
-import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, PASSWORD, startTestServer, type TestServer } from "./helpers.js";
+import { failure, mutateFrom, PASSWORD, startTestServer, type TestServer } from "./helpers.js";
 import { personalOrg, verifiedPerson } from "./people.js";
-
-/** Calls a mutation over HTTP from a chosen loopback address, as another network would. */
-function mutateFrom(
-  t: TestServer,
-  localAddress: string,
-  path: string,
-  input: unknown,
-): Promise<{ status: number; reason: string | null }> {
-  const url = new URL(`/trpc/${path}`, t.url);
-  const body = JSON.stringify(input);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: "POST", localAddress, headers: { "content-type": "application/json" } },
-      (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        res.on("end", () => {
-          const json = JSON.parse(text) as { error?: { data?: { reason?: string } } };
-          resolve({ status: res.statusCode ?? 0, reason: json.error?.data?.reason ?? null });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 const signIn = (t: TestServer, from: string, email: string, password: string) =>
   mutateFrom(t, from, "auth.signIn", { email, password });

@@ -114,6 +114,7 @@ export async function snap(page: Page, step: string): Promise<void> {
 export async function mailLink(stage: Stage, to: string, path: string): Promise<string> {
   const deadline = Date.now() + 15_000;
   for (;;) {
+    await stage.server.settle();
     await stage.server.worker.drain();
     const mail = await stage.database.db
       .selectFrom("dev_mailbox")

@@ -328,20 +328,24 @@ export async function requestPasswordReset(
       message,
     });
   }
-  const user = await findUserByEmail(deps.db, input.email);
-  if (user?.kind !== "person") return;
-  await runTransaction(deps, async (trx) => {
-    const token = await issueEmailToken(trx, "reset_password", user, user.email, now, RESET_TTL_SECONDS);
-    const url = `${deps.config.publicUrl}/reset-password/${token}`;
-    await enqueueEmail(
-      trx,
-      `reset-password:${hashKey(token)}`,
-      passwordResetEmail(user.email, user.name, url),
-      now,
-      deps.sealer,
-    );
+  // The answer leaves before the address is even looked up: it is the same, in content and in
+  // time, whether or not an account has this address.
+  deps.defer("password reset", async () => {
+    const user = await findUserByEmail(deps.db, input.email);
+    if (user?.kind !== "person") return;
+    await runTransaction(deps, async (trx) => {
+      const token = await issueEmailToken(trx, "reset_password", user, user.email, now, RESET_TTL_SECONDS);
+      const url = `${deps.config.publicUrl}/reset-password/${token}`;
+      await enqueueEmail(
+        trx,
+        `reset-password:${hashKey(token)}`,
+        passwordResetEmail(user.email, user.name, url),
+        now,
+        deps.sealer,
+      );
+    });
+    deps.wakeOutbox();
   });
-  deps.wakeOutbox();
 }
 
 export async function resetPassword(deps: Deps, input: { token: string; password: string }): Promise<void> {
