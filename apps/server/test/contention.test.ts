@@ -61,13 +61,11 @@ it(`${CLIENTS} clients changing one organization for ${SECONDS} s get answers, n
       if (id) await t.client(pick(managers).token).invitations.revoke.mutate({ orgId, invitationId: id });
     },
     (m) =>
-      t
-        .client(m.token)
-        .members.updateRole.mutate({
-          orgId,
-          userId: pick(pool).user.id,
-          role: pick(["member", "viewer", "admin"]),
-        }),
+      t.client(m.token).members.updateRole.mutate({
+        orgId,
+        userId: pick(pool).user.id,
+        role: pick(["member", "viewer", "admin"]),
+      }),
     (m) => t.client(m.token).members.deactivate.mutate({ orgId, userId: pick(pool).user.id }),
     (m) => t.client(m.token).members.reactivate.mutate({ orgId, userId: pick(pool).user.id }),
     (m) => t.client(m.token).members.remove.mutate({ orgId, userIds: [pick(joiners).user.id] }),
