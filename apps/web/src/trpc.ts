@@ -9,7 +9,9 @@ export const TRPCProvider: Context["TRPCProvider"] = context.TRPCProvider;
 export const useTRPC: Context["useTRPC"] = context.useTRPC;
 
 /** Same origin as the API: the session cookie does the authentication. */
-export const trpcClient = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/trpc", maxItems: 20 })] });
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [httpBatchLink({ url: "/trpc", maxItems: 20 })],
+});
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
