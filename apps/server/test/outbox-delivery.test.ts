@@ -240,3 +240,87 @@ describe("two instances and a send slower than the lease", () => {
     }
   }, 30_000);
 });
+
+describe("two instances under load", () => {
+  let database: TestDatabase;
+  const instances: RunningServer[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.close()));
+    await database?.drop();
+  });
+
+  it("deliver every event and email exactly once while the receiver fails, then recovers", async () => {
+    const { testClock } = await import("./helpers.js");
+    const { startReceiver } = await import("./webhook-receiver.js");
+    const clock = testClock();
+    const secret = "whsec_failing-then-fine-receiver-01";
+    // The receiver answers 500 to its first eight requests, then 200.
+    const rx = await startReceiver({ secret, now: clock, respond: (n) => (n <= 8 ? 500 : 200) });
+    try {
+      const env = { SIGN_UPS_PER_IP_PER_HOUR: "1000" };
+      // A lease far longer than the clock's jumps: only the claim decides who sends.
+      const outbox = { leaseSeconds: 24 * 3600 };
+      instances.push(
+        await instance(database, { clock, outbox }, env),
+        await instance(database, { clock, outbox }, env),
+      );
+      const [a, b] = instances.map((i) => i.url) as [string, string];
+      const owner = await createRosterClient({ url: a }).auth.signUp.mutate({
+        email: "busy.owner@example.com",
+        password: PASSWORD,
+        name: "Busy",
+      });
+      const on = (url: string) => createRosterClient({ url, token: owner.token });
+      const orgId = (await on(a).orgs.list.query())[0]!.id;
+      await on(a).webhooks.create.mutate({
+        orgId,
+        url: `${rx.url}/hooks`,
+        events: ["resource.created"],
+        secret,
+      });
+      // Changes arrive through both instances at once, each making a webhook or an email.
+      await Promise.all([
+        ...Array.from({ length: 12 }, (_, n) =>
+          on(n % 2 ? a : b).resources.register.mutate({ orgId, type: "cluster", name: `busy-${n}` }),
+        ),
+        ...Array.from({ length: 6 }, (_, n) =>
+          createRosterClient({ url: n % 2 ? a : b }).auth.signUp.mutate({
+            email: `busy.${n}@example.com`,
+            password: PASSWORD,
+            name: `Busy ${n}`,
+          }),
+        ),
+      ]);
+      const until = Date.now() + 45_000;
+      for (;;) {
+        const left = await database.db
+          .selectFrom("outbox")
+          .select("id")
+          .where("status", "<>", "sent")
+          .execute();
+        if (left.length === 0) break;
+        if (Date.now() > until) throw new Error(`${left.length} messages not delivered in time`);
+        // Retries are due by the shared clock, not by waiting for real backoff.
+        clock.advance(60);
+        for (const i of instances) i.worker.wake();
+        await sleep(100);
+      }
+      await sleep(1000);
+      const delivered = rx.received.filter((h) => h.status === 200);
+      expect(rx.received.filter((h) => h.status === 500)).toHaveLength(8);
+      expect(delivered).toHaveLength(12);
+      expect(new Set(delivered.map((h) => h.deliveryId)).size).toBe(12);
+      expect(new Set(delivered.map((h) => h.payload.target?.id)).size).toBe(12);
+      expect(delivered.every((h) => h.verified)).toBe(true);
+      const mail = await database.db.selectFrom("dev_mailbox").select("to").execute();
+      expect(mail.map((m) => m.to).sort()).toEqual(
+        ["busy.owner@example.com", ...Array.from({ length: 6 }, (_, n) => `busy.${n}@example.com`)].sort(),
+      );
+    } finally {
+      await rx.close();
+    }
+  }, 90_000);
+});
