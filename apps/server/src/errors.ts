@@ -1,3 +1,8 @@
+import type { RosterErrorReason, RosterErrorReasonWithStatus } from "@roster/reasons";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+
+export type { RosterErrorReason };
+
 /**
  * The error every rule in Roster throws. `reason` is stable and machine-readable (clients branch on
  * it); `message` is a sentence for a person: what happened and what to do.
@@ -18,7 +23,7 @@ export class RosterError extends Error {
   override readonly name = "RosterError";
   constructor(
     readonly code: ErrorCode,
-    readonly reason: string,
+    readonly reason: RosterErrorReason,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -26,20 +31,27 @@ export class RosterError extends Error {
   }
 }
 
-export const badRequest = (reason: string, message: string, details?: Record<string, unknown>) =>
+// Each helper takes only the reasons listed with its status in @roster/reasons, so a misspelt or
+// unlisted reason, or one thrown with another status than README says, fails to compile.
+type Details = Record<string, unknown>;
+export const badRequest = (reason: RosterErrorReasonWithStatus<400>, message: string, details?: Details) =>
   new RosterError("BAD_REQUEST", reason, message, details);
-export const conflict = (reason: string, message: string, details?: Record<string, unknown>) =>
+export const conflict = (reason: RosterErrorReasonWithStatus<409>, message: string, details?: Details) =>
   new RosterError("CONFLICT", reason, message, details);
-export const forbidden = (reason: string, message: string, details?: Record<string, unknown>) =>
+export const forbidden = (reason: RosterErrorReasonWithStatus<403>, message: string, details?: Details) =>
   new RosterError("FORBIDDEN", reason, message, details);
-export const notFound = (reason: string, message: string) => new RosterError("NOT_FOUND", reason, message);
-export const unauthorized = (reason: string, message: string) =>
+export const notFound = (reason: RosterErrorReasonWithStatus<404>, message: string) =>
+  new RosterError("NOT_FOUND", reason, message);
+export const unauthorized = (reason: RosterErrorReasonWithStatus<401>, message: string) =>
   new RosterError("UNAUTHORIZED", reason, message);
-export const tooManyRequests = (reason: string, message: string, details?: Record<string, unknown>) =>
-  new RosterError("TOO_MANY_REQUESTS", reason, message, details);
+export const tooManyRequests = (
+  reason: RosterErrorReasonWithStatus<429>,
+  message: string,
+  details?: Details,
+) => new RosterError("TOO_MANY_REQUESTS", reason, message, details);
 
-/** The reason a tRPC error carries when no rule named a more specific one. */
-export const reasonForCode: Record<string, string> = {
+/** The reason a tRPC error carries when no rule named a more specific one (else `INTERNAL`). */
+export const reasonForCode: Partial<Record<TRPC_ERROR_CODE_KEY, RosterErrorReason>> = {
   BAD_REQUEST: "BAD_REQUEST",
   PARSE_ERROR: "BAD_REQUEST",
   UNAUTHORIZED: "UNAUTHENTICATED",

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { HttpBindings } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { isDatabaseUnavailable } from "@roster/db";
+import type { RosterErrorReasonWithStatus } from "@roster/reasons";
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
@@ -24,7 +25,12 @@ type RefusalCode = "BAD_REQUEST" | "FORBIDDEN" | "PAYLOAD_TOO_LARGE";
 const refusalStatus = { BAD_REQUEST: 400, FORBIDDEN: 403, PAYLOAD_TOO_LARGE: 413 } as const;
 
 /** A refusal before tRPC runs, shaped like a tRPC error so that the SDK reads its reason. */
-function refuse(c: Context<Env>, code: RefusalCode, reason: string, message: string) {
+function refuse<C extends RefusalCode>(
+  c: Context<Env>,
+  code: C,
+  reason: RosterErrorReasonWithStatus<(typeof refusalStatus)[C]>,
+  message: string,
+) {
   const status = refusalStatus[code];
   return c.json(
     { error: { message, code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus: status, reason } } },

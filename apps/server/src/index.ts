@@ -3,7 +3,7 @@ export { type Config, ConfigError, loadConfig } from "./config.js";
 export type { PublicUser, SessionSummary } from "./domain/accounts.js";
 /** For a host's own server code: the value of a secret setting (never exposed through the API). */
 export { openSecretSetting } from "./domain/settings.js";
-export { RosterError } from "./errors.js";
+export { RosterError, type RosterErrorReason } from "./errors.js";
 export { createLogger, type Logger } from "./logger.js";
 export { type AppRouter, appRouter } from "./routers/index.js";
 export { createRoster, type Roster, type RosterOptions, type RunningServer, startServer } from "./server.js";

@@ -11,6 +11,7 @@ import {
   dataErrorMessages,
   isPostgresDataError,
   RosterError,
+  type RosterErrorReason,
   reasonForCode,
 } from "./errors.js";
 import { findInputProblem } from "./input-guard.js";
@@ -55,7 +56,8 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const roster = error.cause instanceof RosterError ? error.cause : null;
     const zod = error.cause instanceof ZodError ? error.cause : null;
-    const reason = roster?.reason ?? (zod ? "VALIDATION" : (reasonForCode[error.code] ?? "INTERNAL"));
+    const reason: RosterErrorReason =
+      roster?.reason ?? (zod ? "VALIDATION" : (reasonForCode[error.code] ?? "INTERNAL"));
     const message = zod
       ? validationMessage(zod)
       : error.code === "INTERNAL_SERVER_ERROR" && !roster

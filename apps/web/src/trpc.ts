@@ -1,4 +1,5 @@
 import type { AppRouter } from "@roster/server";
+import { defaultMessages, errorReason, type WidgetErrorReason } from "@roster/widgets";
 import { QueryClient, useQuery } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
@@ -25,13 +26,11 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-/** The reason and sentence of a Roster error, for messages and branching. */
-export function errorInfo(error: unknown): { reason: string; message: string } {
-  if (error instanceof TRPCClientError) {
-    const data = error.data as { reason?: string } | undefined;
-    return { reason: data?.reason ?? "UNKNOWN", message: error.message };
-  }
-  return { reason: "NETWORK", message: "Roster could not be reached. Check your connection and try again." };
+/** The reason and sentence of a Roster error, for messages and branching (reasons typed as the widgets'). */
+export function errorInfo(error: unknown): { reason: WidgetErrorReason | undefined; message: string } {
+  const reason = errorReason(error);
+  if (error instanceof TRPCClientError && reason !== "NETWORK") return { reason, message: error.message };
+  return { reason: "NETWORK", message: defaultMessages.NETWORK };
 }
 
 /** `can("members:invite")` for the signed-in person in one organization. */

@@ -1,7 +1,16 @@
+import type { RosterErrorReason } from "@roster/reasons";
 import type { AppRouter } from "@roster/server";
 import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
+// The reasons live in a dependency-free package, so the SDK never loads server code.
+export {
+  isRosterErrorReason,
+  ROSTER_ERROR_REASONS,
+  ROSTER_ERROR_STATUS,
+  type RosterErrorReason,
+  type RosterErrorReasonWithStatus,
+} from "@roster/reasons";
 export type { AppRouter };
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
@@ -52,7 +61,7 @@ export function createRosterClient(options: RosterClientOptions): RosterClient {
 interface RosterErrorData {
   code: string;
   httpStatus: number;
-  reason: string;
+  reason: RosterErrorReason;
   path?: string;
   details?: Record<string, unknown>;
   issues?: { path: string[]; message: string }[];
@@ -64,7 +73,7 @@ export type RosterClientError = TRPCClientError<AppRouter> & { data: RosterError
  * Whether `error` came from Roster, and (with `reason`) whether it is that one:
  * `if (isRosterError(e, "LAST_OWNER")) …`. Every Roster error has a stable `data.reason`.
  */
-export function isRosterError(error: unknown, reason?: string): error is RosterClientError {
+export function isRosterError(error: unknown, reason?: RosterErrorReason): error is RosterClientError {
   if (!(error instanceof TRPCClientError)) return false;
   const data = (error as TRPCClientError<AppRouter>).data as RosterErrorData | undefined;
   if (!data || typeof data.reason !== "string") return false;
@@ -72,6 +81,6 @@ export function isRosterError(error: unknown, reason?: string): error is RosterC
 }
 
 /** The stable reason of a Roster error, or undefined for anything else. */
-export function rosterErrorReason(error: unknown): string | undefined {
+export function rosterErrorReason(error: unknown): RosterErrorReason | undefined {
   return isRosterError(error) ? error.data.reason : undefined;
 }

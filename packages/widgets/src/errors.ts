@@ -1,4 +1,4 @@
-import type { Labels } from "./labels.js";
+import type { Labels, WidgetErrorReason } from "./labels.js";
 
 interface ErrorWithReason {
   message?: unknown;
@@ -9,10 +9,11 @@ interface ErrorWithReason {
  * The stable reason of an error from Roster (`LAST_OWNER`, `SEAT_LIMIT`, …); `NETWORK` when the
  * request never got an answer; undefined for anything else.
  */
-export function errorReason(error: unknown): string | undefined {
+export function errorReason(error: unknown): WidgetErrorReason | undefined {
   if (!error || typeof error !== "object") return undefined;
   const e = error as ErrorWithReason & { name?: string; cause?: unknown };
-  if (typeof e.data?.reason === "string") return e.data.reason;
+  // The server answers only with reasons of the union; a newer server's reason has no sentence here.
+  if (typeof e.data?.reason === "string") return e.data.reason as WidgetErrorReason;
   // A failed fetch reaches tRPC as a TRPCClientError without data, caused by a TypeError.
   if (e.name === "TRPCClientError" && !e.data && e.cause instanceof TypeError) return "NETWORK";
   return undefined;
@@ -29,5 +30,5 @@ export function errorMessage(error: unknown, labels: Labels): string {
   const known = reason ? labels.messages[reason] : undefined;
   if (known) return known;
   const message = (error as ErrorWithReason | null)?.message;
-  return typeof message === "string" && message ? message : (labels.messages.INTERNAL ?? "");
+  return typeof message === "string" && message ? message : labels.messages.INTERNAL;
 }

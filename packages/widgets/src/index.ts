@@ -34,7 +34,13 @@ export {
   useViewer,
 } from "./hooks/organizations.js";
 export { type InviteAction, InviteForm, type InviteFormProps } from "./invite-form/invite-form.js";
-export { defaultLabels, defaultMessages, type LabelOverrides, type Labels } from "./labels.js";
+export {
+  defaultLabels,
+  defaultMessages,
+  type LabelOverrides,
+  type Labels,
+  type WidgetErrorReason,
+} from "./labels.js";
 export { type MemberAction, MemberList, type MemberListProps } from "./member-list/member-list.js";
 export {
   OrganizationSwitcher,

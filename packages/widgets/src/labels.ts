@@ -1,50 +1,118 @@
+import type { RosterErrorReason } from "@roster/sdk";
 import type { MemberStatus } from "./types.js";
 
+/** A reason the widgets can show: one the server answers with, or `NETWORK` when no answer came. */
+export type WidgetErrorReason = RosterErrorReason | "NETWORK";
+
 /**
- * What a person reads when Roster refuses something, keyed by the error's stable `reason`. A
- * reason that is not here shows the server's own sentence.
+ * What a person reads when Roster refuses something, keyed by the error's stable `reason`. Every
+ * reason has one, so a reason added to the server without a sentence here fails to compile.
  */
-export const defaultMessages: Record<string, string> = {
-  LAST_OWNER:
-    "An organization always needs at least one active owner. Make someone else an owner first, then try again.",
-  TRANSFER_REQUIRED: "Some of these members own resources. Choose who takes them over, then remove again.",
-  INVALID_TRANSFER_TARGET: "Resources can only go to an active member who is not being removed.",
+export const defaultMessages: Record<WidgetErrorReason, string> = {
+  VALIDATION: "Some of what you entered is not valid. Check it, then try again.",
+  BAD_REQUEST: "Roster could not understand this request. Reload the page, then try again.",
+  BATCH_TOO_LARGE: "Too many requests were sent at once. Try again.",
+  UNAUTHENTICATED: "You are signed out. Sign in again to continue.",
+  FORBIDDEN: "You are not allowed to do this.",
+  ORIGIN_NOT_ALLOWED: "This website is not allowed to use Roster. Ask the administrator to allow its origin.",
+  NOT_FOUND: "This no longer exists. Reload the page.",
+  METHOD_NOT_SUPPORTED: "Roster could not understand this request. Reload the page, then try again.",
+  CONFLICT: "Someone changed this at the same time. Try again.",
+  PAYLOAD_TOO_LARGE: "That is too much to send at once. Send less, then try again.",
+  RATE_LIMITED: "That was done too often just now. Wait a little, then try again.",
+  INTERNAL: "Something went wrong on our side. Try again; if it keeps happening, contact support.",
+  SERVICE_UNAVAILABLE: "Roster is briefly unavailable. Try again in a moment.",
+  DATABASE_UNAVAILABLE: "Roster is briefly unavailable. Nothing was changed; try again in a moment.",
+  NETWORK: "Roster could not be reached. Check your connection, then try again.",
+
+  INVALID_CREDENTIALS: "This email address and password do not match.",
+  INVALID_SESSION: "Your session is no longer valid. Sign in again to continue.",
+  SESSION_EXPIRED: "Your session has expired. Sign in again to continue.",
+  INVALID_API_KEY: "This API key is not valid or was revoked.",
+  INVALID_HOST_KEY: "This product's connection to Roster is not valid. Ask its administrator.",
+  HOST_KEY_REQUIRED: "Only the product's backend can do this.",
+  API_KEY_NOT_ALLOWED: "An API key cannot do this. Sign in as a person instead.",
+
+  EMAIL_TAKEN: "An account already uses this email address. Sign in instead.",
+  EMAIL_UNCHANGED: "This is already your email address.",
+  INVALID_PASSWORD: "This password is not right. Enter your current password.",
+  INVALID_TOKEN: "This link is not valid. Ask for a new one.",
+  TOKEN_EXPIRED: "This link has expired or was already used. Ask for a new one.",
+  USER_NOT_FOUND: "This account no longer exists.",
+  SESSION_NOT_FOUND: "This session has already ended.",
+  DEV_MAILBOX_DISABLED: "The development mailbox is not available on this server.",
+
+  ORG_NOT_FOUND: "This organization does not exist, or you are not a member of it.",
+  MEMBERSHIP_DEACTIVATED:
+    "Your membership in this organization is deactivated. Ask an owner to reactivate it.",
+  PERMISSION_DENIED: "Your role does not allow this. Ask an owner or an admin.",
+  SLUG_TAKEN: "Another organization already uses this name in its address. Choose a different name.",
+  SINGLE_ORGANIZATION: "Your account can belong to one organization only. Leave the current one first.",
   SEAT_LIMIT:
     "There are no free seats left in this organization. Remove someone or ask for more seats, then try again.",
-  ROLE_NOT_ALLOWED: "You cannot give a role that has permissions your own role does not have.",
-  ROLE_NOT_FOUND: "This role no longer exists. Reload and pick another one.",
-  PERMISSION_DENIED: "Your role does not allow this. Ask an owner or an admin.",
+  LAST_OWNER:
+    "An organization always needs at least one active owner. Make someone else an owner first, then try again.",
   OWNER_REQUIRED: "Only an owner can change another owner's membership.",
+  ALREADY_OWNER: "This member is already an owner.",
+  NOT_A_MEMBER: "This person is not an active member of the organization.",
+  INVALID_NEW_OWNER: "Ownership can only go to another active person in this organization.",
+
+  MEMBER_NOT_FOUND: "This person is no longer a member. The list has been refreshed.",
   MEMBER_OUTRANKS_YOU:
     "This member's role has permissions yours does not, so you cannot change their membership. Ask an owner.",
   CANNOT_DEACTIVATE_SELF: "You cannot deactivate yourself. Leave the organization instead.",
-  MEMBERSHIP_DEACTIVATED:
-    "Your membership in this organization is deactivated. Ask an owner to reactivate it.",
-  MEMBER_NOT_FOUND: "This person is no longer a member. The list has been refreshed.",
-  RATE_LIMITED: "That was done too often just now. Wait a little, then try again.",
+  TRANSFER_REQUIRED: "Some of these members own resources. Choose who takes them over, then remove again.",
+  INVALID_TRANSFER_TARGET: "Resources can only go to an active member who is not being removed.",
+
+  INVITATION_NOT_FOUND: "This invitation no longer exists.",
+  INVITATION_NOT_PENDING: "This invitation is no longer open. Send a new one instead.",
   INVITATION_EXPIRED: "This invitation has expired. Ask the organization to send it again.",
   INVITATION_REVOKED: "This invitation was withdrawn. Ask the organization for a new one.",
   INVITATION_DECLINED: "This invitation was declined. Ask the organization for a new one.",
   INVITATION_ALREADY_ACCEPTED: "This invitation was already accepted.",
-  INVITATION_NOT_PENDING: "This invitation is no longer open. Send a new one instead.",
-  INVITATION_NOT_FOUND: "This invitation no longer exists.",
+  ALREADY_MEMBER: "You are already a member of this organization.",
   EMAIL_NOT_VERIFIED:
     "Confirm your email address with the link we sent you. Invitations to it will then appear here.",
   EMAIL_MISMATCH:
     "This invitation was sent to another email address. Sign in with that address to accept it.",
-  ALREADY_MEMBER: "You are already a member of this organization.",
-  SINGLE_ORGANIZATION: "Your account can belong to one organization only. Leave the current one first.",
-  ORG_NOT_FOUND: "This organization does not exist, or you are not a member of it.",
-  SLUG_TAKEN: "Another organization already uses this name in its address. Choose a different name.",
-  UNAUTHENTICATED: "You are signed out. Sign in again to continue.",
-  SESSION_EXPIRED: "Your session has expired. Sign in again to continue.",
-  INVALID_SESSION: "Your session is no longer valid. Sign in again to continue.",
-  ORIGIN_NOT_ALLOWED: "This website is not allowed to use Roster. Ask the administrator to allow its origin.",
-  DATABASE_UNAVAILABLE: "Roster is briefly unavailable. Nothing was changed; try again in a moment.",
-  PAYLOAD_TOO_LARGE: "That is too much to send at once. Send less, then try again.",
-  BATCH_TOO_LARGE: "Too many requests were sent at once. Try again.",
-  NETWORK: "Roster could not be reached. Check your connection, then try again.",
-  INTERNAL: "Something went wrong on our side. Try again; if it keeps happening, contact support.",
+
+  ROLE_NOT_FOUND: "This role no longer exists. Reload and pick another one.",
+  ROLE_EXISTS: "A role with this name already exists. Choose another name.",
+  ROLE_IN_USE: "Members or invitations still have this role. Give them another role first.",
+  ROLE_NOT_ALLOWED: "You cannot give a role that has permissions your own role does not have.",
+  BUILT_IN_ROLE: "Built-in roles cannot be changed or deleted.",
+  INVALID_PERMISSION: "One of these permissions does not exist. Reload and pick again.",
+
+  WORKSPACE_NOT_FOUND: "This workspace no longer exists.",
+  PARENT_NOT_FOUND: "The parent workspace no longer exists. Pick another one.",
+  WORKSPACE_NAME_TAKEN: "Another workspace here already has this name. Choose another name.",
+  WORKSPACE_CYCLE: "A workspace cannot be placed inside itself or one of its own workspaces.",
+  WORKSPACE_TOO_DEEP: "Workspaces cannot be nested this deep. Choose a parent higher up.",
+  WORKSPACE_HAS_CHILDREN: "This workspace still holds other workspaces. Move or delete them first.",
+  WORKSPACE_NOT_EMPTY: "This workspace still holds resources. Move or delete them first.",
+  GRANT_NOT_FOUND: "This access was already removed.",
+  OWNER_NOT_GRANTABLE: "The owner role cannot be given on a workspace.",
+  GROUP_NOT_FOUND: "This group no longer exists.",
+  GROUP_NAME_TAKEN: "Another group already has this name. Choose another name.",
+  GROUP_MEMBER_NOT_FOUND: "This person is no longer in the group.",
+
+  SERVICE_ACCOUNT_NOT_FOUND: "This service account no longer exists.",
+  API_KEY_NOT_FOUND: "This API key no longer exists.",
+  OWNER_NOT_ALLOWED: "A service account cannot be an owner.",
+
+  SETTING_NOT_FOUND: "This setting is not set.",
+  SEALED_WITH_UNKNOWN_KEY: "This was saved with a key the server no longer has. Create it again.",
+
+  RESOURCE_NOT_FOUND: "This resource no longer exists.",
+  RESOURCE_TERMINATED: "This resource was terminated and cannot be changed.",
+  INVALID_STATE_TRANSITION: "This resource cannot do that in its current state. Reload the page.",
+  INVALID_OWNER: "Resources can only belong to an active member of this organization.",
+  INVALID_RANGE: "This date range is not valid. Pick a start before the end.",
+  INVALID_CURSOR: "This list changed. Reload it from the start.",
+
+  WEBHOOK_NOT_FOUND: "This webhook no longer exists.",
+  WEBHOOK_LIMIT: "This organization has as many webhooks as it may. Delete one first.",
+  INVALID_WEBHOOK_URL: "This webhook address cannot be used. Use a public https address.",
 };
 
 const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric" });
@@ -173,7 +241,7 @@ export type Labels = typeof defaultLabels;
 
 /** What a host passes: any subset of the labels; `messages`, `status` and `result` merge key by key. */
 export type LabelOverrides = Partial<Omit<Labels, "messages" | "status" | "result">> & {
-  messages?: Record<string, string>;
+  messages?: Partial<Record<WidgetErrorReason, string>>;
   status?: Partial<Labels["status"]>;
   result?: Partial<Labels["result"]>;
 };
