@@ -84,6 +84,32 @@ describe("email over SMTP", () => {
     expect(sent!.sent_at).not.toBeNull();
   });
 
+  it("keeps every email through an SMTP outage and sends each once when the server is back", async () => {
+    const port = Number(new URL(smtp.url).port);
+    await smtp.close();
+    const people = [];
+    for (let n = 0; n < 3; n++) people.push(await t.signUp(`Outage ${n}`));
+    // The server is down: every attempt fails to connect, and nothing is lost.
+    expect(await t.deliver()).toBe(3);
+    for (const person of people) {
+      const [row] = await outboxFor(person.email);
+      expect(row).toMatchObject({ status: "pending", attempts: 1, sent_at: null });
+    }
+    t.clock.advance(retryDelaySeconds(1) + 1);
+    expect(await t.deliver()).toBe(3);
+
+    smtp = await startSmtpServer({ port });
+    t.clock.advance(retryDelaySeconds(2) + 1);
+    expect(await t.deliver()).toBe(3);
+    t.clock.advance(3600);
+    expect(await t.deliver()).toBe(0);
+    for (const person of people) {
+      expect(sentTo(person.email)).toHaveLength(1);
+      const [row] = await outboxFor(person.email);
+      expect(row).toMatchObject({ status: "sent", attempts: 3, last_error: null });
+    }
+  });
+
   it("turns the dev mailbox off when an SMTP server is configured", async () => {
     expect(await failure(t.client().dev.mailbox.query())).toMatchObject({
       code: "NOT_FOUND",
