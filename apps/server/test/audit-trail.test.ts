@@ -56,4 +56,43 @@ describe("audit trail", () => {
       }),
     ]);
   });
+
+  it("never records the organization a call was made in as part of what changed", async () => {
+    const una = await verifiedPerson(t, "Una Updater");
+    const c = una.client;
+    const orgId = await personalOrg(una);
+    const workspace = await c.workspaces.create.mutate({ orgId, name: "Pool" });
+    const group = await c.groups.create.mutate({ orgId, name: "Ops" });
+    await c.roles.create.mutate({ orgId, key: "auditor", name: "Auditor", permissions: ["audit:read"] });
+    const resource = await c.resources.register.mutate({ orgId, type: "cluster", name: "c1" });
+    const { endpoint } = await c.webhooks.create.mutate({
+      orgId,
+      url: "https://hooks.example.com/una",
+      events: ["member.joined"],
+    });
+    const bot = await c.serviceAccounts.create.mutate({ orgId, name: "Bot", role: "member" });
+
+    await c.orgs.update.mutate({ orgId, name: "Una's Labs" });
+    await c.workspaces.update.mutate({ orgId, workspaceId: workspace.id, name: "Pool 2" });
+    await c.groups.update.mutate({ orgId, groupId: group.id, name: "Ops 2" });
+    await c.roles.update.mutate({ orgId, key: "auditor", name: "Auditor 2" });
+    await c.resources.update.mutate({ orgId, resourceId: resource.id, name: "c2" });
+    await c.webhooks.update.mutate({ orgId, endpointId: endpoint.id, description: "Una's hook" });
+    await c.serviceAccounts.update.mutate({ orgId, userId: bot.userId, name: "Bot 2" });
+
+    const { items } = await c.audit.list.query({ orgId });
+    const updates = items.filter((e) => e.action.endsWith(".updated"));
+    expect(updates.map((e) => e.action).sort()).toEqual([
+      "group.updated",
+      "org.updated",
+      "resource.updated",
+      "role.updated",
+      "service_account.updated",
+      "webhook.updated",
+      "workspace.updated",
+    ]);
+    // Every entry, not only the updates: no key and no "changed" field names the organization.
+    for (const entry of items) expect(JSON.stringify(entry.data), entry.action).not.toContain("orgId");
+    expect(updates.find((e) => e.action === "org.updated")?.data).toEqual({ changed: ["name"] });
+  });
 });

@@ -12,6 +12,22 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
+/** Keys naming the scope a call was made in (router plumbing), never part of what changed. */
+const PLUMBING_KEYS: ReadonlySet<string> = new Set(["orgId"]);
+
+/** `data` without plumbing keys, also in a `changed` list built from a procedure's input. */
+function withoutPlumbing(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!data) return data;
+  const kept = Object.entries(data).filter(([key]) => !PLUMBING_KEYS.has(key));
+  return Object.fromEntries(
+    kept.map(([key, value]) =>
+      key === "changed" && Array.isArray(value)
+        ? [key, value.filter((f) => !PLUMBING_KEYS.has(f))]
+        : [key, value],
+    ),
+  );
+}
+
 /**
  * Who did what to whom, when and from where: written in the same transaction as the change. Every
  * lifecycle point passes through here, so this is also where webhook events are published (to the
@@ -21,9 +37,10 @@ export async function recordAudit(
   trx: Transaction<Database>,
   orgId: string,
   actor: Actor | null,
-  entry: AuditEntry,
+  given: AuditEntry,
   now: Date,
 ): Promise<void> {
+  const entry = { ...given, data: withoutPlumbing(given.data) };
   await trx
     .insertInto("audit_events")
     .values({
