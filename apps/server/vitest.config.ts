@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { baseTestConfig } from "@roster/testing";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -7,12 +8,8 @@ export default defineConfig({
     alias: { "@roster/sdk": fileURLToPath(new URL("../../packages/sdk/src/index.ts", import.meta.url)) },
   },
   test: {
-    reporters: ["default", "json"],
-    outputFile: { json: "test-results/vitest.json" },
-    include: ["test/**/*.test.ts"],
+    ...baseTestConfig,
     benchmark: { include: ["bench/**/*.bench.ts"] },
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
     maxWorkers: 2,
   },
 });

@@ -1,13 +1,12 @@
+import { baseTestConfig } from "@roster/testing";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    ...baseTestConfig,
     environment: "node",
-    testTimeout: 180_000,
-    hookTimeout: 120_000,
+    // The story is one long test of many steps, each waiting for what the page shows.
+    testTimeout: 600_000,
     fileParallelism: false,
-    reporters: ["default", "json"],
-    outputFile: { json: "test-results/vitest.json" },
   },
 });

@@ -1,38 +1,15 @@
-import { createServer } from "node:net";
+import { baseTestConfig, chromiumLaunchOptions, freePort } from "@roster/testing";
 import react from "@vitejs/plugin-react";
 import { playwright } from "@vitest/browser-playwright";
 import { defineConfig } from "vitest/config";
 
 const chromium = playwright({
   contextOptions: { permissions: ["clipboard-read", "clipboard-write"] },
-  launchOptions: {
-    // Debian's Chromium; playwright never downloads a browser here.
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  },
+  launchOptions: chromiumLaunchOptions,
 });
 
-/** A free port for the browser-mode page; the global setup lets Roster accept that origin. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "localhost", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-process.env.ROSTER_WIDGETS_BROWSER_PORT ??= String(await freePort());
+// The port of the browser-mode page; the global setup lets Roster accept that origin.
+process.env.ROSTER_WIDGETS_BROWSER_PORT ??= String(await freePort("localhost"));
 const browserPort = Number(process.env.ROSTER_WIDGETS_BROWSER_PORT);
 
 export default defineConfig({
@@ -54,10 +31,7 @@ export default defineConfig({
     ],
   },
   test: {
-    reporters: ["default", "json"],
-    outputFile: { json: "test-results/vitest.json" },
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    ...baseTestConfig,
     projects: [
       {
         extends: true,

@@ -1,21 +1,11 @@
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { createRosterClient } from "@roster/sdk";
 import { loadConfig, type RunningServer, startServer } from "@roster/server";
+import { chromiumLaunchOptions, freePort } from "@roster/testing";
 import { type Browser, chromium, type Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHostKeyWithCli, startHostBackend } from "../src/server/backend.js";
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 let database: TestDatabase;
 let roster: RunningServer;
@@ -70,18 +60,7 @@ beforeAll(async () => {
     webDir: fileURLToPath(new URL("../dist/web", import.meta.url)),
     currentUser: () => dana,
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions);
 });
 
 afterAll(async () => {

@@ -4,22 +4,14 @@
 // request fails and the server's resident memory stays flat after warm-up. Loopback only.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@roster/db/testing";
+import { freePort } from "@roster/testing";
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 150);
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 8);
 /** Allowed growth of resident memory from the middle third of the run to the last third. */
 const maxGrowth = 1.25;
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const database = await createTestDatabase();
 const port = await freePort();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { createRosterClient } from "@roster/sdk";
+import { freePort } from "@roster/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD } from "./helpers.js";
@@ -13,15 +13,6 @@ import { PASSWORD } from "./helpers.js";
 
 const main = new URL("../dist/main.js", import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Child {
   process: ChildProcess;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRosterClient, type RosterClient } from "@roster/sdk";
+import { pgliteColdStartTimeout } from "@roster/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { type RunningServer, startServer } from "../src/server.js";
@@ -24,7 +25,7 @@ beforeAll(async () => {
     LOG_LEVEL: "silent",
   });
   server = await startServer({ config, runWorker: false });
-}, 120_000);
+}, pgliteColdStartTimeout);
 afterAll(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import type { KyselyPlugin } from "kysely";
+import { queryCounter } from "@roster/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadOrgAccess } from "../src/domain/access.js";
 import { usageReport } from "../src/domain/usage.js";
@@ -330,20 +330,13 @@ describe("reports", () => {
   });
 
   it("is one SQL query", async () => {
-    let queries = 0;
-    const counter: KyselyPlugin = {
-      transformQuery: (args) => {
-        queries += 1;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
+    const counter = queryCounter();
     const deps = t.server.deps;
     const actor = { userId: owner.user.id, sessionId: null, ip: null, userAgent: null };
     const access = await loadOrgAccess(deps, actor, orgId);
-    const counted = { ...deps, db: deps.db.withPlugin(counter) };
+    const counted = { ...deps, db: deps.db.withPlugin(counter.plugin) };
     const report = await usageReport(counted, access, { groupBy: "resource", period: "day", ...range });
-    expect(queries).toBe(1);
+    expect(counter.count).toBe(1);
     expect(report.total.events).toBe(7);
   });
 

@@ -1,4 +1,4 @@
-import type { KyselyPlugin } from "kysely";
+import { queryCounter } from "@roster/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILT_IN_ROLES, type Permission } from "../src/domain/permissions.js";
 import { loadWorkspacePermissions } from "../src/domain/workspaces.js";
@@ -480,17 +480,10 @@ describe("effective permissions", () => {
   });
 
   it("is computed in one SQL query", async () => {
-    let queries = 0;
-    const counter: KyselyPlugin = {
-      transformQuery: (args) => {
-        queries += 1;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
-    const db = t.database.db.withPlugin(counter);
+    const counter = queryCounter();
+    const db = t.database.db.withPlugin(counter.plugin);
     const loaded = await loadWorkspacePermissions(db, fx.orgId, fx.people.cara.user.id, fx.ws.team);
-    expect(queries).toBe(1);
+    expect(counter.count).toBe(1);
     expect([...loaded!.permissions].sort()).toEqual(union(auditor, admin));
   });
 

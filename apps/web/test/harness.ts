@@ -1,23 +1,14 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { loadConfig, type RunningServer, startServer } from "@roster/server";
+import { chromiumLaunchOptions, freePort } from "@roster/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const artifactsDir = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
 const webDist = fileURLToPath(new URL("../dist/", import.meta.url));
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Stage {
   url: string;
@@ -43,18 +34,7 @@ export async function startStage(): Promise<Stage> {
     LOG_LEVEL: "warn",
   });
   const server = await startServer({ config, database, outboxPollMs: 200 });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   mkdirSync(artifactsDir, { recursive: true });
   const contexts: BrowserContext[] = [];
   return {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pgliteColdStartTimeout } from "@roster/testing";
 import { type Kysely, sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDb, migrateDown, migrateToLatest, migrateToNothing, migrationNames } from "../src/index.js";
@@ -53,25 +54,29 @@ describe("migrations on embedded PGlite", () => {
   const dir = mkdtempSync(join(tmpdir(), "roster-pglite-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("apply, revert and persist in the data folder", async () => {
-    const first = await createDb({ dataDir: dir });
-    expect(first.kind).toBe("pglite");
-    expect(await migrateToLatest(first.db)).toEqual(migrationNames);
-    await first.db.insertInto("users").values({ email: "grace@example.com", name: "Grace" }).execute();
-    await first.close();
+  it(
+    "apply, revert and persist in the data folder",
+    async () => {
+      const first = await createDb({ dataDir: dir });
+      expect(first.kind).toBe("pglite");
+      expect(await migrateToLatest(first.db)).toEqual(migrationNames);
+      await first.db.insertInto("users").values({ email: "grace@example.com", name: "Grace" }).execute();
+      await first.close();
 
-    const again = await createDb({ dataDir: dir });
-    try {
-      expect(await migrateToLatest(again.db)).toEqual([]);
-      const user = await again.db.selectFrom("users").select("name").executeTakeFirstOrThrow();
-      expect(user.name).toBe("Grace");
-      await expect(
-        again.db.insertInto("users").values({ email: "GRACE@example.com", name: "Copy" }).execute(),
-      ).rejects.toThrow(/duplicate key/);
-      expect(await migrateToNothing(again.db)).toEqual([...migrationNames].reverse());
-      expect(await tableNames(again.db)).toEqual([]);
-    } finally {
-      await again.close();
-    }
-  });
+      const again = await createDb({ dataDir: dir });
+      try {
+        expect(await migrateToLatest(again.db)).toEqual([]);
+        const user = await again.db.selectFrom("users").select("name").executeTakeFirstOrThrow();
+        expect(user.name).toBe("Grace");
+        await expect(
+          again.db.insertInto("users").values({ email: "GRACE@example.com", name: "Copy" }).execute(),
+        ).rejects.toThrow(/duplicate key/);
+        expect(await migrateToNothing(again.db)).toEqual([...migrationNames].reverse());
+        expect(await tableNames(again.db)).toEqual([]);
+      } finally {
+        await again.close();
+      }
+    },
+    2 * pgliteColdStartTimeout,
+  );
 });
