@@ -7,7 +7,7 @@ import type { Config } from "./config.js";
 import { Sealer } from "./crypto.js";
 import { DeferredWork } from "./deferred.js";
 import type { Deps } from "./deps.js";
-import { deliverWebhook } from "./domain/webhooks.js";
+import { deliverWebhook } from "./domain/webhook-delivery.js";
 import { createApp } from "./http.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type HostResolver, systemResolver } from "./outbox/addresses.js";

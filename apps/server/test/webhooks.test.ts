@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DISABLE_AFTER_FAILURES,
   deliverWebhook,
-  MAX_ENDPOINTS_PER_ORG,
   signatureHeader,
   WEBHOOK_TIMEOUT_MS,
-} from "../src/domain/webhooks.js";
+} from "../src/domain/webhook-delivery.js";
+import { MAX_ENDPOINTS_PER_ORG } from "../src/domain/webhook-endpoints.js";
 import { failure, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
 import { addMember, personalOrg, verifiedPerson } from "./people.js";
 import { type Receiver, startReceiver, verifySignature } from "./webhook-receiver.js";

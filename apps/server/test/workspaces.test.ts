@@ -1,7 +1,7 @@
 import { queryCounter } from "@roster/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILT_IN_ROLES, type Permission } from "../src/domain/permissions.js";
-import { loadWorkspacePermissions } from "../src/domain/workspaces.js";
+import { loadWorkspacePermissions } from "../src/domain/workspace-permissions.js";
 import { failure, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
 import { addMember, personalOrg, verifiedPerson } from "./people.js";
 

@@ -3,14 +3,9 @@ import type { Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { decodeIdCursor } from "./cursors.js";
-import { publishEvent } from "./webhooks.js";
+import { type AuditEntry, publishEvent } from "./webhook-events.js";
 
-export interface AuditEntry {
-  action: string;
-  targetType?: string;
-  targetId?: string;
-  data?: Record<string, unknown>;
-}
+export type { AuditEntry };
 
 /** Keys naming the scope a call was made in (router plumbing), never part of what changed. */
 const PLUMBING_KEYS: ReadonlySet<string> = new Set(["orgId"]);

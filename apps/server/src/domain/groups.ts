@@ -6,7 +6,7 @@ import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { builtInRole, isPermission } from "./permissions.js";
-import { workspaceAccess } from "./workspaces.js";
+import { workspaceAccess } from "./workspace-permissions.js";
 
 /**
  * Groups are named sets of members of one organization. A group can be granted a role on a

@@ -1,4 +1,4 @@
-import type { Database } from "@roster/db";
+import type { Database, Invitation } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { orgNotFound } from "./access.js";
@@ -34,4 +34,18 @@ export async function lockOrganization(
   if (!org) throw orgNotFound();
   await deps.afterLock?.("organization", orgId);
   return { seatLimit: org.seat_limit };
+}
+
+/** Locks one invitation's row: accept, decline, revoke and resend of it run one after another. */
+export async function lockInvitation(
+  deps: Deps,
+  trx: Transaction<Database>,
+  invitationId: string,
+  orgId?: string,
+): Promise<Invitation | undefined> {
+  let query = trx.selectFrom("invitations").selectAll().where("id", "=", invitationId);
+  if (orgId !== undefined) query = query.where("org_id", "=", orgId);
+  const inv = await query.forUpdate().executeTakeFirst();
+  await deps.afterLock?.("invitation", invitationId);
+  return inv;
 }

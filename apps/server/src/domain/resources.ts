@@ -8,11 +8,11 @@ import { recordAudit } from "./audit.js";
 import { decodeCursor, encodeCursor } from "./cursors.js";
 import type { Permission } from "./permissions.js";
 import {
-  findWorkspace,
   MAX_WORKSPACE_DEPTH,
   requireWorkspacePermission,
   workspacesGrantingSql,
-} from "./workspaces.js";
+} from "./workspace-permissions.js";
+import { findWorkspace } from "./workspaces.js";
 
 /**
  * Resources are what the host product shares inside an organization (the reference app's

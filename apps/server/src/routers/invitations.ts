@@ -1,4 +1,5 @@
 import { z } from "zod";
+import * as acceptance from "../domain/invitation-acceptance.js";
 import * as invitations from "../domain/invitations.js";
 import { authedProcedure, orgProcedure, publicProcedure, router } from "../trpc.js";
 import { cursor, emailToken, metadata, pageLimit, roleKey, uuid } from "./schemas.js";
@@ -40,18 +41,18 @@ export const invitationsRouter = router({
     .input(z.object({ invitationId }))
     .query(({ ctx, input }) => invitations.invitationLink(ctx.deps, ctx.access, input)),
 
-  mine: authedProcedure.query(({ ctx }) => invitations.myInvitations(ctx.deps, ctx.auth.user)),
+  mine: authedProcedure.query(({ ctx }) => acceptance.myInvitations(ctx.deps, ctx.auth.user)),
 
   preview: publicProcedure
     .input(z.object({ token: emailToken }))
-    .query(({ ctx, input }) => invitations.previewInvitation(ctx.deps, input)),
+    .query(({ ctx, input }) => acceptance.previewInvitation(ctx.deps, input)),
 
   accept: authedProcedure
     .input(z.union([z.object({ invitationId }).strict(), z.object({ token: emailToken }).strict()]))
-    .mutation(({ ctx, input }) => invitations.acceptInvitation(ctx.deps, ctx.actor, input)),
+    .mutation(({ ctx, input }) => acceptance.acceptInvitation(ctx.deps, ctx.actor, input)),
 
   decline: authedProcedure.input(z.object({ invitationId })).mutation(async ({ ctx, input }) => {
-    await invitations.declineInvitation(ctx.deps, ctx.actor, input);
+    await acceptance.declineInvitation(ctx.deps, ctx.actor, input);
     return { ok: true as const };
   }),
 });

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import * as webhooks from "../domain/webhooks.js";
+import { listDeliveries } from "../domain/webhook-delivery.js";
+import * as webhooks from "../domain/webhook-endpoints.js";
+import { WEBHOOK_EVENTS } from "../domain/webhook-events.js";
 import { orgProcedure, router } from "../trpc.js";
 import { cursor, pageLimit, uuid } from "./schemas.js";
 
@@ -16,12 +18,12 @@ const url = z
   );
 const events = z
   .array(
-    z.enum(webhooks.WEBHOOK_EVENTS, {
-      error: `Choose events from: ${webhooks.WEBHOOK_EVENTS.join(", ")}.`,
+    z.enum(WEBHOOK_EVENTS, {
+      error: `Choose events from: ${WEBHOOK_EVENTS.join(", ")}.`,
     }),
   )
   .min(1, "Choose at least one event to send.")
-  .max(webhooks.WEBHOOK_EVENTS.length);
+  .max(WEBHOOK_EVENTS.length);
 const description = z.string().trim().max(300, "Descriptions are at most 300 characters.");
 const secret = z
   .string()
@@ -30,7 +32,7 @@ const secret = z
 
 export const webhooksRouter = router({
   /** The events an endpoint can subscribe to. */
-  events: orgProcedure("webhooks:manage").query(() => [...webhooks.WEBHOOK_EVENTS]),
+  events: orgProcedure("webhooks:manage").query(() => [...WEBHOOK_EVENTS]),
 
   list: orgProcedure("webhooks:manage").query(({ ctx }) => webhooks.listEndpoints(ctx.deps, ctx.access)),
 
@@ -70,7 +72,7 @@ export const webhooksRouter = router({
   /** Every attempt, newest first: status code, error, duration. */
   deliveries: orgProcedure("webhooks:manage")
     .input(z.object({ endpointId, cursor, limit: pageLimit.optional() }))
-    .query(({ ctx, input }) => webhooks.listDeliveries(ctx.deps, ctx.access, input)),
+    .query(({ ctx, input }) => listDeliveries(ctx.deps, ctx.access, input)),
 
   sendTest: orgProcedure("webhooks:manage")
     .input(z.object({ endpointId }))

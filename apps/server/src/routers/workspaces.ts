@@ -1,4 +1,6 @@
 import { z } from "zod";
+import * as grants from "../domain/workspace-grants.js";
+import { myWorkspacePermissions } from "../domain/workspace-permissions.js";
 import * as workspaces from "../domain/workspaces.js";
 import { orgProcedure, router, workspaceProcedure } from "../trpc.js";
 import { displayName, roleKey, uuid } from "./schemas.js";
@@ -54,21 +56,21 @@ export const workspacesRouter = router({
 
   grants: workspaceProcedure("workspaces:read")
     .input(z.object({ workspaceId }))
-    .query(({ ctx, input }) => workspaces.listWorkspaceGrants(ctx.deps, ctx.access, input)),
+    .query(({ ctx, input }) => grants.listWorkspaceGrants(ctx.deps, ctx.access, input)),
 
   grant: workspaceProcedure("workspaces:manage")
     .input(z.object({ workspaceId, principal, role: roleKey }))
-    .mutation(({ ctx, input }) => workspaces.grantWorkspaceAccess(ctx.deps, ctx.access, input)),
+    .mutation(({ ctx, input }) => grants.grantWorkspaceAccess(ctx.deps, ctx.access, input)),
 
   revoke: workspaceProcedure("workspaces:manage")
     .input(z.object({ workspaceId, principal }))
     .mutation(async ({ ctx, input }) => {
-      await workspaces.revokeWorkspaceAccess(ctx.deps, ctx.access, input);
+      await grants.revokeWorkspaceAccess(ctx.deps, ctx.access, input);
       return { ok: true as const };
     }),
 
   /** My effective permissions in a workspace: organization role ∪ grants here and above, mine and my groups'. */
   permissions: orgProcedure(null)
     .input(z.object({ workspaceId }))
-    .query(({ ctx, input }) => workspaces.myWorkspacePermissions(ctx.deps, ctx.access, input)),
+    .query(({ ctx, input }) => myWorkspacePermissions(ctx.deps, ctx.access, input)),
 });
