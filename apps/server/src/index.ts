@@ -1,6 +1,7 @@
 export { type Clock, systemClock } from "./clock.js";
 export { type Config, ConfigError, loadConfig } from "./config.js";
-export type { PublicUser, SessionSummary } from "./domain/accounts.js";
+export type { PublicUser } from "./domain/accounts.js";
+export type { SessionSummary } from "./domain/profile.js";
 /** For a host's own server code: the value of a secret setting (never exposed through the API). */
 export { openSecretSetting } from "./domain/settings.js";
 export { RosterError, type RosterErrorReason } from "./errors.js";

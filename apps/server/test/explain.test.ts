@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildMemberListQuery, type ListMembersInput } from "../src/domain/members.js";
+import { buildMemberListQuery, type ListMembersInput } from "../src/domain/member-list.js";
 import { type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
 import { cursorAt, type SeededOrg, seedBigOrganization } from "./seed.js";
 

@@ -1,16 +1,17 @@
 import type { Database, EmailTokenKind, User } from "@roster/db";
 import type { Kysely, Transaction } from "kysely";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/passwords.js";
-import { createSession, invalidateSession, invalidateUserSessions } from "../auth/sessions.js";
+import { createSession, invalidateSession } from "../auth/sessions.js";
 import { generateEmailToken, hashesEqual, hashSecret } from "../auth/tokens.js";
 import { addSeconds } from "../clock.js";
 import type { Actor, Deps, RequestOrigin } from "../deps.js";
-import { badRequest, conflict, isUniqueViolation, notFound, unauthorized } from "../errors.js";
+import { badRequest, conflict, notFound, unauthorized } from "../errors.js";
 import { emailChangedNotice, passwordResetEmail, verificationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { assertUnderLimit, clearRateLimit, consumeRateLimit, countFailure } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { afterSignUp } from "./hooks.js";
+import { conflictOnUnique } from "./unique-conflicts.js";
 
 const VERIFY_TTL_SECONDS = 24 * 60 * 60;
 const RESET_TTL_SECONDS = 60 * 60;
@@ -75,15 +76,15 @@ export async function signUp(
     await sendVerification(deps, trx, user, user.email, now);
     await afterSignUp(deps, trx, user, now);
     return user;
-  }).catch((error: unknown) => {
-    if (isUniqueViolation(error, "users_email_lower_key")) {
-      throw conflict(
-        "EMAIL_TAKEN",
-        "An account with this email address already exists. Sign in instead, or reset your password.",
-      );
-    }
-    throw error;
-  });
+  }).catch(
+    conflictOnUnique({
+      users_email_lower_key: () =>
+        conflict(
+          "EMAIL_TAKEN",
+          "An account with this email address already exists. Sign in instead, or reset your password.",
+        ),
+    }),
+  );
   deps.wakeOutbox();
   const { token, session } = await createSession(deps.db, user.id, now, origin);
   return { user: toPublicUser(user), token, expiresAt: session.expires_at };
@@ -144,7 +145,7 @@ export function findUserByEmail(db: Kysely<Database>, email: string): Promise<Us
     .executeTakeFirst();
 }
 
-async function getUser(db: Kysely<Database>, userId: string): Promise<User> {
+export async function getUser(db: Kysely<Database>, userId: string): Promise<User> {
   const user = await db.selectFrom("users").selectAll().where("id", "=", userId).executeTakeFirst();
   if (!user) throw notFound("USER_NOT_FOUND", "This account no longer exists.");
   return user;
@@ -207,7 +208,7 @@ async function consumeEmailToken(
   return row;
 }
 
-async function sendVerification(
+export async function sendVerification(
   deps: Deps,
   trx: Kysely<Database> | Transaction<Database>,
   user: User,
@@ -294,15 +295,15 @@ export async function verifyEmail(deps: Deps, input: { token: string }): Promise
       .where((eb) => eb(eb.fn("lower", ["email"]), "!=", row.email.toLowerCase()))
       .execute();
     return toPublicUser(user);
-  }).catch((error: unknown) => {
-    if (isUniqueViolation(error, "users_email_lower_key")) {
-      throw conflict(
-        "EMAIL_TAKEN",
-        "Another account now uses this email address, so it cannot be moved to yours.",
-      );
-    }
-    throw error;
-  });
+  }).catch(
+    conflictOnUnique({
+      users_email_lower_key: () =>
+        conflict(
+          "EMAIL_TAKEN",
+          "Another account now uses this email address, so it cannot be moved to yours.",
+        ),
+    }),
+  );
 }
 
 // ---- password reset ----
@@ -368,117 +369,4 @@ export async function resetPassword(deps: Deps, input: { token: string; password
       .execute();
     await trx.deleteFrom("sessions").where("user_id", "=", row.user_id).execute();
   });
-}
-
-// ---- profile ----
-
-export async function updateProfile(deps: Deps, actor: Actor, input: { name: string }): Promise<PublicUser> {
-  const user = await deps.db
-    .updateTable("users")
-    .set({ name: input.name, updated_at: deps.clock() })
-    .where("id", "=", actor.userId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toPublicUser(user);
-}
-
-export async function changePassword(
-  deps: Deps,
-  actor: Actor,
-  input: { current: string; next: string },
-): Promise<{ endedSessions: number }> {
-  const now = deps.clock();
-  const user = await getUser(deps.db, actor.userId);
-  // Asking for the current password keeps a stolen session from taking the account over; without a
-  // limit, that session could guess the password as fast as the server answers.
-  await consumeRateLimit(deps.db, `change-password:${user.id}`, {
-    limit: 10,
-    windowSeconds: 15 * 60,
-    now,
-    message: "Too many attempts to change your password. Wait a few minutes and try again.",
-  });
-  if (!user.password_hash || !(await verifyPassword(user.password_hash, input.current))) {
-    throw badRequest("INVALID_PASSWORD", "Your current password is incorrect.");
-  }
-  const passwordHash = await hashPassword(input.next);
-  const endedSessions = await runTransaction(deps, async (trx) => {
-    await trx
-      .updateTable("users")
-      .set({ password_hash: passwordHash, updated_at: now })
-      .where("id", "=", user.id)
-      .execute();
-    return invalidateUserSessions(trx, user.id, actor.sessionId ?? undefined);
-  });
-  return { endedSessions };
-}
-
-/** The new address takes effect only once its owner follows the link sent to it. */
-export async function changeEmail(
-  deps: Deps,
-  actor: Actor,
-  input: { email: string },
-): Promise<{ pendingEmail: string }> {
-  const now = deps.clock();
-  const user = await getUser(deps.db, actor.userId);
-  if (user.email.toLowerCase() === input.email.toLowerCase()) {
-    throw badRequest("EMAIL_UNCHANGED", "This is already your email address.");
-  }
-  // Counted first, so the answer below cannot be used to test many addresses for an account.
-  await consumeRateLimit(deps.db, `change-email:${user.id}`, {
-    limit: 5,
-    windowSeconds: 60 * 60,
-    now,
-    message: "Too many email changes in the last hour. Try again later.",
-  });
-  if (await findUserByEmail(deps.db, input.email)) {
-    throw conflict("EMAIL_TAKEN", "Another account uses this email address. Choose a different one.");
-  }
-  await runTransaction(deps, (trx) => sendVerification(deps, trx, user, input.email, now));
-  deps.wakeOutbox();
-  return { pendingEmail: input.email };
-}
-
-// ---- sessions ----
-
-export interface SessionSummary {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  userAgent: string | null;
-  ip: string | null;
-  current: boolean;
-}
-
-export async function listSessions(deps: Deps, actor: Actor): Promise<SessionSummary[]> {
-  const rows = await deps.db
-    .selectFrom("sessions")
-    .select(["id", "created_at", "last_seen_at", "expires_at", "user_agent", "ip"])
-    .where("user_id", "=", actor.userId)
-    .where("expires_at", ">", deps.clock())
-    .orderBy("last_seen_at", "desc")
-    .execute();
-  return rows.map((s) => ({
-    id: s.id,
-    createdAt: s.created_at.toISOString(),
-    lastSeenAt: s.last_seen_at.toISOString(),
-    expiresAt: s.expires_at.toISOString(),
-    userAgent: s.user_agent,
-    ip: s.ip,
-    current: s.id === actor.sessionId,
-  }));
-}
-
-export async function revokeSession(deps: Deps, actor: Actor, input: { sessionId: string }): Promise<void> {
-  const result = await deps.db
-    .deleteFrom("sessions")
-    .where("id", "=", input.sessionId)
-    .where("user_id", "=", actor.userId)
-    .executeTakeFirst();
-  if (result.numDeletedRows === 0n)
-    throw notFound("SESSION_NOT_FOUND", "This session does not exist or already ended.");
-}
-
-export async function revokeOtherSessions(deps: Deps, actor: Actor): Promise<{ endedSessions: number }> {
-  return { endedSessions: await invalidateUserSessions(deps.db, actor.userId, actor.sessionId ?? "") };
 }

@@ -2,7 +2,7 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { decodeIdCursor } from "./cursors.js";
+import { decodeIdCursor, idPage } from "./cursors.js";
 import { type AuditEntry, publishEvent } from "./webhook-events.js";
 
 export type { AuditEntry };
@@ -121,7 +121,7 @@ export async function listAudit(
   if (cursor) query = query.where("a.id", "<", cursor);
   if (input.action) query = query.where("a.action", "=", input.action);
   const rows = await query.execute();
-  const page = rows.slice(0, limit);
+  const { page, nextCursor } = idPage(rows, limit);
   return {
     items: page.map((r) => ({
       id: r.id,
@@ -134,6 +134,6 @@ export async function listAudit(
       userAgent: r.user_agent,
       createdAt: r.created_at.toISOString(),
     })),
-    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+    nextCursor,
   };
 }

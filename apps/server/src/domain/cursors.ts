@@ -43,3 +43,28 @@ export function decodeIdCursor(cursor: string | undefined): string | null {
   if (!/^[1-9][0-9]{0,18}$/.test(cursor) || BigInt(cursor) > MAX_BIGINT) throw invalidCursor();
   return cursor;
 }
+
+/**
+ * One page from a query that read `limit + 1` rows, newest first: the extra row only says that a
+ * next page exists, whose cursor is the last row kept.
+ */
+export function keysetPage<Row extends { created_at: Date | string; id: string }>(
+  rows: Row[],
+  limit: number,
+): { page: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    page,
+    nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+  };
+}
+
+/** Like `keysetPage`, for rows paged by a bigint id (`decodeIdCursor`). */
+export function idPage<Row extends { id: string }>(
+  rows: Row[],
+  limit: number,
+): { page: Row[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  return { page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+}

@@ -1,10 +1,11 @@
 import type { HostKey } from "../auth/host-keys.js";
 import { createSession } from "../auth/sessions.js";
 import type { Deps, RequestOrigin } from "../deps.js";
-import { conflict, isUniqueViolation } from "../errors.js";
+import { conflict } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { findUserByEmail } from "./accounts.js";
 import { afterSignUp } from "./hooks.js";
+import { conflictOnUnique } from "./unique-conflicts.js";
 
 export const EMBED_TOKEN_TTL_SECONDS = 60 * 60;
 
@@ -72,15 +73,14 @@ export async function createEmbedToken(
       })
       .execute();
     return user.id;
-  }).catch((error: unknown) => {
-    if (isUniqueViolation(error, "users_email_lower_key")) {
-      throw conflict("EMAIL_TAKEN", "Another Roster account already uses this email address.");
-    }
-    if (isUniqueViolation(error, "external_identities_pkey")) {
-      throw conflict("CONFLICT", "This user was linked by a concurrent request. Try again.");
-    }
-    throw error;
-  });
+  }).catch(
+    conflictOnUnique({
+      users_email_lower_key: () =>
+        conflict("EMAIL_TAKEN", "Another Roster account already uses this email address."),
+      external_identities_pkey: () =>
+        conflict("CONFLICT", "This user was linked by a concurrent request. Try again."),
+    }),
+  );
   const { token, session } = await createSession(deps.db, userId, now, origin, {
     kind: "embed",
     ttlSeconds: EMBED_TOKEN_TTL_SECONDS,

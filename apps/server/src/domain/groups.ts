@@ -1,11 +1,12 @@
 import type { Database, Group } from "@roster/db";
 import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
-import { conflict, forbidden, isUniqueViolation, notFound } from "../errors.js";
+import { conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { builtInRole, isPermission } from "./permissions.js";
+import { conflictOnUnique } from "./unique-conflicts.js";
 import { workspaceAccess } from "./workspace-permissions.js";
 
 /**
@@ -117,34 +118,29 @@ export async function createGroup(
 ): Promise<GroupView> {
   requirePermission(access, "workspaces:manage");
   const now = deps.clock();
-  try {
-    const row = await runTransaction(deps, async (trx) => {
-      const row = await trx
-        .insertInto("groups")
-        .values({
-          org_id: access.orgId,
-          name: input.name,
-          description: input.description ?? "",
-          created_by: access.actor.userId,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(
-        trx,
-        access.orgId,
-        access.actor,
-        { action: "group.created", targetType: "group", targetId: row.id, data: { name: row.name } },
-        now,
-      );
-      return row;
-    });
-    return toView(row, 0);
-  } catch (error) {
-    if (isUniqueViolation(error, "groups_name_key")) throw nameTaken();
-    throw error;
-  }
+  const row = await runTransaction(deps, async (trx) => {
+    const row = await trx
+      .insertInto("groups")
+      .values({
+        org_id: access.orgId,
+        name: input.name,
+        description: input.description ?? "",
+        created_by: access.actor.userId,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      { action: "group.created", targetType: "group", targetId: row.id, data: { name: row.name } },
+      now,
+    );
+    return row;
+  }).catch(conflictOnUnique({ groups_name_key: nameTaken }));
+  return toView(row, 0);
 }
 
 export async function updateGroup(
@@ -154,42 +150,37 @@ export async function updateGroup(
 ): Promise<GroupView> {
   requirePermission(access, "workspaces:manage");
   const now = deps.clock();
-  try {
-    return await runTransaction(deps, async (trx) => {
-      const current = await lockGroup(trx, access.orgId, input.groupId);
-      const row = await trx
-        .updateTable("groups")
-        .set({
-          ...(input.name !== undefined ? { name: input.name } : {}),
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          updated_at: now,
-        })
-        .where("id", "=", current.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const count = await trx
-        .selectFrom("group_members")
-        .select((eb) => eb.fn.countAll<string>().as("n"))
-        .where("group_id", "=", row.id)
-        .executeTakeFirstOrThrow();
-      await recordAudit(
-        trx,
-        access.orgId,
-        access.actor,
-        {
-          action: "group.updated",
-          targetType: "group",
-          targetId: row.id,
-          data: input.name !== undefined ? { from: current.name, to: row.name } : {},
-        },
-        now,
-      );
-      return toView(row, Number(count.n));
-    });
-  } catch (error) {
-    if (isUniqueViolation(error, "groups_name_key")) throw nameTaken();
-    throw error;
-  }
+  return await runTransaction(deps, async (trx) => {
+    const current = await lockGroup(trx, access.orgId, input.groupId);
+    const row = await trx
+      .updateTable("groups")
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        updated_at: now,
+      })
+      .where("id", "=", current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const count = await trx
+      .selectFrom("group_members")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("group_id", "=", row.id)
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "group.updated",
+        targetType: "group",
+        targetId: row.id,
+        data: input.name !== undefined ? { from: current.name, to: row.name } : {},
+      },
+      now,
+    );
+    return toView(row, Number(count.n));
+  }).catch(conflictOnUnique({ groups_name_key: nameTaken }));
 }
 
 /** Deletes the group; its memberships and its workspace grants go with it. */

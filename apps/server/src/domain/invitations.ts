@@ -11,7 +11,7 @@ import { consumeRateLimit, consumeRateLimits } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
-import { decodeCursor, encodeCursor } from "./cursors.js";
+import { decodeCursor, keysetPage } from "./cursors.js";
 import { lockInvitation, lockOrganization } from "./locks.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
 import { reserveSeats } from "./seats.js";
@@ -370,11 +370,10 @@ export async function listInvitations(
     );
   }
   const rows = await query.execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, limit);
   return {
     items: page.map((r) => toView(r, now)),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor,
   };
 }
 

@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import type { Database, Organization, User } from "@roster/db";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
-import { badRequest, conflict, forbidden, isUniqueViolation } from "../errors.js";
+import { badRequest, conflict, forbidden } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, orgNotFound, requirePermission } from "./access.js";
 import { recordAudit, recordDeploymentAudit } from "./audit.js";
 import { lockAccount } from "./locks.js";
 import { lockActiveOwners } from "./owners.js";
 import { ALL_PERMISSIONS, type Permission } from "./permissions.js";
+import { conflictOnUnique } from "./unique-conflicts.js";
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
@@ -140,10 +141,7 @@ async function insertOrganization(
   return org;
 }
 
-function rethrowSlug(error: unknown): never {
-  if (isUniqueViolation(error, "organizations_slug_key")) throw slugTakenError();
-  throw error;
-}
+const rethrowSlug = conflictOnUnique({ organizations_slug_key: slugTakenError });
 
 export async function createOrganization(
   deps: Deps,

@@ -5,8 +5,9 @@ import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordAudit } from "./audit.js";
-import { decodeCursor, encodeCursor } from "./cursors.js";
+import { decodeCursor, keysetPage } from "./cursors.js";
 import type { Permission } from "./permissions.js";
+import { likePrefix } from "./search.js";
 import {
   MAX_WORKSPACE_DEPTH,
   requireWorkspacePermission,
@@ -208,12 +209,7 @@ export async function listResources(
   const cursor = decodeCursor(input.cursor);
   const read: Permission = "resources:read";
   const everywhere = access.permissions.has(read);
-  const search = input.search?.trim()
-    ? `${input.search
-        .trim()
-        .toLowerCase()
-        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    : undefined;
+  const search = likePrefix(input.search);
   const rows = await baseQuery(deps.db, access.orgId)
     .$if(!everywhere, (q) =>
       q.where(
@@ -247,11 +243,10 @@ export async function listResources(
     .orderBy("r.id", "desc")
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = keysetPage(rows, limit);
   return {
     items: page.map(toView),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor,
   };
 }
 

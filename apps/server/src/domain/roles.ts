@@ -1,11 +1,12 @@
 import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
-import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from "../errors.js";
+import { badRequest, conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { BUILT_IN_ROLES, builtInRole, isPermission, type Permission } from "./permissions.js";
+import { conflictOnUnique } from "./unique-conflicts.js";
 
 export interface RoleView {
   key: string;
@@ -159,43 +160,41 @@ export async function createRole(
     throw conflict("ROLE_EXISTS", `"${input.key}" is a built-in role. Choose another key.`);
   const permissions = checkPermissions(access, input.permissions);
   const now = deps.clock();
-  try {
-    const row = await runTransaction(deps, async (trx) => {
-      const row = await trx
-        .insertInto("roles")
-        .values({
-          org_id: access.orgId,
-          key: input.key,
-          name: input.name,
-          description: input.description ?? "",
-          permissions,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(
-        trx,
-        access.orgId,
-        access.actor,
-        { action: "role.created", targetType: "role", targetId: row.key, data: { permissions } },
-        now,
-      );
-      return row;
-    });
-    return {
-      key: row.key,
-      name: row.name,
-      description: row.description,
-      permissions: row.permissions,
-      builtIn: false,
-    };
-  } catch (error) {
-    if (isUniqueViolation(error, "roles_pkey")) {
-      throw conflict("ROLE_EXISTS", `A role with the key "${input.key}" already exists. Choose another key.`);
-    }
-    throw error;
-  }
+  const row = await runTransaction(deps, async (trx) => {
+    const row = await trx
+      .insertInto("roles")
+      .values({
+        org_id: access.orgId,
+        key: input.key,
+        name: input.name,
+        description: input.description ?? "",
+        permissions,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      { action: "role.created", targetType: "role", targetId: row.key, data: { permissions } },
+      now,
+    );
+    return row;
+  }).catch(
+    conflictOnUnique({
+      roles_pkey: () =>
+        conflict("ROLE_EXISTS", `A role with the key "${input.key}" already exists. Choose another key.`),
+    }),
+  );
+  return {
+    key: row.key,
+    name: row.name,
+    description: row.description,
+    permissions: row.permissions,
+    builtIn: false,
+  };
 }
 
 export async function updateRole(

@@ -6,7 +6,7 @@ import { postOnce } from "../outbox/post.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
-import { decodeIdCursor } from "./cursors.js";
+import { decodeIdCursor, idPage } from "./cursors.js";
 import { findEndpoint } from "./webhook-endpoints.js";
 import { TEST_EVENT } from "./webhook-events.js";
 
@@ -54,7 +54,7 @@ export async function listDeliveries(
     .orderBy("id", "desc")
     .limit(limit + 1)
     .execute();
-  const page = rows.slice(0, limit);
+  const { page, nextCursor } = idPage(rows, limit);
   return {
     items: page.map((r) => ({
       id: r.id,
@@ -68,7 +68,7 @@ export async function listDeliveries(
       durationMs: r.duration_ms,
       createdAt: r.created_at.toISOString(),
     })),
-    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+    nextCursor,
   };
 }
 

@@ -1,10 +1,11 @@
 import type { Database, Workspace } from "@roster/db";
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
-import { badRequest, conflict, isUniqueViolation, notFound } from "../errors.js";
+import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
+import { conflictOnUnique } from "./unique-conflicts.js";
 import {
   MAX_WORKSPACE_DEPTH,
   requireWorkspacePermission,
@@ -137,49 +138,44 @@ export async function createWorkspace(
 ): Promise<WorkspaceView> {
   const parentId = input.parentId ?? null;
   const now = deps.clock();
-  try {
-    const row = await runTransaction(deps, async (trx) => {
-      await lockTree(trx, access.orgId);
-      if (parentId) {
-        await findWorkspace(trx, access.orgId, parentId).catch(() => {
-          throw notFound("PARENT_NOT_FOUND", "The parent workspace does not exist in this organization.");
-        });
-        if ((await ancestorChain(trx, access.orgId, parentId)).length >= MAX_WORKSPACE_DEPTH) throw tooDeep();
-      }
-      // Creating a workspace is acting inside its parent (or the organization, at the top).
-      await requireWorkspacePermission(deps, access, parentId, "workspaces:manage", trx);
-      const row = await trx
-        .insertInto("workspaces")
-        .values({
-          org_id: access.orgId,
-          parent_id: parentId,
-          name: input.name,
-          description: input.description ?? "",
-          created_by: access.actor.userId,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await recordAudit(
-        trx,
-        access.orgId,
-        access.actor,
-        {
-          action: "workspace.created",
-          targetType: "workspace",
-          targetId: row.id,
-          data: { name: row.name, parentId },
-        },
-        now,
-      );
-      return row;
-    });
-    return toWorkspaceView(row);
-  } catch (error) {
-    if (isUniqueViolation(error, "workspaces_sibling_name_key")) throw nameTaken();
-    throw error;
-  }
+  const row = await runTransaction(deps, async (trx) => {
+    await lockTree(trx, access.orgId);
+    if (parentId) {
+      await findWorkspace(trx, access.orgId, parentId).catch(() => {
+        throw notFound("PARENT_NOT_FOUND", "The parent workspace does not exist in this organization.");
+      });
+      if ((await ancestorChain(trx, access.orgId, parentId)).length >= MAX_WORKSPACE_DEPTH) throw tooDeep();
+    }
+    // Creating a workspace is acting inside its parent (or the organization, at the top).
+    await requireWorkspacePermission(deps, access, parentId, "workspaces:manage", trx);
+    const row = await trx
+      .insertInto("workspaces")
+      .values({
+        org_id: access.orgId,
+        parent_id: parentId,
+        name: input.name,
+        description: input.description ?? "",
+        created_by: access.actor.userId,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: "workspace.created",
+        targetType: "workspace",
+        targetId: row.id,
+        data: { name: row.name, parentId },
+      },
+      now,
+    );
+    return row;
+  }).catch(conflictOnUnique({ workspaces_sibling_name_key: nameTaken }));
+  return toWorkspaceView(row);
 }
 
 /**
@@ -198,69 +194,64 @@ export async function updateWorkspace(
   },
 ): Promise<WorkspaceView> {
   const now = deps.clock();
-  try {
-    const row = await runTransaction(deps, async (trx) => {
-      const moving = input.parentId !== undefined;
-      if (moving) await lockTree(trx, access.orgId);
-      const current = await findWorkspace(trx, access.orgId, input.workspaceId);
-      await requireWorkspacePermission(deps, access, current.id, "workspaces:manage", trx);
-      const newParent = input.parentId ?? null;
-      const moved = moving && newParent !== current.parent_id;
-      if (moved) {
-        await requireWorkspacePermission(deps, access, current.parent_id, "workspaces:manage", trx);
-        if (newParent) {
-          await findWorkspace(trx, access.orgId, newParent).catch(() => {
-            throw notFound("PARENT_NOT_FOUND", "The parent workspace does not exist in this organization.");
-          });
-          const chain = await ancestorChain(trx, access.orgId, newParent);
-          if (chain.some((a) => a.id === current.id)) {
-            throw badRequest(
-              "WORKSPACE_CYCLE",
-              "A workspace cannot be moved under itself or one of its own sub-workspaces.",
-            );
-          }
-          const height = await subtreeHeight(trx, access.orgId, current.id);
-          if (chain.length + height + 1 > MAX_WORKSPACE_DEPTH) throw tooDeep();
+  const row = await runTransaction(deps, async (trx) => {
+    const moving = input.parentId !== undefined;
+    if (moving) await lockTree(trx, access.orgId);
+    const current = await findWorkspace(trx, access.orgId, input.workspaceId);
+    await requireWorkspacePermission(deps, access, current.id, "workspaces:manage", trx);
+    const newParent = input.parentId ?? null;
+    const moved = moving && newParent !== current.parent_id;
+    if (moved) {
+      await requireWorkspacePermission(deps, access, current.parent_id, "workspaces:manage", trx);
+      if (newParent) {
+        await findWorkspace(trx, access.orgId, newParent).catch(() => {
+          throw notFound("PARENT_NOT_FOUND", "The parent workspace does not exist in this organization.");
+        });
+        const chain = await ancestorChain(trx, access.orgId, newParent);
+        if (chain.some((a) => a.id === current.id)) {
+          throw badRequest(
+            "WORKSPACE_CYCLE",
+            "A workspace cannot be moved under itself or one of its own sub-workspaces.",
+          );
         }
-        await requireWorkspacePermission(deps, access, newParent, "workspaces:manage", trx);
+        const height = await subtreeHeight(trx, access.orgId, current.id);
+        if (chain.length + height + 1 > MAX_WORKSPACE_DEPTH) throw tooDeep();
       }
-      const row = await trx
-        .updateTable("workspaces")
-        .set({
-          ...(input.name !== undefined ? { name: input.name } : {}),
-          ...(input.description !== undefined ? { description: input.description } : {}),
-          ...(moved ? { parent_id: newParent } : {}),
-          updated_at: now,
-        })
-        .where("id", "=", current.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const changed = Object.keys(input).filter((k) => k !== "workspaceId" && k !== "orgId");
-      await recordAudit(
-        trx,
-        access.orgId,
-        access.actor,
-        {
-          action: moved ? "workspace.moved" : "workspace.updated",
-          targetType: "workspace",
-          targetId: row.id,
-          data: {
-            changed,
-            ...(input.name !== undefined && input.name !== current.name
-              ? { from: current.name, to: row.name }
-              : {}),
-            ...(moved ? { fromParentId: current.parent_id, toParentId: newParent } : {}),
-          },
+      await requireWorkspacePermission(deps, access, newParent, "workspaces:manage", trx);
+    }
+    const row = await trx
+      .updateTable("workspaces")
+      .set({
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        ...(moved ? { parent_id: newParent } : {}),
+        updated_at: now,
+      })
+      .where("id", "=", current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const changed = Object.keys(input).filter((k) => k !== "workspaceId" && k !== "orgId");
+    await recordAudit(
+      trx,
+      access.orgId,
+      access.actor,
+      {
+        action: moved ? "workspace.moved" : "workspace.updated",
+        targetType: "workspace",
+        targetId: row.id,
+        data: {
+          changed,
+          ...(input.name !== undefined && input.name !== current.name
+            ? { from: current.name, to: row.name }
+            : {}),
+          ...(moved ? { fromParentId: current.parent_id, toParentId: newParent } : {}),
         },
-        now,
-      );
-      return row;
-    });
-    return toWorkspaceView(row);
-  } catch (error) {
-    if (isUniqueViolation(error, "workspaces_sibling_name_key")) throw nameTaken();
-    throw error;
-  }
+      },
+      now,
+    );
+    return row;
+  }).catch(conflictOnUnique({ workspaces_sibling_name_key: nameTaken }));
+  return toWorkspaceView(row);
 }
 
 /** Deletes an empty workspace: no sub-workspaces and no resources. Its grants go with it. */

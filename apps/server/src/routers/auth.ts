@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
 import * as accounts from "../domain/accounts.js";
+import * as profile from "../domain/profile.js";
 import { authedProcedure, type Context, publicProcedure, router } from "../trpc.js";
 import { email, emailToken, password, personName } from "./schemas.js";
 
@@ -56,17 +57,17 @@ export const authRouter = router({
 
   updateProfile: authedProcedure
     .input(z.object({ name: personName }))
-    .mutation(async ({ ctx, input }) => ({ user: await accounts.updateProfile(ctx.deps, ctx.actor, input) })),
+    .mutation(async ({ ctx, input }) => ({ user: await profile.updateProfile(ctx.deps, ctx.actor, input) })),
 
   changePassword: authedProcedure
     .input(z.object({ current: z.string().min(1, "Enter your current password.").max(256), next: password }))
-    .mutation(({ ctx, input }) => accounts.changePassword(ctx.deps, ctx.actor, input)),
+    .mutation(({ ctx, input }) => profile.changePassword(ctx.deps, ctx.actor, input)),
 
   changeEmail: authedProcedure
     .input(z.object({ email }))
-    .mutation(({ ctx, input }) => accounts.changeEmail(ctx.deps, ctx.actor, input)),
+    .mutation(({ ctx, input }) => profile.changeEmail(ctx.deps, ctx.actor, input)),
 
-  sessions: authedProcedure.query(({ ctx }) => accounts.listSessions(ctx.deps, ctx.actor)),
+  sessions: authedProcedure.query(({ ctx }) => profile.listSessions(ctx.deps, ctx.actor)),
 
   revokeSession: authedProcedure
     .input(
@@ -78,11 +79,11 @@ export const authRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      await accounts.revokeSession(ctx.deps, ctx.actor, input);
+      await profile.revokeSession(ctx.deps, ctx.actor, input);
       return { ok: true as const };
     }),
 
   revokeOtherSessions: authedProcedure.mutation(({ ctx }) =>
-    accounts.revokeOtherSessions(ctx.deps, ctx.actor),
+    profile.revokeOtherSessions(ctx.deps, ctx.actor),
   ),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listMembers } from "../domain/member-list.js";
 import * as members from "../domain/members.js";
 import { orgProcedure, router } from "../trpc.js";
 import { cursor, pageLimit, roleKey, uuid } from "./schemas.js";
@@ -17,7 +18,7 @@ export const membersRouter = router({
         includeInvitations: z.boolean().optional(),
       }),
     )
-    .query(({ ctx, input }) => members.listMembers(ctx.deps, ctx.access, input)),
+    .query(({ ctx, input }) => listMembers(ctx.deps, ctx.access, input)),
 
   updateRole: orgProcedure("members:update_role")
     .input(z.object({ userId, role: roleKey }))
