@@ -183,13 +183,12 @@ export function orgProcedure(permission: Permission | null) {
 
 /**
  * A call that acts inside a workspace (a resource in one, for instance). Like `orgProcedure`, it
- * loads and checks the membership; `permission` is then checked by the domain at workspace scope
- * (organization role plus workspace grants on the workspace and its ancestors), once it knows which
- * workspace is concerned.
+ * loads and checks the membership, and nothing more: which permission is needed, and where, only the
+ * domain function knows once it has found the workspace concerned (a resource's owner may also act
+ * on it), so the domain checks it at workspace scope (`requireWorkspacePermission`) and is the one
+ * place that does.
  */
-export function workspaceProcedure(permission: Permission) {
-  return orgProcedure(null).use(({ ctx, next }) => next({ ctx: { ...ctx, permission } }));
-}
+export const workspaceProcedure = orgProcedure(null);
 
 /** A host product's backend, authenticated by a host API key (`Authorization: Bearer rhk_…`). */
 export const hostProcedure = publicProcedure.use(({ ctx, next }) => {

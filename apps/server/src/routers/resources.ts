@@ -17,9 +17,9 @@ const name = displayName(120, {
 });
 const byId = z.object({ resourceId });
 
-/** Permissions are checked in the resource's workspace: organization role plus workspace grants. */
+/** The domain (`domain/resources.ts`) checks each permission in the resource's workspace: organization role plus workspace grants. */
 export const resourcesRouter = router({
-  register: workspaceProcedure("resources:create")
+  register: workspaceProcedure
     .input(
       z.object({
         type,
@@ -32,7 +32,7 @@ export const resourcesRouter = router({
     )
     .mutation(({ ctx, input }) => resources.registerResource(ctx.deps, ctx.access, input)),
 
-  list: workspaceProcedure("resources:read")
+  list: workspaceProcedure
     .input(
       z.object({
         cursor,
@@ -51,12 +51,12 @@ export const resourcesRouter = router({
     )
     .query(({ ctx, input }) => resources.listResources(ctx.deps, ctx.access, input)),
 
-  get: workspaceProcedure("resources:read")
+  get: workspaceProcedure
     .input(byId)
     .query(({ ctx, input }) => resources.getResource(ctx.deps, ctx.access, input)),
 
   /** The owner, or anyone with resources:manage in its workspace. Moving needs resources:create at the destination. */
-  update: workspaceProcedure("resources:manage")
+  update: workspaceProcedure
     .input(
       z.object({
         resourceId,
@@ -67,33 +67,31 @@ export const resourcesRouter = router({
     )
     .mutation(({ ctx, input }) => resources.updateResource(ctx.deps, ctx.access, input)),
 
-  start: workspaceProcedure("resources:operate")
+  start: workspaceProcedure
     .input(byId)
     .mutation(({ ctx, input }) =>
       resources.operateResource(ctx.deps, ctx.access, { ...input, action: "start" }),
     ),
 
-  stop: workspaceProcedure("resources:operate")
+  stop: workspaceProcedure
     .input(byId)
     .mutation(({ ctx, input }) =>
       resources.operateResource(ctx.deps, ctx.access, { ...input, action: "stop" }),
     ),
 
   /** Final: a terminated resource cannot be started again. */
-  terminate: workspaceProcedure("resources:operate")
+  terminate: workspaceProcedure
     .input(byId)
     .mutation(({ ctx, input }) =>
       resources.operateResource(ctx.deps, ctx.access, { ...input, action: "terminate" }),
     ),
 
-  transfer: workspaceProcedure("resources:manage")
+  transfer: workspaceProcedure
     .input(z.object({ resourceId, toUserId: uuid("user") }))
     .mutation(({ ctx, input }) => resources.transferResource(ctx.deps, ctx.access, input)),
 
-  delete: workspaceProcedure("resources:manage")
-    .input(byId)
-    .mutation(async ({ ctx, input }) => {
-      await resources.deleteResource(ctx.deps, ctx.access, input);
-      return { ok: true as const };
-    }),
+  delete: workspaceProcedure.input(byId).mutation(async ({ ctx, input }) => {
+    await resources.deleteResource(ctx.deps, ctx.access, input);
+    return { ok: true as const };
+  }),
 });

@@ -29,14 +29,14 @@ export const workspacesRouter = router({
     .query(({ ctx, input }) => workspaces.getWorkspace(ctx.deps, ctx.access, input)),
 
   /** Needs workspaces:manage in the parent (or in the organization for a top-level workspace). */
-  create: workspaceProcedure("workspaces:manage")
+  create: workspaceProcedure
     .input(
       z.object({ name, description: description.optional(), parentId: workspaceId.nullable().optional() }),
     )
     .mutation(({ ctx, input }) => workspaces.createWorkspace(ctx.deps, ctx.access, input)),
 
   /** Rename, describe, or move (`parentId`, null for the top level). */
-  update: workspaceProcedure("workspaces:manage")
+  update: workspaceProcedure
     .input(
       z.object({
         workspaceId,
@@ -47,27 +47,23 @@ export const workspacesRouter = router({
     )
     .mutation(({ ctx, input }) => workspaces.updateWorkspace(ctx.deps, ctx.access, input)),
 
-  delete: workspaceProcedure("workspaces:manage")
-    .input(z.object({ workspaceId }))
-    .mutation(async ({ ctx, input }) => {
-      await workspaces.deleteWorkspace(ctx.deps, ctx.access, input);
-      return { ok: true as const };
-    }),
+  delete: workspaceProcedure.input(z.object({ workspaceId })).mutation(async ({ ctx, input }) => {
+    await workspaces.deleteWorkspace(ctx.deps, ctx.access, input);
+    return { ok: true as const };
+  }),
 
-  grants: workspaceProcedure("workspaces:read")
+  grants: workspaceProcedure
     .input(z.object({ workspaceId }))
     .query(({ ctx, input }) => grants.listWorkspaceGrants(ctx.deps, ctx.access, input)),
 
-  grant: workspaceProcedure("workspaces:manage")
+  grant: workspaceProcedure
     .input(z.object({ workspaceId, principal, role: roleKey }))
     .mutation(({ ctx, input }) => grants.grantWorkspaceAccess(ctx.deps, ctx.access, input)),
 
-  revoke: workspaceProcedure("workspaces:manage")
-    .input(z.object({ workspaceId, principal }))
-    .mutation(async ({ ctx, input }) => {
-      await grants.revokeWorkspaceAccess(ctx.deps, ctx.access, input);
-      return { ok: true as const };
-    }),
+  revoke: workspaceProcedure.input(z.object({ workspaceId, principal })).mutation(async ({ ctx, input }) => {
+    await grants.revokeWorkspaceAccess(ctx.deps, ctx.access, input);
+    return { ok: true as const };
+  }),
 
   /** My effective permissions in a workspace: organization role ∪ grants here and above, mine and my groups'. */
   permissions: orgProcedure(null)
