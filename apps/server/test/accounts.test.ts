@@ -2,7 +2,7 @@ import { createRosterClient } from "@roster/sdk";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../src/auth/tokens.js";
-import { failure, linkToken, mutateFrom, PASSWORD, startTestServer, type TestServer } from "./helpers.js";
+import { failure, linkToken, PASSWORD, startTestServer, type TestServer } from "./helpers.js";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -172,25 +172,35 @@ describe("password reset", () => {
     expect(queued).toEqual([]);
   });
 
-  it("takes as long to answer for a known address as for an unknown one", async () => {
-    const people = await Promise.all(Array.from({ length: 15 }, (_, i) => t.signUp(`Timing ${i}`)));
-    const times = { known: [] as number[], unknown: [] as number[] };
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    for (const [i, person] of people.entries()) {
-      for (const kind of ["known", "unknown"] as const) {
-        const email = kind === "known" ? person.email : `nobody.${i}@example.com`;
-        // Each request from its own loopback address, so no rate limit answers instead.
-        const from = `127.0.${kind === "known" ? 1 : 2}.${i + 1}`;
-        const started = performance.now();
-        const answer = await mutateFrom(t, from, "auth.requestPasswordReset", { email });
-        times[kind].push(performance.now() - started);
-        expect(answer).toEqual({ status: 200, reason: null });
-        await t.server.settle();
-      }
+  it("answers before the address is looked up, so its timing cannot tell whether an account has it", async () => {
+    const person = await t.signUp("Timing");
+    // Hold the accounts table locked: a request that looked the address up would wait here.
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked: () => void = () => {};
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const holder = t.database.db.transaction().execute(async (trx) => {
+      await sql`lock table users in access exclusive mode`.execute(trx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    try {
+      const answer = await Promise.race([
+        t.client().auth.requestPasswordReset.mutate({ email: person.email }),
+        new Promise((resolve) => setTimeout(() => resolve("still waiting"), 10_000)),
+      ]);
+      expect(answer).toEqual({ ok: true });
+    } finally {
+      release();
+      await holder;
     }
-    // Creating and emailing a reset link (~25 ms of writes) must not show in the answer's time.
-    expect(Math.abs(median(times.known) - median(times.unknown))).toBeLessThan(8);
-    for (const person of people.slice(0, 3)) await lastLink(person.email, "/reset-password/");
+    // Once the table is free, the link is created and sent.
+    expect((await lastLink(person.email, "/reset-password/")).count).toBe(1);
   });
 
   it("sets a new password once, ends every session and confirms the address", async () => {
