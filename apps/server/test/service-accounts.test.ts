@@ -287,4 +287,51 @@ describe("changing and deleting service accounts", () => {
       ),
     ).toMatchObject({ reason: "SERVICE_ACCOUNT_NOT_FOUND" });
   });
+
+  it("hand over their resources when deleted, each published as resource.transferred, as when a member is removed", async () => {
+    const { owner, orgId } = await org("Hana Handover");
+    await owner.client.webhooks.create.mutate({
+      orgId,
+      url: "https://hooks.example.com/hana",
+      events: ["resource.transferred"],
+    });
+    const bot = await owner.client.serviceAccounts.create.mutate({ orgId, name: "Builder", role: "member" });
+    const { key } = await owner.client.serviceAccounts.createKey.mutate({
+      orgId,
+      userId: bot.userId,
+      name: "k",
+    });
+    const made = await withKey(key).resources.register.mutate({ orgId, type: "cluster", name: "built" });
+
+    await owner.client.serviceAccounts.delete.mutate({
+      orgId,
+      userId: bot.userId,
+      transferTo: owner.user.id,
+    });
+
+    const { items } = await owner.client.audit.list.query({ orgId, action: "resource.transferred" });
+    expect(items.map((e) => [e.targetId, e.data.from, e.data.to, e.data.reason])).toEqual([
+      [made.id, bot.userId, owner.user.id, "service_account.deleted"],
+    ]);
+    const queued = await t.database.db
+      .selectFrom("outbox")
+      .select("payload")
+      .where("kind", "=", "webhook")
+      .execute();
+    const payloads = queued.map((m) => m.payload as { event: string; orgId: string });
+    expect(payloads.filter((p) => p.orgId === orgId).map((p) => p.event)).toEqual(["resource.transferred"]);
+  });
+
+  it("change role through the same rule and event as a person: member.role_changed", async () => {
+    const { owner, orgId } = await org("Rhea Rolechange");
+    const bot = await owner.client.serviceAccounts.create.mutate({ orgId, name: "Reporter", role: "member" });
+    await owner.client.serviceAccounts.update.mutate({ orgId, userId: bot.userId, role: "viewer" });
+    const { items } = await owner.client.audit.list.query({ orgId, action: "member.role_changed" });
+    expect(items.map((e) => [e.targetId, e.data])).toEqual([[bot.userId, { from: "member", to: "viewer" }]]);
+    // Giving it the role it has changes nothing, as for a person.
+    await owner.client.serviceAccounts.update.mutate({ orgId, userId: bot.userId, role: "viewer" });
+    expect(
+      (await owner.client.audit.list.query({ orgId, action: "member.role_changed" })).items,
+    ).toHaveLength(1);
+  });
 });

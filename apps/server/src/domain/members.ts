@@ -1,12 +1,12 @@
 import type { Database, MembershipStatus } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
-import { badRequest, conflict, notFound } from "../errors.js";
+import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { assertOwnersRemain, lockActiveOwners } from "./owners.js";
-import { resourceSummary } from "./resources.js";
+import { handOverResources } from "./resource-handover.js";
 import { assertMayActOn, resolveGrantableRole } from "./roles.js";
 
 const memberNotFound = () => notFound("MEMBER_NOT_FOUND", "This person is not a member of the organization.");
@@ -34,39 +34,57 @@ export async function updateMemberRole(
     const owners = await lockActiveOwners(deps, trx, access.orgId);
     const member = await lockMembership(trx, access.orgId, input.userId);
     await assertMayActOn(trx, access, member.role);
-    const role = await resolveGrantableRole(trx, access, input.role);
-    if (member.role === role.key) return { userId: member.user_id, role: role.key };
-    if (role.key === "owner") {
-      const user = await trx
-        .selectFrom("users")
-        .select("kind")
-        .where("id", "=", input.userId)
-        .executeTakeFirstOrThrow();
-      if (user.kind !== "person") {
-        throw badRequest("INVALID_NEW_OWNER", "A service account cannot be an owner. Give it another role.");
-      }
-    }
-    if (member.role === "owner" && member.status === "active") assertOwnersRemain(owners, [member.user_id]);
-    await trx
-      .updateTable("memberships")
-      .set({ role: role.key, updated_at: now })
-      .where("org_id", "=", access.orgId)
-      .where("user_id", "=", input.userId)
-      .execute();
-    await recordAudit(
-      trx,
-      access.orgId,
-      access.actor,
-      {
-        action: "member.role_changed",
-        targetType: "user",
-        targetId: input.userId,
-        data: { from: member.role, to: role.key },
-      },
-      now,
-    );
-    return { userId: member.user_id, role: role.key };
+    const role = await changeRole(trx, access, owners, member, input.role, now);
+    return { userId: member.user_id, role };
   });
+}
+
+/**
+ * Gives a member (a person or a service account) another role, in the caller's transaction, after
+ * `owners` (the active owners) and the membership are locked: no one grants more than they hold,
+ * only people are owners, the last active owner keeps the role. Every role change is audited and
+ * published as `member.role_changed`. Returns the role's key.
+ */
+export async function changeRole(
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  owners: Set<string>,
+  member: { user_id: string; role: string; status: MembershipStatus },
+  roleKey: string,
+  now: Date,
+): Promise<string> {
+  const role = await resolveGrantableRole(trx, access, roleKey);
+  if (member.role === role.key) return role.key;
+  if (role.key === "owner") {
+    const user = await trx
+      .selectFrom("users")
+      .select("kind")
+      .where("id", "=", member.user_id)
+      .executeTakeFirstOrThrow();
+    if (user.kind !== "person") {
+      throw badRequest("INVALID_NEW_OWNER", "A service account cannot be an owner. Give it another role.");
+    }
+  }
+  if (member.role === "owner" && member.status === "active") assertOwnersRemain(owners, [member.user_id]);
+  await trx
+    .updateTable("memberships")
+    .set({ role: role.key, updated_at: now })
+    .where("org_id", "=", access.orgId)
+    .where("user_id", "=", member.user_id)
+    .execute();
+  await recordAudit(
+    trx,
+    access.orgId,
+    access.actor,
+    {
+      action: "member.role_changed",
+      targetType: "user",
+      targetId: member.user_id,
+      data: { from: member.role, to: role.key },
+    },
+    now,
+  );
+  return role.key;
 }
 
 /** A deactivated member keeps their seat and role but every organization procedure refuses them. */
@@ -145,78 +163,18 @@ async function removeWithinTransaction(
     rows.filter((r) => r.role === "owner").map((r) => r.user_id),
   );
 
-  const owned = await trx
-    .selectFrom("resources")
-    .select(["owner_id", trx.fn.countAll<string>().as("n")])
-    .where("org_id", "=", access.orgId)
-    .where("owner_id", "in", ids)
-    .groupBy("owner_id")
-    .execute();
-  let transferred = 0;
-  if (owned.length > 0) {
-    if (!transferTo) {
-      throw conflict(
-        "TRANSFER_REQUIRED",
+  const transferred = await handOverResources(
+    trx,
+    access,
+    ids,
+    transferTo,
+    {
+      action,
+      transferRequired:
         "Some of these members own resources. Choose a member to take them over, then remove again.",
-        { owners: owned.map((o) => ({ userId: o.owner_id, resources: Number(o.n) })) },
-      );
-    }
-    if (ids.includes(transferTo)) {
-      throw badRequest("INVALID_TRANSFER_TARGET", "Resources cannot go to a member who is being removed.");
-    }
-    const heir = await trx
-      .selectFrom("memberships")
-      .select("status")
-      .where("org_id", "=", access.orgId)
-      .where("user_id", "=", transferTo)
-      .forShare()
-      .executeTakeFirst();
-    if (heir?.status !== "active") {
-      throw badRequest(
-        "INVALID_TRANSFER_TARGET",
-        "Resources can only go to an active member of this organization.",
-      );
-    }
-    const previous = await trx
-      .selectFrom("resources")
-      .select(["id", "owner_id"])
-      .where("org_id", "=", access.orgId)
-      .where("owner_id", "in", ids)
-      .forUpdate()
-      .execute();
-    const moved = await trx
-      .updateTable("resources")
-      .set({ owner_id: transferTo, updated_at: now })
-      .where(
-        "id",
-        "in",
-        previous.map((r) => r.id),
-      )
-      .returningAll()
-      .execute();
-    const from = new Map(previous.map((r) => [r.id, r.owner_id]));
-    // Products that track ownership hear of every hand-over, as with resources.transfer.
-    for (const row of moved) {
-      await recordAudit(
-        trx,
-        access.orgId,
-        access.actor,
-        {
-          action: "resource.transferred",
-          targetType: "resource",
-          targetId: row.id,
-          data: {
-            from: from.get(row.id) ?? null,
-            to: transferTo,
-            resource: resourceSummary(row),
-            reason: action,
-          },
-        },
-        now,
-      );
-    }
-    transferred = moved.length;
-  }
+    },
+    now,
+  );
 
   await trx
     .deleteFrom("memberships")

@@ -1,13 +1,16 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "@roster/db";
+import type { Database, MembershipStatus } from "@roster/db";
 import type { Transaction } from "kysely";
 import { generateApiKey, maskApiKey } from "../auth/api-keys.js";
 import { hashSecret } from "../auth/tokens.js";
 import type { Deps } from "../deps.js";
-import { badRequest, conflict, notFound } from "../errors.js";
+import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordAudit } from "./audit.js";
+import { changeRole } from "./members.js";
+import { lockActiveOwners } from "./owners.js";
+import { handOverResources } from "./resource-handover.js";
 import { assertMayActOn, resolveGrantableRole } from "./roles.js";
 import { reserveSeats } from "./seats.js";
 
@@ -153,14 +156,14 @@ async function lockServiceAccount(
   trx: Transaction<Database>,
   orgId: string,
   userId: string,
-): Promise<{ user_id: string; name: string; role: string }> {
+): Promise<{ user_id: string; name: string; role: string; status: MembershipStatus }> {
   const row = await trx
     .selectFrom("service_accounts as s")
     .innerJoin("users as u", "u.id", "s.user_id")
     .innerJoin("memberships as m", (j) =>
       j.onRef("m.org_id", "=", "s.org_id").onRef("m.user_id", "=", "s.user_id"),
     )
-    .select(["s.user_id", "u.name", "m.role"])
+    .select(["s.user_id", "u.name", "m.role", "m.status"])
     .where("s.org_id", "=", orgId)
     .where("s.user_id", "=", userId)
     .forUpdate("s")
@@ -174,7 +177,7 @@ async function lockManageableAccount(
   trx: Transaction<Database>,
   access: OrgAccess,
   userId: string,
-): Promise<{ user_id: string; name: string; role: string }> {
+): Promise<{ user_id: string; name: string; role: string; status: MembershipStatus }> {
   const account = await lockServiceAccount(trx, access.orgId, userId);
   await assertMayActOn(trx, access, account.role);
   return account;
@@ -194,6 +197,9 @@ export async function updateServiceAccount(
   if (input.role === "owner") throw ownerRefused();
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
+    // Active owners come before the membership in the lock order; only a role change needs them.
+    const owners =
+      input.role !== undefined ? await lockActiveOwners(deps, trx, access.orgId) : new Set<string>();
     const account = await lockManageableAccount(trx, access, input.userId);
     if (input.name !== undefined) {
       await trx
@@ -209,15 +215,8 @@ export async function updateServiceAccount(
         .where("user_id", "=", account.user_id)
         .execute();
     }
-    if (input.role !== undefined && input.role !== account.role) {
-      const role = await resolveGrantableRole(trx, access, input.role);
-      await trx
-        .updateTable("memberships")
-        .set({ role: role.key, updated_at: now })
-        .where("org_id", "=", access.orgId)
-        .where("user_id", "=", account.user_id)
-        .execute();
-    }
+    // A role change is the same rule and the same `member.role_changed` event as for a person.
+    if (input.role !== undefined) await changeRole(trx, access, owners, account, input.role, now);
     await recordAudit(
       trx,
       access.orgId,
@@ -226,10 +225,7 @@ export async function updateServiceAccount(
         action: "service_account.updated",
         targetType: "user",
         targetId: account.user_id,
-        data: {
-          changed: Object.keys(input).filter((k) => k !== "userId" && k !== "orgId"),
-          ...(input.role !== undefined ? { from: account.role, to: input.role } : {}),
-        },
+        data: { changed: Object.keys(input).filter((k) => k !== "userId" && k !== "orgId") },
       },
       now,
     );
@@ -249,42 +245,18 @@ export async function deleteServiceAccount(
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
     const account = await lockManageableAccount(trx, access, input.userId);
-    const owned = await trx
-      .selectFrom("resources")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("org_id", "=", access.orgId)
-      .where("owner_id", "=", account.user_id)
-      .executeTakeFirstOrThrow();
-    let transferred = 0;
-    if (Number(owned.n) > 0) {
-      if (!input.transferTo) {
-        throw conflict(
-          "TRANSFER_REQUIRED",
+    const transferred = await handOverResources(
+      trx,
+      access,
+      [account.user_id],
+      input.transferTo,
+      {
+        action: "service_account.deleted",
+        transferRequired:
           "This service account owns resources. Choose a member to take them over, then delete again.",
-          { owners: [{ userId: account.user_id, resources: Number(owned.n) }] },
-        );
-      }
-      const heir = await trx
-        .selectFrom("memberships")
-        .select("status")
-        .where("org_id", "=", access.orgId)
-        .where("user_id", "=", input.transferTo)
-        .forShare()
-        .executeTakeFirst();
-      if (input.transferTo === account.user_id || heir?.status !== "active") {
-        throw badRequest(
-          "INVALID_TRANSFER_TARGET",
-          "Resources can only go to another active member of this organization.",
-        );
-      }
-      const moved = await trx
-        .updateTable("resources")
-        .set({ owner_id: input.transferTo, updated_at: now })
-        .where("org_id", "=", access.orgId)
-        .where("owner_id", "=", account.user_id)
-        .executeTakeFirst();
-      transferred = Number(moved.numUpdatedRows);
-    }
+      },
+      now,
+    );
     // The membership goes, and with it (by cascade) the service account row, its keys, workspace
     // grants and group memberships. The user row stays, so usage and audit keep naming it.
     await trx
