@@ -206,7 +206,6 @@ export async function deleteGroup(deps: Deps, access: OrgAccess, input: { groupI
  * (as when granting the role directly).
  */
 async function assertMayGrantGroupRoles(
-  deps: Deps,
   trx: Transaction<Database>,
   access: OrgAccess,
   groupId: string,
@@ -225,7 +224,7 @@ async function assertMayGrantGroupRoles(
     const carried = builtIn?.permissions ?? (g.permissions ?? []).filter(isPermission);
     // The organization role applies everywhere; only a shortfall there needs the workspace's grants.
     if (carried.every((p) => access.permissions.has(p))) continue;
-    const scoped = await workspaceAccess(deps, access, g.workspace_id, trx);
+    const scoped = await workspaceAccess(trx, access, g.workspace_id);
     const missing = carried.filter((p) => !scoped.permissions.has(p));
     if (missing.length > 0) {
       throw forbidden(
@@ -248,7 +247,7 @@ export async function addGroupMembers(
   const ids = [...new Set(input.userIds)];
   return runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);
-    await assertMayGrantGroupRoles(deps, trx, access, group.id);
+    await assertMayGrantGroupRoles(trx, access, group.id);
     const members = await trx
       .selectFrom("memberships")
       .select("user_id")

@@ -1,5 +1,5 @@
 import type { Database, Invitation, User } from "@roster/db";
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { hashesEqual, hashSecret } from "../auth/tokens.js";
 import type { Actor, Deps } from "../deps.js";
 import { conflict, forbidden, notFound } from "../errors.js";
@@ -12,8 +12,6 @@ import { builtInRole } from "./permissions.js";
 import { roleName } from "./roles.js";
 import { reserveSeats } from "./seats.js";
 import { claimInvitationGrants } from "./workspace-grants.js";
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /** The invited person's side: their open invitations, the preview behind a link, accept and decline. */
 
@@ -86,7 +84,7 @@ export async function myInvitations(deps: Deps, user: User): Promise<MyInvitatio
   }));
 }
 
-async function findByToken(db: Executor, token: string): Promise<Invitation | undefined> {
+async function findByToken(db: Kysely<Database>, token: string): Promise<Invitation | undefined> {
   const hash = hashSecret(token);
   const inv = await db
     .selectFrom("invitations")

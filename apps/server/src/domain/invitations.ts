@@ -155,7 +155,7 @@ export async function createInvitations(
   const now = deps.clock();
   const results = await runTransaction(deps, async (trx) => {
     const role = await resolveGrantableRole(trx, access, input.role);
-    const workspaces = await checkInvitationWorkspaces(deps, trx, access, input.workspaces ?? []);
+    const workspaces = await checkInvitationWorkspaces(trx, access, input.workspaces ?? []);
     const seen = new Set<string>();
     const valid: string[] = [];
     const outcome = new Map<string, InviteResult>();

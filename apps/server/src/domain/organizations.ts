@@ -11,8 +11,6 @@ import { lockActiveOwners } from "./owners.js";
 import { ALL_PERMISSIONS, type Permission } from "./permissions.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 
-type Executor = Kysely<Database> | Transaction<Database>;
-
 export interface OrganizationView {
   id: string;
   name: string;
@@ -50,7 +48,7 @@ export function slugify(name: string): string {
   return slug.length >= 2 ? slug : `org-${slug}`.replace(/-$/, "");
 }
 
-async function slugTaken(db: Executor, slug: string): Promise<boolean> {
+async function slugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
   const row = await db
     .selectFrom("organizations")
     .select("id")
@@ -59,7 +57,7 @@ async function slugTaken(db: Executor, slug: string): Promise<boolean> {
   return row !== undefined;
 }
 
-async function freeSlug(db: Executor, name: string): Promise<string> {
+async function freeSlug(db: Kysely<Database>, name: string): Promise<string> {
   const base = slugify(name);
   if (!(await slugTaken(db, base))) return base;
   for (;;) {

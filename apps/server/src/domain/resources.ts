@@ -1,5 +1,5 @@
 import type { Database, Resource, ResourceState } from "@roster/db";
-import { sql, type Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
@@ -85,8 +85,8 @@ export function resourceSummary(r: Resource) {
   };
 }
 
-async function fetchView(deps: Deps, orgId: string, id: string): Promise<ResourceView> {
-  const row = await baseQuery(deps.db, orgId).where("r.id", "=", id).executeTakeFirst();
+async function fetchView(db: Kysely<Database>, orgId: string, id: string): Promise<ResourceView> {
+  const row = await baseQuery(db, orgId).where("r.id", "=", id).executeTakeFirst();
   if (!row) throw resourceNotFound();
   return toView(row);
 }
@@ -105,13 +105,12 @@ async function lockResource(trx: Transaction<Database>, orgId: string, id: strin
 
 /** The owner may change their own resource; anyone else needs resources:manage where it lives. */
 async function requireOwnerOrManage(
-  deps: Deps,
+  trx: Transaction<Database>,
   access: OrgAccess,
   resource: Resource,
-  trx: Transaction<Database>,
 ): Promise<void> {
   if (resource.owner_id === access.actor.userId) return;
-  await requireWorkspacePermission(deps, access, resource.workspace_id, "resources:manage", trx);
+  await requireWorkspacePermission(trx, access, resource.workspace_id, "resources:manage");
 }
 
 async function requireActiveMember(trx: Transaction<Database>, orgId: string, userId: string): Promise<void> {
@@ -147,9 +146,9 @@ export async function registerResource(
   const ownerId = input.ownerId ?? access.actor.userId;
   const id = await runTransaction(deps, async (trx) => {
     if (workspaceId) await findWorkspace(trx, access.orgId, workspaceId);
-    await requireWorkspacePermission(deps, access, workspaceId, "resources:create", trx);
+    await requireWorkspacePermission(trx, access, workspaceId, "resources:create");
     if (ownerId !== access.actor.userId) {
-      await requireWorkspacePermission(deps, access, workspaceId, "resources:manage", trx);
+      await requireWorkspacePermission(trx, access, workspaceId, "resources:manage");
     }
     await requireActiveMember(trx, access.orgId, ownerId);
     const row = await trx
@@ -181,7 +180,7 @@ export async function registerResource(
     );
     return row.id;
   });
-  return fetchView(deps, access.orgId, id);
+  return fetchView(deps.db, access.orgId, id);
 }
 
 export interface ListResourcesInput {
@@ -255,8 +254,8 @@ export async function getResource(
   access: OrgAccess,
   input: { resourceId: string },
 ): Promise<ResourceView> {
-  const view = await fetchView(deps, access.orgId, input.resourceId);
-  await requireWorkspacePermission(deps, access, view.workspaceId, "resources:read");
+  const view = await fetchView(deps.db, access.orgId, input.resourceId);
+  await requireWorkspacePermission(deps.db, access, view.workspaceId, "resources:read");
   return view;
 }
 
@@ -274,13 +273,13 @@ export async function updateResource(
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const current = await lockResource(trx, access.orgId, input.resourceId);
-    await requireOwnerOrManage(deps, access, current, trx);
+    await requireOwnerOrManage(trx, access, current);
     const moving = input.workspaceId !== undefined && input.workspaceId !== current.workspace_id;
     if (moving && input.workspaceId) {
       await findWorkspace(trx, access.orgId, input.workspaceId);
-      await requireWorkspacePermission(deps, access, input.workspaceId, "resources:create", trx);
+      await requireWorkspacePermission(trx, access, input.workspaceId, "resources:create");
     } else if (moving) {
-      await requireWorkspacePermission(deps, access, null, "resources:create", trx);
+      await requireWorkspacePermission(trx, access, null, "resources:create");
     }
     const row = await trx
       .updateTable("resources")
@@ -310,7 +309,7 @@ export async function updateResource(
       now,
     );
   });
-  return fetchView(deps, access.orgId, input.resourceId);
+  return fetchView(deps.db, access.orgId, input.resourceId);
 }
 
 /** start (stopped → running), stop (running → stopped), terminate (→ terminated, final). */
@@ -322,7 +321,7 @@ export async function operateResource(
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const current = await lockResource(trx, access.orgId, input.resourceId);
-    await requireWorkspacePermission(deps, access, current.workspace_id, "resources:operate", trx);
+    await requireWorkspacePermission(trx, access, current.workspace_id, "resources:operate");
     const transition = TRANSITIONS[input.action];
     if (current.state === "terminated") {
       throw conflict(
@@ -357,7 +356,7 @@ export async function operateResource(
       now,
     );
   });
-  return fetchView(deps, access.orgId, input.resourceId);
+  return fetchView(deps.db, access.orgId, input.resourceId);
 }
 
 export async function transferResource(
@@ -368,7 +367,7 @@ export async function transferResource(
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const current = await lockResource(trx, access.orgId, input.resourceId);
-    await requireOwnerOrManage(deps, access, current, trx);
+    await requireOwnerOrManage(trx, access, current);
     if (current.owner_id === input.toUserId) return;
     await requireActiveMember(trx, access.orgId, input.toUserId);
     const row = await trx
@@ -390,7 +389,7 @@ export async function transferResource(
       now,
     );
   });
-  return fetchView(deps, access.orgId, input.resourceId);
+  return fetchView(deps.db, access.orgId, input.resourceId);
 }
 
 export async function deleteResource(
@@ -401,7 +400,7 @@ export async function deleteResource(
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const current = await lockResource(trx, access.orgId, input.resourceId);
-    await requireOwnerOrManage(deps, access, current, trx);
+    await requireOwnerOrManage(trx, access, current);
     await trx.deleteFrom("resources").where("id", "=", current.id).execute();
     await recordAudit(
       trx,

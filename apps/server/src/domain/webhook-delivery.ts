@@ -42,7 +42,7 @@ export async function listDeliveries(
   input: { endpointId: string; cursor?: string | undefined; limit?: number | undefined },
 ): Promise<{ items: DeliveryAttemptView[]; nextCursor: string | null }> {
   requirePermission(access, "webhooks:manage");
-  await findEndpoint(deps, access.orgId, input.endpointId);
+  await findEndpoint(deps.db, access.orgId, input.endpointId);
   const limit = input.limit ?? 50;
   const cursor = decodeIdCursor(input.cursor);
   const rows = await deps.db

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { isIP } from "node:net";
-import type { WebhookEndpoint } from "@roster/db";
+import type { Database, WebhookEndpoint } from "@roster/db";
+import type { Kysely } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { isInternalName, isSpecialUseAddress } from "../outbox/addresses.js";
@@ -72,8 +73,12 @@ function checkUrl(deps: Deps, raw: string): string {
   return url.toString();
 }
 
-export async function findEndpoint(deps: Deps, orgId: string, endpointId: string): Promise<WebhookEndpoint> {
-  const row = await deps.db
+export async function findEndpoint(
+  db: Kysely<Database>,
+  orgId: string,
+  endpointId: string,
+): Promise<WebhookEndpoint> {
+  const row = await db
     .selectFrom("webhook_endpoints")
     .selectAll()
     .where("org_id", "=", orgId)
@@ -101,7 +106,7 @@ export async function getEndpoint(
   input: { endpointId: string },
 ): Promise<WebhookEndpointView> {
   requirePermission(access, "webhooks:manage");
-  return toView(await findEndpoint(deps, access.orgId, input.endpointId));
+  return toView(await findEndpoint(deps.db, access.orgId, input.endpointId));
 }
 
 /** Creates an endpoint. The signing secret is returned here once (generated unless given). */
@@ -279,7 +284,7 @@ export async function sendTestEvent(
 ): Promise<{ eventId: string; deliveryId: string }> {
   requirePermission(access, "webhooks:manage");
   const now = deps.clock();
-  const endpoint = await findEndpoint(deps, access.orgId, input.endpointId);
+  const endpoint = await findEndpoint(deps.db, access.orgId, input.endpointId);
   const event: WebhookEvent = {
     id: randomUUID(),
     type: TEST_EVENT,

@@ -29,7 +29,6 @@ export interface GrantView {
  * in it there, and it is not `owner` (ownership is organization-wide).
  */
 async function grantableWorkspaceRole(
-  deps: Deps,
   trx: Transaction<Database>,
   access: OrgAccess,
   workspaceId: string,
@@ -41,7 +40,7 @@ async function grantableWorkspaceRole(
       "Ownership covers the whole organization and cannot be granted on a workspace. Grant admin instead.",
     );
   }
-  const scoped = await workspaceAccess(deps, access, workspaceId, trx);
+  const scoped = await workspaceAccess(trx, access, workspaceId);
   if (!scoped.permissions.has("workspaces:manage")) {
     throw forbidden(
       "PERMISSION_DENIED",
@@ -147,7 +146,7 @@ export async function grantWorkspaceAccess(
 ): Promise<{ grantId: string; role: string }> {
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
-    const role = await grantableWorkspaceRole(deps, trx, access, input.workspaceId, input.role);
+    const role = await grantableWorkspaceRole(trx, access, input.workspaceId, input.role);
     await checkPrincipal(trx, access.orgId, input.principal);
     const grantId = await upsertGrant(
       trx,
@@ -181,7 +180,7 @@ export async function revokeWorkspaceAccess(
 ): Promise<void> {
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
-    await requireWorkspacePermission(deps, access, input.workspaceId, "workspaces:manage", trx);
+    await requireWorkspacePermission(trx, access, input.workspaceId, "workspaces:manage");
     await findWorkspace(trx, access.orgId, input.workspaceId);
     const cols = principalColumns(input.principal);
     const deleted = await trx
@@ -224,7 +223,7 @@ export async function listWorkspaceGrants(
   access: OrgAccess,
   input: { workspaceId: string },
 ): Promise<GrantView[]> {
-  await requireWorkspacePermission(deps, access, input.workspaceId, "workspaces:read");
+  await requireWorkspacePermission(deps.db, access, input.workspaceId, "workspaces:read");
   await findWorkspace(deps.db, access.orgId, input.workspaceId);
   const rows = await deps.db
     .selectFrom("workspace_grants as g")
@@ -288,7 +287,6 @@ export interface InvitationWorkspace {
  * (the last role named for a workspace wins).
  */
 export async function checkInvitationWorkspaces(
-  deps: Deps,
   trx: Transaction<Database>,
   access: OrgAccess,
   workspaces: InvitationWorkspace[],
@@ -297,7 +295,7 @@ export async function checkInvitationWorkspaces(
   for (const w of workspaces) byWorkspace.set(w.workspaceId, w.role);
   const checked: InvitationWorkspace[] = [];
   for (const [workspaceId, role] of byWorkspace) {
-    checked.push({ workspaceId, role: await grantableWorkspaceRole(deps, trx, access, workspaceId, role) });
+    checked.push({ workspaceId, role: await grantableWorkspaceRole(trx, access, workspaceId, role) });
   }
   return checked;
 }

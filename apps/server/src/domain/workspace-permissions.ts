@@ -1,11 +1,9 @@
 import type { Database } from "@roster/db";
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Deps } from "../deps.js";
 import { forbidden, notFound } from "../errors.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { BUILT_IN_ROLES, builtInRole, isPermission, type Permission } from "./permissions.js";
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
  * Effective permissions inside a workspace: the organization role plus every role granted on the
@@ -60,7 +58,7 @@ function rolePermissions(key: string, custom: string[] | null): readonly Permiss
  * groups. Returns null when `userId` is not a member of the organization.
  */
 export async function loadWorkspacePermissions(
-  db: Executor,
+  db: Kysely<Database>,
   orgId: string,
   userId: string,
   workspaceId: string,
@@ -139,10 +137,9 @@ export async function loadWorkspacePermissions(
  * permissions. Refuses a workspace of another organization (NOT_FOUND).
  */
 export async function workspaceAccess(
-  deps: Deps,
+  db: Kysely<Database>,
   access: OrgAccess,
   workspaceId: string,
-  db: Executor = deps.db,
 ): Promise<OrgAccess> {
   const loaded = await loadWorkspacePermissions(db, access.orgId, access.actor.userId, workspaceId);
   if (!loaded?.workspaceFound) throw workspaceNotFound();
@@ -161,15 +158,14 @@ export async function workspaceAccess(
  * otherwise the workspace's effective permissions are loaded (one query).
  */
 export async function requireWorkspacePermission(
-  deps: Deps,
+  db: Kysely<Database>,
   access: OrgAccess,
   workspaceId: string | null,
   permission: Permission,
-  db: Executor = deps.db,
 ): Promise<void> {
   if (access.permissions.has(permission)) return;
   if (workspaceId === null) return requirePermission(access, permission);
-  const scoped = await workspaceAccess(deps, access, workspaceId, db);
+  const scoped = await workspaceAccess(db, access, workspaceId);
   if (!scoped.permissions.has(permission)) {
     throw forbidden(
       "PERMISSION_DENIED",

@@ -12,8 +12,6 @@ import {
   workspaceNotFound,
 } from "./workspace-permissions.js";
 
-type Executor = Kysely<Database> | Transaction<Database>;
-
 export interface WorkspaceView {
   id: string;
   orgId: string;
@@ -54,7 +52,11 @@ export async function listWorkspaces(deps: Deps, access: OrgAccess): Promise<Wor
   return rows.map(toWorkspaceView);
 }
 
-export async function findWorkspace(db: Executor, orgId: string, workspaceId: string): Promise<Workspace> {
+export async function findWorkspace(
+  db: Kysely<Database>,
+  orgId: string,
+  workspaceId: string,
+): Promise<Workspace> {
   const row = await db
     .selectFrom("workspaces")
     .selectAll()
@@ -82,7 +84,7 @@ export async function getWorkspace(
 
 /** The workspace itself and then each ancestor, nearest first. */
 async function ancestorChain(
-  db: Executor,
+  db: Kysely<Database>,
   orgId: string,
   workspaceId: string,
 ): Promise<{ id: string; name: string; depth: number }[]> {
@@ -101,7 +103,7 @@ async function ancestorChain(
 }
 
 /** How many levels sit below the workspace (0 for a leaf). */
-async function subtreeHeight(db: Executor, orgId: string, workspaceId: string): Promise<number> {
+async function subtreeHeight(db: Kysely<Database>, orgId: string, workspaceId: string): Promise<number> {
   const { rows } = await sql<{ height: number }>`
     with recursive below as (
       select w.id, 0 as depth from workspaces w where w.id = ${workspaceId} and w.org_id = ${orgId}
@@ -147,7 +149,7 @@ export async function createWorkspace(
       if ((await ancestorChain(trx, access.orgId, parentId)).length >= MAX_WORKSPACE_DEPTH) throw tooDeep();
     }
     // Creating a workspace is acting inside its parent (or the organization, at the top).
-    await requireWorkspacePermission(deps, access, parentId, "workspaces:manage", trx);
+    await requireWorkspacePermission(trx, access, parentId, "workspaces:manage");
     const row = await trx
       .insertInto("workspaces")
       .values({
@@ -198,11 +200,11 @@ export async function updateWorkspace(
     const moving = input.parentId !== undefined;
     if (moving) await lockTree(trx, access.orgId);
     const current = await findWorkspace(trx, access.orgId, input.workspaceId);
-    await requireWorkspacePermission(deps, access, current.id, "workspaces:manage", trx);
+    await requireWorkspacePermission(trx, access, current.id, "workspaces:manage");
     const newParent = input.parentId ?? null;
     const moved = moving && newParent !== current.parent_id;
     if (moved) {
-      await requireWorkspacePermission(deps, access, current.parent_id, "workspaces:manage", trx);
+      await requireWorkspacePermission(trx, access, current.parent_id, "workspaces:manage");
       if (newParent) {
         await findWorkspace(trx, access.orgId, newParent).catch(() => {
           throw notFound("PARENT_NOT_FOUND", "The parent workspace does not exist in this organization.");
@@ -217,7 +219,7 @@ export async function updateWorkspace(
         const height = await subtreeHeight(trx, access.orgId, current.id);
         if (chain.length + height + 1 > MAX_WORKSPACE_DEPTH) throw tooDeep();
       }
-      await requireWorkspacePermission(deps, access, newParent, "workspaces:manage", trx);
+      await requireWorkspacePermission(trx, access, newParent, "workspaces:manage");
     }
     const row = await trx
       .updateTable("workspaces")
@@ -265,7 +267,7 @@ export async function deleteWorkspace(
     await lockTree(trx, access.orgId);
     const current = await findWorkspace(trx, access.orgId, input.workspaceId);
     // Deleting is acting where the workspace sits: its parent, or the organization.
-    await requireWorkspacePermission(deps, access, current.parent_id, "workspaces:manage", trx);
+    await requireWorkspacePermission(trx, access, current.parent_id, "workspaces:manage");
     const contents = await trx
       .selectNoFrom((eb) => [
         eb

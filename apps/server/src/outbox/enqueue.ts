@@ -1,5 +1,5 @@
 import type { Database } from "@roster/db";
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Sealer } from "../crypto.js";
 
 export interface EmailMessage {
@@ -19,8 +19,6 @@ export interface WebhookDelivery {
   event: string;
   body: string;
 }
-
-type Executor = Kysely<Database> | Transaction<Database>;
 
 /**
  * How an email sits in the outbox: recipient and subject in the clear (for inspection), the body
@@ -46,7 +44,7 @@ export function openEmail(payload: Record<string, unknown>, sealer: Pick<Sealer,
  * change that caused it commits. The idempotency key makes a repeated enqueue a no-op.
  */
 export async function enqueueEmail(
-  db: Executor,
+  db: Kysely<Database>,
   idempotencyKey: string,
   message: EmailMessage,
   now: Date,
@@ -72,7 +70,7 @@ export async function enqueueEmail(
 }
 
 export async function enqueueWebhook(
-  db: Executor,
+  db: Kysely<Database>,
   idempotencyKey: string,
   delivery: WebhookDelivery,
   now: Date,
