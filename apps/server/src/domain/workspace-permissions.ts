@@ -52,6 +52,16 @@ function rolePermissions(key: string, custom: string[] | null): readonly Permiss
   return builtInRole(key)?.permissions ?? (custom ?? []).filter(isPermission);
 }
 
+/** SQL: the workspace grant `g` is the member's, directly or through one of their groups. */
+function grantHeldBy(orgId: string, userId: string) {
+  return sql<boolean>`(
+    g.user_id = ${userId}
+    or g.group_id in (
+      select gm.group_id from group_members gm where gm.org_id = ${orgId} and gm.user_id = ${userId}
+    )
+  )`;
+}
+
 /**
  * A member's effective permissions in one workspace, in one query: the organization role, plus
  * every role granted on the workspace or any of its ancestors, directly or to one of the member's
@@ -80,12 +90,7 @@ export async function loadWorkspacePermissions(
       join chain c on c.id = g.workspace_id
       left join roles r on r.org_id = g.org_id and r.key = g.role
       where g.org_id = ${orgId}
-        and (
-          g.user_id = ${userId}
-          or g.group_id in (
-            select gm.group_id from group_members gm where gm.org_id = ${orgId} and gm.user_id = ${userId}
-          )
-        )
+        and ${grantHeldBy(orgId, userId)}
     )
     select
       m.status,
@@ -187,12 +192,7 @@ export function workspacesGrantingSql(orgId: string, userId: string, permission:
       from workspace_grants g
       left join roles r on r.org_id = g.org_id and r.key = g.role
       where g.org_id = ${orgId}
-        and (
-          g.user_id = ${userId}
-          or g.group_id in (
-            select gm.group_id from group_members gm where gm.org_id = ${orgId} and gm.user_id = ${userId}
-          )
-        )
+        and ${grantHeldBy(orgId, userId)}
         and (g.role in (${sql.join(builtIn)}) or ${permission} = any(r.permissions))
       union
       select w.id, gr.depth + 1
