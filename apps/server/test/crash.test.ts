@@ -74,7 +74,8 @@ async function killDuring(child: Child, token: string, path: string, input: unkn
   return call;
 }
 
-describe("SIGKILL during bulk calls", () => {
+// Each test starts the server eight times over: generous limits for a loaded machine.
+describe("SIGKILL during bulk calls", { timeout: 300_000 }, () => {
   let database: TestDatabase;
   let orgId: string;
   let token: string;
