@@ -53,6 +53,16 @@ export async function recordAudit(
   await publishEvent(trx, orgId, actor, entry, now);
 }
 
+/** `recordAudit` for a change the caller makes in their organization: the common case, in one line. */
+export function recordChange(
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  entry: AuditEntry,
+  now: Date,
+): Promise<void> {
+  return recordAudit(trx, access.orgId, access.actor, entry, now);
+}
+
 /**
  * An entry in the deployment's audit log, for what happens to an organization as a whole (its
  * deletion): it outlives the organization, whose own log goes with it. Read by operators in SQL.

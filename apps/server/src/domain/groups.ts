@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { builtInRole, isPermission } from "./permissions.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 import { workspaceAccess } from "./workspace-permissions.js";
@@ -131,10 +131,9 @@ export async function createGroup(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       { action: "group.created", targetType: "group", targetId: row.id, data: { name: row.name } },
       now,
     );
@@ -167,10 +166,9 @@ export async function updateGroup(
       .select((eb) => eb.fn.countAll<string>().as("n"))
       .where("group_id", "=", row.id)
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "group.updated",
         targetType: "group",
@@ -190,10 +188,9 @@ export async function deleteGroup(deps: Deps, access: OrgAccess, input: { groupI
   await runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);
     await trx.deleteFrom("groups").where("id", "=", group.id).execute();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       { action: "group.deleted", targetType: "group", targetId: group.id, data: { name: group.name } },
       now,
     );
@@ -273,10 +270,9 @@ export async function addGroupMembers(
       .returning("user_id")
       .execute();
     for (const a of added) {
-      await recordAudit(
+      await recordChange(
         trx,
-        access.orgId,
-        access.actor,
+        access,
         {
           action: "group.member_added",
           targetType: "group",
@@ -307,10 +303,9 @@ export async function removeGroupMember(
     if (removed.numDeletedRows === 0n) {
       throw notFound("GROUP_MEMBER_NOT_FOUND", "This person is not in the group.");
     }
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "group.member_removed",
         targetType: "group",

@@ -10,7 +10,7 @@ import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimit, consumeRateLimits } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
 import { lockInvitation, lockOrganization } from "./locks.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
@@ -251,10 +251,9 @@ export async function createInvitations(
         .executeTakeFirstOrThrow();
       await enqueueInvitationEmail(deps, trx, inv, token, now);
       await grantInvitationWorkspaces(trx, access.orgId, inv.id, workspaces, access.actor.userId, now);
-      await recordAudit(
+      await recordChange(
         trx,
-        access.orgId,
-        access.actor,
+        access,
         {
           action: "member.invited",
           targetType: "invitation",
@@ -301,10 +300,9 @@ async function renewAndSend(
     .returningAll()
     .executeTakeFirstOrThrow();
   await enqueueInvitationEmail(deps, trx, inv, deps.sealer.open(inv.token_sealed), now);
-  await recordAudit(
+  await recordChange(
     trx,
-    access.orgId,
-    access.actor,
+    access,
     { action: "invitation.resent", targetType: "invitation", targetId: inv.id, data: { email: inv.email } },
     now,
   );
@@ -423,10 +421,9 @@ export async function revokeInvitation(
       .where("id", "=", inv.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "invitation.revoked",
         targetType: "invitation",

@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { assertOwnersRemain, lockActiveOwners } from "./owners.js";
 import { handOverResources } from "./resource-handover.js";
 import { assertMayActOn, resolveGrantableRole } from "./roles.js";
@@ -72,10 +72,9 @@ export async function changeRole(
     .where("org_id", "=", access.orgId)
     .where("user_id", "=", member.user_id)
     .execute();
-  await recordAudit(
+  await recordChange(
     trx,
-    access.orgId,
-    access.actor,
+    access,
     {
       action: "member.role_changed",
       targetType: "user",
@@ -128,7 +127,7 @@ async function setMemberStatus(
       .where("user_id", "=", userId)
       .execute();
     const action = status === "deactivated" ? "member.deactivated" : "member.reactivated";
-    await recordAudit(trx, access.orgId, access.actor, { action, targetType: "user", targetId: userId }, now);
+    await recordChange(trx, access, { action, targetType: "user", targetId: userId }, now);
   });
 }
 
@@ -189,10 +188,9 @@ async function removeWithinTransaction(
     .where("last_active_org_id", "=", access.orgId)
     .execute();
   for (const r of rows) {
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action,
         targetType: "user",

@@ -5,7 +5,7 @@ import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict, forbidden } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, orgNotFound, requirePermission } from "./access.js";
-import { recordAudit, recordDeploymentAudit } from "./audit.js";
+import { recordAudit, recordChange, recordDeploymentAudit } from "./audit.js";
 import { lockAccount } from "./locks.js";
 import { lockActiveOwners } from "./owners.js";
 import { ALL_PERMISSIONS, type Permission } from "./permissions.js";
@@ -367,10 +367,9 @@ export async function transferOwnership(
       .where("org_id", "=", access.orgId)
       .where("user_id", "=", input.userId)
       .execute();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "org.ownership_transferred",
         targetType: "user",

@@ -2,7 +2,7 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import { badRequest, conflict } from "../errors.js";
 import type { OrgAccess } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { resourceSummary } from "./resources.js";
 
 /**
@@ -68,10 +68,9 @@ export async function handOverResources(
   const from = new Map(previous.map((r) => [r.id, r.owner_id]));
   // Products that track ownership hear of every hand-over, as with resources.transfer.
   for (const row of moved) {
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "resource.transferred",
         targetType: "resource",

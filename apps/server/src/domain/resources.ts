@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
 import type { Permission } from "./permissions.js";
 import { likePrefix } from "./search.js";
@@ -166,10 +166,9 @@ export async function registerResource(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "resource.created",
         targetType: "resource",
@@ -292,10 +291,9 @@ export async function updateResource(
       .where("id", "=", current.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "resource.updated",
         targetType: "resource",
@@ -343,10 +341,9 @@ export async function operateResource(
       .where("id", "=", current.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "resource.state_changed",
         targetType: "resource",
@@ -376,10 +373,9 @@ export async function transferResource(
       .where("id", "=", current.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "resource.transferred",
         targetType: "resource",
@@ -402,10 +398,9 @@ export async function deleteResource(
     const current = await lockResource(trx, access.orgId, input.resourceId);
     await requireOwnerOrManage(trx, access, current);
     await trx.deleteFrom("resources").where("id", "=", current.id).execute();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "resource.deleted",
         targetType: "resource",

@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { BUILT_IN_ROLES, builtInRole, isPermission, type Permission } from "./permissions.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 
@@ -174,10 +174,9 @@ export async function createRole(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       { action: "role.created", targetType: "role", targetId: row.key, data: { permissions } },
       now,
     );
@@ -226,10 +225,9 @@ export async function updateRole(
       .executeTakeFirst();
     if (!row)
       throw notFound("ROLE_NOT_FOUND", `There is no custom role "${input.key}" in this organization.`);
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "role.updated",
         targetType: "role",
@@ -309,12 +307,6 @@ export async function deleteRole(deps: Deps, access: OrgAccess, input: { key: st
       );
     }
     await trx.deleteFrom("roles").where("org_id", "=", access.orgId).where("key", "=", input.key).execute();
-    await recordAudit(
-      trx,
-      access.orgId,
-      access.actor,
-      { action: "role.deleted", targetType: "role", targetId: input.key },
-      now,
-    );
+    await recordChange(trx, access, { action: "role.deleted", targetType: "role", targetId: input.key }, now);
   });
 }

@@ -7,7 +7,7 @@ import type { Deps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { changeRole } from "./members.js";
 import { lockActiveOwners } from "./owners.js";
 import { handOverResources } from "./resource-handover.js";
@@ -128,10 +128,9 @@ export async function createServiceAccount(
         created_at: now,
       })
       .execute();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "service_account.created",
         targetType: "user",
@@ -217,10 +216,9 @@ export async function updateServiceAccount(
     }
     // A role change is the same rule and the same `member.role_changed` event as for a person.
     if (input.role !== undefined) await changeRole(trx, access, owners, account, input.role, now);
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "service_account.updated",
         targetType: "user",
@@ -264,10 +262,9 @@ export async function deleteServiceAccount(
       .where("org_id", "=", access.orgId)
       .where("user_id", "=", account.user_id)
       .execute();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "service_account.deleted",
         targetType: "user",
@@ -306,10 +303,9 @@ export async function createApiKey(
         created_at: now,
       })
       .execute();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "api_key.created",
         targetType: "user",
@@ -389,10 +385,9 @@ export async function revokeApiKey(deps: Deps, access: OrgAccess, input: { keyId
     if (!key) throw keyNotFound();
     if (key.revoked_at) return;
     await trx.updateTable("api_keys").set({ revoked_at: now }).where("id", "=", key.id).execute();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "api_key.revoked",
         targetType: "user",

@@ -2,7 +2,7 @@ import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 
 /**
  * Shared settings: key/value configuration every member of the organization sees (the shared cloud
@@ -89,15 +89,14 @@ export async function setSetting(
       )
       .returning("created_at")
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    // Never the value: the audit log is readable by more people than the setting is writable by.
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "setting.updated",
         targetType: "setting",
         targetId: input.key,
-        // Never the value: the audit log is readable by more people than the setting is writable by.
         data: { secret, created: previous.created_at.getTime() === now.getTime() },
       },
       now,
@@ -117,10 +116,9 @@ export async function deleteSetting(deps: Deps, access: OrgAccess, input: { key:
       .returning("secret")
       .executeTakeFirst();
     if (!row) throw settingNotFound(input.key);
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       { action: "setting.deleted", targetType: "setting", targetId: input.key, data: { secret: row.secret } },
       now,
     );

@@ -3,7 +3,7 @@ import type { Deps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { resourcesForUsage } from "./resources.js";
 
 /**
@@ -80,10 +80,9 @@ export async function recordUsage(
     const recorded = inserted.length;
     const duplicates = input.events.length - recorded;
     if (recorded > 0) {
-      await recordAudit(
+      await recordChange(
         trx,
-        access.orgId,
-        access.actor,
+        access,
         {
           action: "usage.recorded",
           targetType: "organization",
@@ -157,10 +156,9 @@ export async function grantCredits(
       .returning("id")
       .executeTakeFirst();
     if (!row) return false;
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "credits.granted",
         targetType: "credit_grant",

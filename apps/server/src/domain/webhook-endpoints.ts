@@ -8,7 +8,7 @@ import { isInternalName, isSpecialUseAddress } from "../outbox/addresses.js";
 import { enqueueWebhook } from "../outbox/enqueue.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { TEST_EVENT, type WebhookEvent } from "./webhook-events.js";
 
 /** Webhook endpoints of an organization: where events go, which ones, signed with which secret. */
@@ -154,10 +154,9 @@ export async function createEndpoint(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "webhook.created",
         targetType: "webhook",
@@ -205,10 +204,9 @@ export async function updateEndpoint(
       .returningAll()
       .executeTakeFirst();
     if (!row) throw endpointNotFound();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "webhook.updated",
         targetType: "webhook",
@@ -240,10 +238,9 @@ export async function rotateEndpointSecret(
       .returning("id")
       .executeTakeFirst();
     if (!row) throw endpointNotFound();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       { action: "webhook.secret_rotated", targetType: "webhook", targetId: row.id },
       now,
     );
@@ -266,10 +263,9 @@ export async function deleteEndpoint(
       .returning(["id", "url"])
       .executeTakeFirst();
     if (!row) throw endpointNotFound();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       { action: "webhook.deleted", targetType: "webhook", targetId: row.id, data: { url: row.url } },
       now,
     );
@@ -309,10 +305,9 @@ export async function sendTestEvent(
       },
       now,
     );
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "webhook.test_sent",
         targetType: "webhook",

@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { resolveGrantableRole } from "./roles.js";
 import { requireWorkspacePermission, workspaceAccess } from "./workspace-permissions.js";
 import { findWorkspace } from "./workspaces.js";
@@ -157,10 +157,9 @@ export async function grantWorkspaceAccess(
       access.actor.userId,
       now,
     );
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "workspace.access_granted",
         targetType: "workspace",
@@ -202,10 +201,9 @@ export async function revokeWorkspaceAccess(
         "There is no such grant on this workspace. It may have been removed already.",
       );
     }
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "workspace.access_revoked",
         targetType: "workspace",

@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordChange } from "./audit.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 import {
   MAX_WORKSPACE_DEPTH,
@@ -163,10 +163,9 @@ export async function createWorkspace(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "workspace.created",
         targetType: "workspace",
@@ -233,10 +232,9 @@ export async function updateWorkspace(
       .returningAll()
       .executeTakeFirstOrThrow();
     const changed = Object.keys(input).filter((k) => k !== "workspaceId" && k !== "orgId");
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: moved ? "workspace.moved" : "workspace.updated",
         targetType: "workspace",
@@ -299,10 +297,9 @@ export async function deleteWorkspace(
       );
     }
     await trx.deleteFrom("workspaces").where("id", "=", current.id).execute();
-    await recordAudit(
+    await recordChange(
       trx,
-      access.orgId,
-      access.actor,
+      access,
       {
         action: "workspace.deleted",
         targetType: "workspace",
