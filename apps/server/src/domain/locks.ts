@@ -49,3 +49,22 @@ export async function lockInvitation(
   await deps.afterLock?.("invitation", invitationId);
   return inv;
 }
+
+/**
+ * Whether `userId` is an active member of `orgId`, holding that membership (FOR SHARE) so it cannot
+ * be deactivated or removed before the caller's transaction ends: resources only go to such members.
+ */
+export async function lockActiveMember(
+  trx: Transaction<Database>,
+  orgId: string,
+  userId: string,
+): Promise<boolean> {
+  const member = await trx
+    .selectFrom("memberships")
+    .select("status")
+    .where("org_id", "=", orgId)
+    .where("user_id", "=", userId)
+    .forShare()
+    .executeTakeFirst();
+  return member?.status === "active";
+}

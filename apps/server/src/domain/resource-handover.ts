@@ -3,6 +3,7 @@ import type { Transaction } from "kysely";
 import { badRequest, conflict } from "../errors.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
+import { lockActiveMember } from "./locks.js";
 import { resourceSummary } from "./resources.js";
 
 /**
@@ -35,14 +36,7 @@ export async function handOverResources(
   if (going.includes(transferTo)) {
     throw badRequest("INVALID_TRANSFER_TARGET", "Resources cannot go to a member who is being removed.");
   }
-  const heir = await trx
-    .selectFrom("memberships")
-    .select("status")
-    .where("org_id", "=", access.orgId)
-    .where("user_id", "=", transferTo)
-    .forShare()
-    .executeTakeFirst();
-  if (heir?.status !== "active") {
+  if (!(await lockActiveMember(trx, access.orgId, transferTo))) {
     throw badRequest(
       "INVALID_TRANSFER_TARGET",
       "Resources can only go to an active member of this organization.",

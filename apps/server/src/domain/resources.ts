@@ -6,6 +6,7 @@ import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
+import { lockActiveMember } from "./locks.js";
 import type { Permission } from "./permissions.js";
 import { likePrefix } from "./search.js";
 import {
@@ -114,14 +115,7 @@ async function requireOwnerOrManage(
 }
 
 async function requireActiveMember(trx: Transaction<Database>, orgId: string, userId: string): Promise<void> {
-  const member = await trx
-    .selectFrom("memberships")
-    .select("status")
-    .where("org_id", "=", orgId)
-    .where("user_id", "=", userId)
-    .forShare()
-    .executeTakeFirst();
-  if (member?.status !== "active") {
+  if (!(await lockActiveMember(trx, orgId, userId))) {
     throw badRequest(
       "INVALID_OWNER",
       "A resource can only be owned by an active member of this organization.",
