@@ -4,15 +4,14 @@ import { z } from "zod";
 import { generateEmailToken, hashSecret } from "../auth/tokens.js";
 import { addSeconds } from "../clock.js";
 import type { Deps } from "../deps.js";
-import { conflict, notFound } from "../errors.js";
+import { notFound } from "../errors.js";
 import { invitationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
-import { consumeRateLimit, consumeRateLimits } from "../rate-limit.js";
+import { consumeRateLimits } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, requirePermission } from "./access.js";
 import { recordChange } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
-import { lockInvitation, lockOrganization } from "./locks.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
 import { reserveSeats } from "./seats.js";
 import {
@@ -44,7 +43,7 @@ export interface InvitationView {
 
 const emailCheck = z.email();
 
-function toView(
+export function toInvitationView(
   inv: Invitation & { inviter_name?: string | null; inviter_email?: string | null },
   now: Date,
 ): InvitationView {
@@ -67,7 +66,7 @@ function toView(
 }
 
 const ttlSeconds = (deps: Deps) => deps.config.invitationTtlDays * 24 * 60 * 60;
-const inviteUrl = (deps: Deps, token: string) => `${deps.config.publicUrl}/invite/${token}`;
+export const inviteUrl = (deps: Deps, token: string) => `${deps.config.publicUrl}/invite/${token}`;
 
 async function enqueueInvitationEmail(
   deps: Deps,
@@ -98,12 +97,6 @@ export interface InviteResult {
   invitationId?: string;
 }
 
-/**
- * Invites up to 100 addresses in one transaction. An address that is already a member or already
- * has a live invitation is reported, not invited again; an expired invitation is renewed and sent
- * again. Either every new invitation fits in the seat limit or none is made. Workspace assignments
- * (`workspaces`) are granted to each new or renewed invitation and become the member's on acceptance.
- */
 /** New invitations one organization may send to one address in an hour. */
 const INVITATIONS_PER_ADDRESS_PER_HOUR = 3;
 
@@ -141,6 +134,12 @@ async function limitInvitationEmails(
   );
 }
 
+/**
+ * Invites up to 100 addresses in one transaction. An address that is already a member or already
+ * has a live invitation is reported, not invited again; an expired invitation is renewed and sent
+ * again. Either every new invitation fits in the seat limit or none is made. Workspace assignments
+ * (`workspaces`) are granted to each new or renewed invitation and become the member's on acceptance.
+ */
 export async function createInvitations(
   deps: Deps,
   access: OrgAccess,
@@ -281,7 +280,8 @@ export async function createInvitations(
   return { results };
 }
 
-async function renewAndSend(
+/** Extends a pending invitation's expiry and emails its link again (create for an expired one, resend). */
+export async function renewAndSend(
   deps: Deps,
   trx: Transaction<Database>,
   access: OrgAccess,
@@ -315,30 +315,6 @@ export const invitationNotFound = () =>
     "This invitation does not exist. It may have been deleted with its organization.",
   );
 
-async function lockOrgInvitation(
-  deps: Deps,
-  trx: Transaction<Database>,
-  orgId: string,
-  invitationId: string,
-): Promise<Invitation> {
-  const inv = await lockInvitation(deps, trx, invitationId, orgId);
-  if (!inv) throw invitationNotFound();
-  return inv;
-}
-
-function notPending(state: InvitationState): never {
-  const what = { accepted: "was already accepted", declined: "was declined", revoked: "was revoked" }[
-    state as "accepted" | "declined" | "revoked"
-  ];
-  throw conflict(
-    "INVITATION_NOT_PENDING",
-    `This invitation ${what ?? "is no longer open"}. Send a new one instead.`,
-    {
-      status: state,
-    },
-  );
-}
-
 export async function listInvitations(
   deps: Deps,
   access: OrgAccess,
@@ -370,90 +346,7 @@ export async function listInvitations(
   const rows = await query.execute();
   const { page, nextCursor } = keysetPage(rows, limit);
   return {
-    items: page.map((r) => toView(r, now)),
+    items: page.map((r) => toInvitationView(r, now)),
     nextCursor,
-  };
-}
-
-/** Sends the same link again and extends the expiry; limited to 5 sends an hour per invitation. */
-export async function resendInvitation(
-  deps: Deps,
-  access: OrgAccess,
-  input: { invitationId: string },
-): Promise<InvitationView> {
-  requirePermission(access, "members:invite");
-  const now = deps.clock();
-  // Counted outside the transaction, so a refused attempt still counts.
-  // Keyed by organization too, so nobody can use up another organization's allowance.
-  await consumeRateLimit(deps.db, `invitation-resend:${access.orgId}:${input.invitationId}`, {
-    limit: 5,
-    windowSeconds: 60 * 60,
-    now,
-    message: "This invitation was sent several times in the last hour. Wait before sending it again.",
-  });
-  const inv = await runTransaction(deps, async (trx) => {
-    // The organization before the invitation (the lock order), as renewing may take a seat.
-    await lockOrganization(deps, trx, access.orgId);
-    const inv = await lockOrgInvitation(deps, trx, access.orgId, input.invitationId);
-    const state = invitationState(inv, now);
-    if (inv.status !== "pending") notPending(state);
-    // An expired invitation no longer holds a seat: renewing it takes one again.
-    if (state === "expired") await reserveSeats(deps, trx, access.orgId, 1, now);
-    return renewAndSend(deps, trx, access, inv.id, now);
-  });
-  deps.wakeOutbox();
-  return toView(inv, now);
-}
-
-export async function revokeInvitation(
-  deps: Deps,
-  access: OrgAccess,
-  input: { invitationId: string },
-): Promise<InvitationView> {
-  requirePermission(access, "members:invite");
-  const now = deps.clock();
-  const inv = await runTransaction(deps, async (trx) => {
-    const inv = await lockOrgInvitation(deps, trx, access.orgId, input.invitationId);
-    if (inv.status !== "pending") notPending(invitationState(inv, now));
-    const revoked = await trx
-      .updateTable("invitations")
-      .set({ status: "revoked", responded_by: access.actor.userId, responded_at: now, updated_at: now })
-      .where("id", "=", inv.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "invitation.revoked",
-        targetType: "invitation",
-        targetId: inv.id,
-        data: { email: inv.email },
-      },
-      now,
-    );
-    return revoked;
-  });
-  return toView(inv, now);
-}
-
-export async function invitationLink(
-  deps: Deps,
-  access: OrgAccess,
-  input: { invitationId: string },
-): Promise<{ url: string; expiresAt: string }> {
-  requirePermission(access, "members:invite");
-  const now = deps.clock();
-  const inv = await deps.db
-    .selectFrom("invitations")
-    .selectAll()
-    .where("id", "=", input.invitationId)
-    .where("org_id", "=", access.orgId)
-    .executeTakeFirst();
-  if (!inv) throw invitationNotFound();
-  if (inv.status !== "pending") notPending(invitationState(inv, now));
-  return {
-    url: inviteUrl(deps, deps.sealer.open(inv.token_sealed)),
-    expiresAt: inv.expires_at.toISOString(),
   };
 }

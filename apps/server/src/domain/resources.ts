@@ -74,7 +74,6 @@ function toView(r: Row): ResourceView {
 }
 
 /** What webhook receivers and the audit log learn about a resource. */
-/** What a resource event carries. */
 export function resourceSummary(r: Resource) {
   return {
     id: r.id,
@@ -86,13 +85,17 @@ export function resourceSummary(r: Resource) {
   };
 }
 
-async function fetchView(db: Kysely<Database>, orgId: string, id: string): Promise<ResourceView> {
+export async function fetchResourceView(
+  db: Kysely<Database>,
+  orgId: string,
+  id: string,
+): Promise<ResourceView> {
   const row = await baseQuery(db, orgId).where("r.id", "=", id).executeTakeFirst();
   if (!row) throw resourceNotFound();
   return toView(row);
 }
 
-async function lockResource(trx: Transaction<Database>, orgId: string, id: string): Promise<Resource> {
+export async function lockResource(trx: Transaction<Database>, orgId: string, id: string): Promise<Resource> {
   const row = await trx
     .selectFrom("resources")
     .selectAll()
@@ -105,7 +108,7 @@ async function lockResource(trx: Transaction<Database>, orgId: string, id: strin
 }
 
 /** The owner may change their own resource; anyone else needs resources:manage where it lives. */
-async function requireOwnerOrManage(
+export async function requireOwnerOrManage(
   trx: Transaction<Database>,
   access: OrgAccess,
   resource: Resource,
@@ -114,7 +117,11 @@ async function requireOwnerOrManage(
   await requireWorkspacePermission(trx, access, resource.workspace_id, "resources:manage");
 }
 
-async function requireActiveMember(trx: Transaction<Database>, orgId: string, userId: string): Promise<void> {
+export async function requireActiveMember(
+  trx: Transaction<Database>,
+  orgId: string,
+  userId: string,
+): Promise<void> {
   if (!(await lockActiveMember(trx, orgId, userId))) {
     throw badRequest(
       "INVALID_OWNER",
@@ -173,7 +180,7 @@ export async function registerResource(
     );
     return row.id;
   });
-  return fetchView(deps.db, access.orgId, id);
+  return fetchResourceView(deps.db, access.orgId, id);
 }
 
 export interface ListResourcesInput {
@@ -247,7 +254,7 @@ export async function getResource(
   access: OrgAccess,
   input: { resourceId: string },
 ): Promise<ResourceView> {
-  const view = await fetchView(deps.db, access.orgId, input.resourceId);
+  const view = await fetchResourceView(deps.db, access.orgId, input.resourceId);
   await requireWorkspacePermission(deps.db, access, view.workspaceId, "resources:read");
   return view;
 }
@@ -301,7 +308,7 @@ export async function updateResource(
       now,
     );
   });
-  return fetchView(deps.db, access.orgId, input.resourceId);
+  return fetchResourceView(deps.db, access.orgId, input.resourceId);
 }
 
 /** start (stopped → running), stop (running → stopped), terminate (→ terminated, final). */
@@ -347,39 +354,7 @@ export async function operateResource(
       now,
     );
   });
-  return fetchView(deps.db, access.orgId, input.resourceId);
-}
-
-export async function transferResource(
-  deps: Deps,
-  access: OrgAccess,
-  input: { resourceId: string; toUserId: string },
-): Promise<ResourceView> {
-  const now = deps.clock();
-  await runTransaction(deps, async (trx) => {
-    const current = await lockResource(trx, access.orgId, input.resourceId);
-    await requireOwnerOrManage(trx, access, current);
-    if (current.owner_id === input.toUserId) return;
-    await requireActiveMember(trx, access.orgId, input.toUserId);
-    const row = await trx
-      .updateTable("resources")
-      .set({ owner_id: input.toUserId, updated_at: now })
-      .where("id", "=", current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "resource.transferred",
-        targetType: "resource",
-        targetId: row.id,
-        data: { from: current.owner_id, to: row.owner_id, resource: resourceSummary(row) },
-      },
-      now,
-    );
-  });
-  return fetchView(deps.db, access.orgId, input.resourceId);
+  return fetchResourceView(deps.db, access.orgId, input.resourceId);
 }
 
 export async function deleteResource(

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import * as acceptance from "../domain/invitation-acceptance.js";
+import * as lifecycle from "../domain/invitation-lifecycle.js";
 import * as invitations from "../domain/invitations.js";
 import { authedProcedure, orgProcedure, publicProcedure, router } from "../trpc.js";
 import { cursor, emailToken, metadata, pageLimit, roleKey, uuid } from "./schemas.js";
@@ -31,15 +32,15 @@ export const invitationsRouter = router({
 
   resend: orgProcedure("members:invite")
     .input(z.object({ invitationId }))
-    .mutation(({ ctx, input }) => invitations.resendInvitation(ctx.deps, ctx.access, input)),
+    .mutation(({ ctx, input }) => lifecycle.resendInvitation(ctx.deps, ctx.access, input)),
 
   revoke: orgProcedure("members:invite")
     .input(z.object({ invitationId }))
-    .mutation(({ ctx, input }) => invitations.revokeInvitation(ctx.deps, ctx.access, input)),
+    .mutation(({ ctx, input }) => lifecycle.revokeInvitation(ctx.deps, ctx.access, input)),
 
   link: orgProcedure("members:invite")
     .input(z.object({ invitationId }))
-    .query(({ ctx, input }) => invitations.invitationLink(ctx.deps, ctx.access, input)),
+    .query(({ ctx, input }) => lifecycle.invitationLink(ctx.deps, ctx.access, input)),
 
   mine: authedProcedure.query(({ ctx }) => acceptance.myInvitations(ctx.deps, ctx.auth.user)),
 

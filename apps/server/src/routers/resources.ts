@@ -1,4 +1,5 @@
 import { z } from "zod";
+import * as transfer from "../domain/resource-transfer.js";
 import * as resources from "../domain/resources.js";
 import { router, workspaceProcedure } from "../trpc.js";
 import { cursor, displayName, metadata, pageLimit, uuid } from "./schemas.js";
@@ -88,7 +89,7 @@ export const resourcesRouter = router({
 
   transfer: workspaceProcedure
     .input(z.object({ resourceId, toUserId: uuid("user") }))
-    .mutation(({ ctx, input }) => resources.transferResource(ctx.deps, ctx.access, input)),
+    .mutation(({ ctx, input }) => transfer.transferResource(ctx.deps, ctx.access, input)),
 
   delete: workspaceProcedure.input(byId).mutation(async ({ ctx, input }) => {
     await resources.deleteResource(ctx.deps, ctx.access, input);
