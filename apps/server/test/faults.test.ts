@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDb, type RosterDb } from "@roster/db";
+import { createDb, isDatabaseUnavailable, type RosterDb } from "@roster/db";
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { createRosterClient } from "@roster/sdk";
 import { type Kysely, sql } from "kysely";
@@ -118,6 +118,48 @@ describe("Postgres backends terminated (pg_terminate_backend)", () => {
     await sleep(100);
     expect(await alice.client.orgs.list.query()).toHaveLength(1);
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("a backend that reported a fatal error", () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let pooled: RosterDb;
+  let admin: RosterDb;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // The database's side closes a whole second after its last message, as on a busy machine.
+    proxy = await startTcpProxy(Number(new URL(database.url).port || 5432), "127.0.0.1", { lingerMs: 1000 });
+    const url = new URL(database.url);
+    url.port = String(proxy.port);
+    pooled = await createDb({ url: url.toString(), poolSize: 1, onPoolError: () => {} });
+    admin = await createDb({ url: database.url, poolSize: 1, onPoolError: () => {} });
+  });
+  afterAll(async () => {
+    await pooled?.close();
+    await proxy?.close();
+    await admin?.close();
+    await database?.drop();
+  });
+
+  it("is never handed out again, even while its socket is still open", async () => {
+    const db = pooled.db as unknown as Kysely<never>;
+    const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+    const sleeping = sql`select pg_sleep(30)`.execute(db).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await waitFor("the query to run", async () => {
+      const active = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+          where pid = ${rows[0]!.pid} and state = 'active'`.execute(admin.db as unknown as Kysely<never>);
+      return Number(active.rows[0]!.n) === 1;
+    });
+    await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(admin.db as unknown as Kysely<never>);
+    expect(isDatabaseUnavailable(await sleeping)).toBe(true);
+
+    // The pool's only connection is dead though its socket lingers: the next query needs a new one.
+    const again = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db);
+    expect(again.rows[0]!.pid).not.toBe(rows[0]!.pid);
   });
 });
 

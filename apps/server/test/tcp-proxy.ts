@@ -11,7 +11,20 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"): Promise<TcpProxy> {
+export interface TcpProxyOptions {
+  /**
+   * How long to keep the client's side open after the database closed its side. A backend that
+   * reports a fatal error and then exits closes its socket a moment later, longer on a busy
+   * machine; this widens that moment so a test can land in it.
+   */
+  lingerMs?: number;
+}
+
+export async function startTcpProxy(
+  targetPort: number,
+  targetHost = "127.0.0.1",
+  options: TcpProxyOptions = {},
+): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let port = 0;
   let server: Server | undefined;
@@ -28,8 +41,12 @@ export async function startTcpProxy(targetPort: number, targetHost = "127.0.0.1"
           sockets.delete(client);
           sockets.delete(upstream);
         };
+        const lingerThenDrop = () => {
+          if (options.lingerMs) setTimeout(drop, options.lingerMs).unref();
+          else drop();
+        };
         client.on("error", drop).on("close", drop);
-        upstream.on("error", drop).on("close", drop);
+        upstream.on("error", lingerThenDrop).on("close", lingerThenDrop);
         client.pipe(upstream);
         upstream.pipe(client);
       });

@@ -55,6 +55,24 @@ function guardPool(pool: pg.Pool, onError: (error: Error) => void) {
       markConnectionLost(error);
       onError(error);
     });
+    retireOnFatal(client);
+  });
+}
+
+/**
+ * A backend that reports a FATAL error (an admin ended it, the server is shutting down) is gone,
+ * but its socket closes a moment later — longer on a busy machine. pg fails the query in flight
+ * and the client goes back to the pool still looking usable, so the next request would get a dead
+ * connection. Mark it unusable at once, the same mark pg sets on a socket error, so pg-pool
+ * discards it on release instead of handing it out.
+ */
+function retireOnFatal(client: pg.PoolClient) {
+  const internals = client as unknown as {
+    connection?: { on(event: "errorMessage", listener: (message: { severity?: string }) => void): void };
+    _queryable: boolean;
+  };
+  internals.connection?.on("errorMessage", (message) => {
+    if (message.severity === "FATAL" || message.severity === "PANIC") internals._queryable = false;
   });
 }
 
