@@ -70,4 +70,14 @@ describe("the server's source", () => {
     expect(files.length).toBeGreaterThan(50);
     expect(importCycles(files).map((group) => group.map((f) => relative(src, f)))).toEqual([]);
   });
+
+  it("checks an organization-wide permission in one place: orgProcedure, never again in the domain", () => {
+    // requireWorkspacePermission falls back to it for a resource in no workspace.
+    const allowed = ["domain/workspace-permissions.ts", "trpc.ts"];
+    const callers = files
+      .filter((file) => /\brequirePermission\(access, /.test(readFileSync(file, "utf8")))
+      .map((file) => relative(src, file))
+      .sort();
+    expect(callers).toEqual(allowed);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { decodeIdCursor, idPage } from "./cursors.js";
 import { type AuditEntry, publishEvent } from "./webhook-events.js";
 
@@ -106,7 +106,6 @@ export async function listAudit(
   access: OrgAccess,
   input: { cursor?: string | undefined; limit?: number | undefined; action?: string | undefined },
 ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
-  requirePermission(access, "audit:read");
   const limit = input.limit ?? 50;
   let query = deps.db
     .selectFrom("audit_events as a")

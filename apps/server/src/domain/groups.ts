@@ -3,7 +3,7 @@ import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { builtInRole, isPermission } from "./permissions.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
@@ -51,7 +51,6 @@ async function lockGroup(trx: Transaction<Database>, orgId: string, groupId: str
 }
 
 export async function listGroups(deps: Deps, access: OrgAccess): Promise<GroupView[]> {
-  requirePermission(access, "workspaces:read");
   const rows = await deps.db
     .selectFrom("groups as g")
     .selectAll("g")
@@ -82,7 +81,6 @@ export async function getGroup(
   access: OrgAccess,
   input: { groupId: string },
 ): Promise<GroupView & { members: GroupMemberView[] }> {
-  requirePermission(access, "workspaces:read");
   const group = await deps.db
     .selectFrom("groups")
     .selectAll()
@@ -116,7 +114,6 @@ export async function createGroup(
   access: OrgAccess,
   input: { name: string; description?: string | undefined },
 ): Promise<GroupView> {
-  requirePermission(access, "workspaces:manage");
   const now = deps.clock();
   const row = await runTransaction(deps, async (trx) => {
     const row = await trx
@@ -147,7 +144,6 @@ export async function updateGroup(
   access: OrgAccess,
   input: { groupId: string; name?: string | undefined; description?: string | undefined },
 ): Promise<GroupView> {
-  requirePermission(access, "workspaces:manage");
   const now = deps.clock();
   return await runTransaction(deps, async (trx) => {
     const current = await lockGroup(trx, access.orgId, input.groupId);
@@ -183,7 +179,6 @@ export async function updateGroup(
 
 /** Deletes the group; its memberships and its workspace grants go with it. */
 export async function deleteGroup(deps: Deps, access: OrgAccess, input: { groupId: string }): Promise<void> {
-  requirePermission(access, "workspaces:manage");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);
@@ -239,7 +234,6 @@ export async function addGroupMembers(
   access: OrgAccess,
   input: { groupId: string; userIds: string[] },
 ): Promise<{ added: string[] }> {
-  requirePermission(access, "workspaces:manage");
   const now = deps.clock();
   const ids = [...new Set(input.userIds)];
   return runTransaction(deps, async (trx) => {
@@ -291,7 +285,6 @@ export async function removeGroupMember(
   access: OrgAccess,
   input: { groupId: string; userId: string },
 ): Promise<void> {
-  requirePermission(access, "workspaces:manage");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);

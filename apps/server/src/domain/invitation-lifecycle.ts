@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import { conflict } from "../errors.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import {
   type InvitationState,
@@ -50,7 +50,6 @@ export async function resendInvitation(
   access: OrgAccess,
   input: { invitationId: string },
 ): Promise<InvitationView> {
-  requirePermission(access, "members:invite");
   const now = deps.clock();
   // Counted outside the transaction, so a refused attempt still counts.
   // Keyed by organization too, so nobody can use up another organization's allowance.
@@ -79,7 +78,6 @@ export async function revokeInvitation(
   access: OrgAccess,
   input: { invitationId: string },
 ): Promise<InvitationView> {
-  requirePermission(access, "members:invite");
   const now = deps.clock();
   const inv = await runTransaction(deps, async (trx) => {
     const inv = await lockOrgInvitation(deps, trx, access.orgId, input.invitationId);
@@ -111,7 +109,6 @@ export async function invitationLink(
   access: OrgAccess,
   input: { invitationId: string },
 ): Promise<{ url: string; expiresAt: string }> {
-  requirePermission(access, "members:invite");
   const now = deps.clock();
   const inv = await deps.db
     .selectFrom("invitations")

@@ -9,7 +9,7 @@ import { invitationEmail } from "../mail/templates.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimits } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
@@ -150,7 +150,6 @@ export async function createInvitations(
     workspaces?: InvitationWorkspace[] | undefined;
   },
 ): Promise<{ results: InviteResult[] }> {
-  requirePermission(access, "members:invite");
   const now = deps.clock();
   const results = await runTransaction(deps, async (trx) => {
     const role = await resolveGrantableRole(trx, access, input.role);
@@ -320,7 +319,6 @@ export async function listInvitations(
   access: OrgAccess,
   input: { status?: InvitationState | undefined; cursor?: string | undefined; limit?: number | undefined },
 ): Promise<{ items: InvitationView[]; nextCursor: string | null }> {
-  requirePermission(access, "members:read");
   const now = deps.clock();
   const limit = input.limit ?? 50;
   let query = deps.db

@@ -1,7 +1,7 @@
 import type { Database, MembershipStatus } from "@roster/db";
 import { type CompiledQuery, type Kysely, sql } from "kysely";
 import type { Deps } from "../deps.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
 import { likePrefix } from "./search.js";
 
@@ -150,7 +150,6 @@ export async function listMembers(
   access: OrgAccess,
   input: ListMembersInput,
 ): Promise<{ items: MemberListItem[]; nextCursor: string | null }> {
-  requirePermission(access, "members:read");
   const limit = input.limit ?? 50;
   const { rows } = await deps.db.executeQuery(
     buildMemberListQuery(deps.db, access.orgId, input, deps.clock()),

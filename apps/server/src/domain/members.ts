@@ -3,7 +3,7 @@ import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { assertOwnersRemain, lockActiveOwners } from "./owners.js";
 import { handOverResources } from "./resource-handover.js";
@@ -28,7 +28,6 @@ export async function updateMemberRole(
   access: OrgAccess,
   input: { userId: string; role: string },
 ): Promise<{ userId: string; role: string }> {
-  requirePermission(access, "members:update_role");
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
     const owners = await lockActiveOwners(deps, trx, access.orgId);
@@ -112,7 +111,6 @@ async function setMemberStatus(
   userId: string,
   status: MembershipStatus,
 ): Promise<void> {
-  requirePermission(access, "members:deactivate");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const owners = await lockActiveOwners(deps, trx, access.orgId);
@@ -208,7 +206,6 @@ export async function removeMembers(
   access: OrgAccess,
   input: { userIds: string[]; transferTo?: string | undefined },
 ): Promise<{ removed: string[]; transferred: number }> {
-  requirePermission(access, "members:remove");
   const now = deps.clock();
   return runTransaction(deps, (trx) =>
     removeWithinTransaction(deps, trx, access, input.userIds, input.transferTo, "member.removed", now),

@@ -4,7 +4,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict, forbidden } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, orgNotFound, requirePermission } from "./access.js";
+import { type OrgAccess, orgNotFound } from "./access.js";
 import { recordAudit, recordChange, recordDeploymentAudit } from "./audit.js";
 import { lockAccount } from "./locks.js";
 import { lockActiveOwners } from "./owners.js";
@@ -213,7 +213,6 @@ export async function updateOrganization(
     metadata?: Record<string, unknown> | undefined;
   },
 ): Promise<OrganizationView> {
-  requirePermission(access, "org:update");
   const now = deps.clock();
   const org = await runTransaction(deps, async (trx) => {
     const org = await trx
@@ -245,7 +244,6 @@ export async function updateOrganization(
 }
 
 export async function deleteOrganization(deps: Deps, access: OrgAccess): Promise<void> {
-  requirePermission(access, "org:delete");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const org = await trx
@@ -328,7 +326,6 @@ export async function transferOwnership(
   access: OrgAccess,
   input: { userId: string },
 ): Promise<void> {
-  requirePermission(access, "org:transfer");
   if (access.role !== "owner") {
     throw forbidden("OWNER_REQUIRED", "Only an owner can transfer ownership of the organization.");
   }

@@ -3,7 +3,7 @@ import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { BUILT_IN_ROLES, builtInRole, isPermission, type Permission } from "./permissions.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
@@ -155,7 +155,6 @@ export async function createRole(
   access: OrgAccess,
   input: { key: string; name: string; description?: string | undefined; permissions: string[] },
 ): Promise<RoleView> {
-  requirePermission(access, "roles:manage");
   if (builtInRole(input.key))
     throw conflict("ROLE_EXISTS", `"${input.key}" is a built-in role. Choose another key.`);
   const permissions = checkPermissions(access, input.permissions);
@@ -206,7 +205,6 @@ export async function updateRole(
     permissions?: string[] | undefined;
   },
 ): Promise<RoleView> {
-  requirePermission(access, "roles:manage");
   if (builtInRole(input.key)) throw builtInError();
   const permissions = input.permissions ? checkPermissions(access, input.permissions) : undefined;
   const now = deps.clock();
@@ -249,7 +247,6 @@ export async function updateRole(
 
 /** A role that a member or a pending invitation holds cannot be deleted. */
 export async function deleteRole(deps: Deps, access: OrgAccess, input: { key: string }): Promise<void> {
-  requirePermission(access, "roles:manage");
   if (builtInRole(input.key)) throw builtInError();
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {

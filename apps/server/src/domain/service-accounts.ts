@@ -6,7 +6,7 @@ import { hashSecret } from "../auth/tokens.js";
 import type { Deps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { changeRole } from "./members.js";
 import { lockActiveOwners } from "./owners.js";
@@ -49,7 +49,6 @@ const ownerRefused = () =>
   );
 
 export async function listServiceAccounts(deps: Deps, access: OrgAccess): Promise<ServiceAccountView[]> {
-  requirePermission(access, "members:read");
   const rows = await deps.db
     .selectFrom("service_accounts as s")
     .innerJoin("users as u", "u.id", "s.user_id")
@@ -86,7 +85,6 @@ export async function createServiceAccount(
   access: OrgAccess,
   input: { name: string; role: string; description?: string | undefined },
 ): Promise<ServiceAccountView> {
-  requirePermission(access, "service_accounts:manage");
   if (input.role === "owner") throw ownerRefused();
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
@@ -192,7 +190,6 @@ export async function updateServiceAccount(
     role?: string | undefined;
   },
 ): Promise<void> {
-  requirePermission(access, "service_accounts:manage");
   if (input.role === "owner") throw ownerRefused();
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
@@ -239,7 +236,6 @@ export async function deleteServiceAccount(
   access: OrgAccess,
   input: { userId: string; transferTo?: string | undefined },
 ): Promise<{ transferred: number }> {
-  requirePermission(access, "service_accounts:manage");
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
     const account = await lockManageableAccount(trx, access, input.userId);
@@ -285,7 +281,6 @@ export async function createApiKey(
   access: OrgAccess,
   input: { userId: string; name: string },
 ): Promise<{ key: string; apiKey: ApiKeyView }> {
-  requirePermission(access, "service_accounts:manage");
   const now = deps.clock();
   const generated = generateApiKey();
   await runTransaction(deps, async (trx) => {
@@ -333,7 +328,6 @@ export async function listApiKeys(
   access: OrgAccess,
   input: { userId: string },
 ): Promise<ApiKeyView[]> {
-  requirePermission(access, "service_accounts:manage");
   const account = await deps.db
     .selectFrom("service_accounts")
     .select("user_id")
@@ -361,7 +355,6 @@ export async function listApiKeys(
 
 /** Revokes a key: the next request made with it is refused. */
 export async function revokeApiKey(deps: Deps, access: OrgAccess, input: { keyId: string }): Promise<void> {
-  requirePermission(access, "service_accounts:manage");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const keyNotFound = () =>

@@ -1,7 +1,7 @@
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 
 /**
@@ -43,7 +43,6 @@ function toView(r: Row): SettingView {
 }
 
 export async function listSettings(deps: Deps, access: OrgAccess): Promise<SettingView[]> {
-  requirePermission(access, "settings:read");
   const rows = await settingsQuery(deps, access.orgId).orderBy("s.key").execute();
   return rows.map(toView);
 }
@@ -53,7 +52,6 @@ export async function getSetting(
   access: OrgAccess,
   input: { key: string },
 ): Promise<SettingView> {
-  requirePermission(access, "settings:read");
   const row = await settingsQuery(deps, access.orgId).where("s.key", "=", input.key).executeTakeFirst();
   if (!row) throw settingNotFound(input.key);
   return toView(row);
@@ -65,7 +63,6 @@ export async function setSetting(
   access: OrgAccess,
   input: { key: string } & ({ secret?: false | undefined; value: unknown } | { secret: true; value: string }),
 ): Promise<SettingView> {
-  requirePermission(access, "settings:write");
   const now = deps.clock();
   const secret = input.secret === true;
   const columns = secret
@@ -106,7 +103,6 @@ export async function setSetting(
 }
 
 export async function deleteSetting(deps: Deps, access: OrgAccess, input: { key: string }): Promise<void> {
-  requirePermission(access, "settings:write");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const row = await trx

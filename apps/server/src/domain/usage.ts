@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { resourcesForUsage } from "./resources.js";
 
@@ -32,7 +32,6 @@ export async function recordUsage(
   access: OrgAccess,
   input: { events: UsageEventInput[] },
 ): Promise<{ recorded: number; duplicates: number }> {
-  requirePermission(access, "usage:write");
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
     const resourceIds = [...new Set(input.events.flatMap((e) => (e.resourceId ? [e.resourceId] : [])))];
@@ -105,7 +104,6 @@ export interface CreditBalance {
 }
 
 export async function creditBalance(deps: Deps, access: OrgAccess): Promise<CreditBalance> {
-  requirePermission(access, "usage:read");
   const row = await deps.db
     .selectNoFrom((eb) => [
       eb
@@ -139,7 +137,6 @@ export async function grantCredits(
   access: OrgAccess,
   input: { amount: number; reason?: string | undefined; idempotencyKey?: string | undefined },
 ): Promise<{ granted: boolean; balance: CreditBalance }> {
-  requirePermission(access, "credits:manage");
   const now = deps.clock();
   const granted = await runTransaction(deps, async (trx) => {
     const row = await trx
@@ -177,7 +174,6 @@ export async function listCreditGrants(
   access: OrgAccess,
   input: { limit?: number | undefined },
 ): Promise<CreditGrantView[]> {
-  requirePermission(access, "usage:read");
   const rows = await deps.db
     .selectFrom("credit_grants as g")
     .leftJoin("users as u", "u.id", "g.granted_by")
@@ -255,7 +251,6 @@ export async function usageReport(
   access: OrgAccess,
   input: { groupBy: ReportGroup; period: ReportPeriod; from: string; to: string; unit?: string | undefined },
 ): Promise<UsageReport> {
-  requirePermission(access, "usage:read");
   const from = new Date(input.from);
   const to = new Date(input.to);
   if (!(to.getTime() > from.getTime())) {

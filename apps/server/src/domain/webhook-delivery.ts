@@ -4,7 +4,7 @@ import type { Deps } from "../deps.js";
 import type { WebhookDelivery } from "../outbox/enqueue.js";
 import { postOnce } from "../outbox/post.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordAudit } from "./audit.js";
 import { decodeIdCursor, idPage } from "./cursors.js";
 import { findEndpoint } from "./webhook-endpoints.js";
@@ -41,7 +41,6 @@ export async function listDeliveries(
   access: OrgAccess,
   input: { endpointId: string; cursor?: string | undefined; limit?: number | undefined },
 ): Promise<{ items: DeliveryAttemptView[]; nextCursor: string | null }> {
-  requirePermission(access, "webhooks:manage");
   await findEndpoint(deps.db, access.orgId, input.endpointId);
   const limit = input.limit ?? 50;
   const cursor = decodeIdCursor(input.cursor);

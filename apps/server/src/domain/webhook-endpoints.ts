@@ -7,7 +7,7 @@ import { badRequest, conflict, notFound } from "../errors.js";
 import { isInternalName, isSpecialUseAddress } from "../outbox/addresses.js";
 import { enqueueWebhook } from "../outbox/enqueue.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { TEST_EVENT, type WebhookEvent } from "./webhook-events.js";
 
@@ -89,7 +89,6 @@ export async function findEndpoint(
 }
 
 export async function listEndpoints(deps: Deps, access: OrgAccess): Promise<WebhookEndpointView[]> {
-  requirePermission(access, "webhooks:manage");
   const rows = await deps.db
     .selectFrom("webhook_endpoints")
     .selectAll()
@@ -105,7 +104,6 @@ export async function getEndpoint(
   access: OrgAccess,
   input: { endpointId: string },
 ): Promise<WebhookEndpointView> {
-  requirePermission(access, "webhooks:manage");
   return toView(await findEndpoint(deps.db, access.orgId, input.endpointId));
 }
 
@@ -115,7 +113,6 @@ export async function createEndpoint(
   access: OrgAccess,
   input: { url: string; events: string[]; description?: string | undefined; secret?: string | undefined },
 ): Promise<{ endpoint: WebhookEndpointView; secret: string }> {
-  requirePermission(access, "webhooks:manage");
   const url = checkUrl(deps, input.url);
   const secret = input.secret ?? generateSecret();
   const now = deps.clock();
@@ -182,7 +179,6 @@ export async function updateEndpoint(
     enabled?: boolean | undefined;
   },
 ): Promise<WebhookEndpointView> {
-  requirePermission(access, "webhooks:manage");
   const url = input.url !== undefined ? checkUrl(deps, input.url) : undefined;
   const now = deps.clock();
   const row = await runTransaction(deps, async (trx) => {
@@ -226,7 +222,6 @@ export async function rotateEndpointSecret(
   access: OrgAccess,
   input: { endpointId: string; secret?: string | undefined },
 ): Promise<{ secret: string }> {
-  requirePermission(access, "webhooks:manage");
   const secret = input.secret ?? generateSecret();
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
@@ -253,7 +248,6 @@ export async function deleteEndpoint(
   access: OrgAccess,
   input: { endpointId: string },
 ): Promise<void> {
-  requirePermission(access, "webhooks:manage");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const row = await trx
@@ -278,7 +272,6 @@ export async function sendTestEvent(
   access: OrgAccess,
   input: { endpointId: string },
 ): Promise<{ eventId: string; deliveryId: string }> {
-  requirePermission(access, "webhooks:manage");
   const now = deps.clock();
   const endpoint = await findEndpoint(deps.db, access.orgId, input.endpointId);
   const event: WebhookEvent = {

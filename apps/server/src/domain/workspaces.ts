@@ -3,7 +3,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 import {
@@ -41,7 +41,6 @@ const nameTaken = () =>
   );
 
 export async function listWorkspaces(deps: Deps, access: OrgAccess): Promise<WorkspaceView[]> {
-  requirePermission(access, "workspaces:read");
   const rows = await deps.db
     .selectFrom("workspaces")
     .selectAll()
@@ -73,7 +72,6 @@ export async function getWorkspace(
   access: OrgAccess,
   input: { workspaceId: string },
 ): Promise<WorkspaceView & { path: { id: string; name: string }[] }> {
-  requirePermission(access, "workspaces:read");
   const workspace = await findWorkspace(deps.db, access.orgId, input.workspaceId);
   const ancestors = await ancestorChain(deps.db, access.orgId, workspace.id);
   return {
