@@ -1,4 +1,4 @@
-import type { Database, EmailTokenKind, User } from "@roster/db";
+import type { Database, EmailTokenKind, User, UserKind } from "@roster/db";
 import type { Kysely, Transaction } from "kysely";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/passwords.js";
 import { createSession, invalidateSession } from "../auth/sessions.js";
@@ -23,7 +23,7 @@ export interface PublicUser {
   email: string;
   name: string;
   emailVerified: boolean;
-  kind: User["kind"];
+  kind: UserKind;
   createdAt: string;
 }
 

@@ -11,7 +11,10 @@ const key = z
     /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
     "Setting keys use letters, digits, '.', '_', ':' and '-', starting with a letter or digit.",
   );
-const value = z
+/** A JSON value, named here so that the published router types need no zod. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+const value: z.ZodType<JsonValue> = z
   .json({ error: "A setting's value must be JSON: a string, number, boolean, list or object." })
   .refine((v) => JSON.stringify(v).length <= 16_384, "A setting's value is limited to 16 KB of JSON.");
 const secretValue = z
