@@ -9,7 +9,6 @@ export default defineConfig({
   },
   test: {
     ...baseTestConfig,
-    benchmark: { include: ["bench/**/*.bench.ts"] },
     maxWorkers: 2,
   },
 });

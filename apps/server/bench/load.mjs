@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// One measurement: autocannon against one server, in its own process (never the server's, never
+// the orchestrator's). Reads the plan as JSON on stdin and prints one JSON line with the figures.
+//
+// A plan: { url, connections, seconds | amount, request }, where `request` is
+//   { method: "GET", path }                       the same request every time;
+//   { method: "POST", path, body }                the same body every time;
+//   { method: "POST", path, invite: { orgId, count, role, tag } }   `count` new addresses per request;
+//   { method: "POST", path, each: [{ token?, body }] }               one item per request, in order.
+// Every request carries `Authorization: Bearer <token>` (the plan's, or the item's).
+import autocannon from "autocannon";
+
+const plan = JSON.parse(
+  await new Promise((resolve) => {
+    let text = "";
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", (chunk) => {
+      text += chunk;
+    });
+    process.stdin.on("end", () => resolve(text));
+  }),
+);
+
+const { request } = plan;
+const headers = { authorization: `Bearer ${plan.token}`, "content-type": "application/json" };
+let next = 0;
+let exhausted = 0;
+
+function setupRequest(req) {
+  if (request.invite) {
+    const { orgId, count, role, tag } = request.invite;
+    const n = next++;
+    const emails = Array.from({ length: count }, (_, i) => `${tag}-${n}-${i}@invitees.example.com`);
+    req.body = JSON.stringify({ orgId, emails, role });
+  } else if (request.each) {
+    const item = request.each[next++];
+    if (!item) {
+      // More requests than prepared items: send an invalid one, which counts as an error.
+      exhausted += 1;
+      req.body = "{}";
+      return req;
+    }
+    req.body = JSON.stringify(item.body);
+    if (item.token) req.headers = { ...headers, authorization: `Bearer ${item.token}` };
+  }
+  return req;
+}
+
+const dynamic = Boolean(request.invite || request.each);
+const options = {
+  url: plan.url,
+  connections: plan.connections,
+  ...(plan.amount ? { amount: plan.amount } : { duration: plan.seconds }),
+  timeout: 30,
+  requests: [
+    {
+      method: request.method,
+      path: request.path,
+      headers,
+      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+      ...(dynamic ? { setupRequest } : {}),
+    },
+  ],
+};
+
+const result = await autocannon(options);
+const total = result.requests.total;
+const failed = result.non2xx + result.errors + result.timeouts + result.mismatches;
+console.log(
+  JSON.stringify({
+    requests: total,
+    seconds: result.duration,
+    requestsPerSecond: result.duration > 0 ? total / result.duration : 0,
+    latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    bytesPerResponse: total > 0 ? Math.round(result.throughput.total / total) : 0,
+    errors: failed + exhausted,
+    detail: {
+      non2xx: result.non2xx,
+      socketErrors: result.errors,
+      timeouts: result.timeouts,
+      mismatches: result.mismatches,
+      exhausted,
+      status: { "2xx": result["2xx"], "4xx": result["4xx"], "5xx": result["5xx"] },
+    },
+  }),
+);
