@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./helpers.js";
-import { personalOrg, verifiedPerson } from "./people.js";
+import { addMember, personalOrg, verifiedPerson } from "./people.js";
 
 /** Deleting an organization or a service account leaves a trace of who did it and when. */
 let t: TestServer;
@@ -94,5 +94,75 @@ describe("audit trail", () => {
     // Every entry, not only the updates: no key and no "changed" field names the organization.
     for (const entry of items) expect(JSON.stringify(entry.data), entry.action).not.toContain("orgId");
     expect(updates.find((e) => e.action === "org.updated")?.data).toEqual({ changed: ["name"] });
+  });
+
+  it("filters the log by actor, action, target and date range, a keyset page at a time", async () => {
+    const olga = await verifiedPerson(t, "Olga Filter");
+    const pete = await verifiedPerson(t, "Pete Filter");
+    const c = olga.client;
+    const orgId = (await c.orgs.create.mutate({ name: "Filtered Labs" })).id;
+    await addMember(t, olga, orgId, pete, "admin");
+    const start = t.clock();
+    t.clock.advance(3600);
+    const groups = [];
+    for (const name of ["One", "Two", "Three"])
+      groups.push(await pete.client.groups.create.mutate({ orgId, name }));
+    t.clock.advance(3600);
+    const middle = t.clock();
+    t.clock.advance(3600);
+    await c.groups.update.mutate({ orgId, groupId: groups[0]!.id, name: "One again" });
+    await pete.client.groups.update.mutate({ orgId, groupId: groups[1]!.id, name: "Two again" });
+
+    const list = (input: Omit<Parameters<typeof c.audit.list.query>[0], "orgId">) =>
+      c.audit.list.query({ orgId, ...input }).then((p) => p.items.map((e) => `${e.actor?.name}:${e.action}`));
+
+    expect(await list({ actorId: pete.user.id, action: "group.created" })).toEqual([
+      "Pete Filter:group.created",
+      "Pete Filter:group.created",
+      "Pete Filter:group.created",
+    ]);
+    expect(await list({ targetType: "group", targetId: groups[0]!.id })).toEqual([
+      "Olga Filter:group.updated",
+      "Pete Filter:group.created",
+    ]);
+    // from is inclusive, to is exclusive.
+    expect(
+      await list({ from: start.toISOString(), to: middle.toISOString(), targetType: "group" }),
+    ).toHaveLength(3);
+    expect(await list({ from: middle.toISOString(), targetType: "group" })).toEqual([
+      "Pete Filter:group.updated",
+      "Olga Filter:group.updated",
+    ]);
+    // Pete joined at the start: before `middle`, his entries are the join and his three groups.
+    expect(await list({ to: middle.toISOString(), actorId: pete.user.id })).toEqual([
+      "Pete Filter:group.created",
+      "Pete Filter:group.created",
+      "Pete Filter:group.created",
+      expect.stringMatching(/^Pete Filter:member\./),
+    ]);
+    expect(await list({ to: start.toISOString(), actorId: pete.user.id })).toEqual([]);
+
+    // Pages of one keep the filter: three group.created entries, one at a time, none twice.
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await c.audit.list.query({
+        orgId,
+        actorId: pete.user.id,
+        action: "group.created",
+        limit: 1,
+        cursor,
+      });
+      seen.push(...page.items.map((e) => e.targetId!));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(groups.map((g) => g.id).reverse());
+
+    await expect(
+      c.audit.list.query({ orgId, from: middle.toISOString(), to: start.toISOString() }),
+    ).rejects.toMatchObject({ data: { reason: "INVALID_RANGE" } });
+    await expect(c.audit.list.query({ orgId, from: "yesterday" })).rejects.toMatchObject({
+      data: { reason: "VALIDATION" },
+    });
   });
 });

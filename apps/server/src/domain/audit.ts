@@ -1,6 +1,7 @@
 import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
+import { badRequest } from "../errors.js";
 import type { OrgAccess } from "./access.js";
 import { decodeIdCursor, idPage } from "./cursors.js";
 import { type AuditEntry, publishEvent } from "./webhook-events.js";
@@ -101,12 +102,30 @@ export interface AuditEvent {
   createdAt: string;
 }
 
+export interface AuditFilters {
+  /** The person or service account who acted. */
+  actorId?: string | undefined;
+  action?: string | undefined;
+  targetType?: string | undefined;
+  targetId?: string | undefined;
+  /** Entries at or after this instant (ISO 8601). */
+  from?: string | undefined;
+  /** Entries before this instant (ISO 8601). */
+  to?: string | undefined;
+}
+
+/** The organization's log, newest first, one keyset page (by id) at a time, narrowed by `filters`. */
 export async function listAudit(
   deps: Deps,
   access: OrgAccess,
-  input: { cursor?: string | undefined; limit?: number | undefined; action?: string | undefined },
+  input: AuditFilters & { cursor?: string | undefined; limit?: number | undefined },
 ): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
   const limit = input.limit ?? 50;
+  const from = input.from ? new Date(input.from) : null;
+  const to = input.to ? new Date(input.to) : null;
+  if (from && to && !(to.getTime() > from.getTime())) {
+    throw badRequest("INVALID_RANGE", "The end of the date range must come after its start.");
+  }
   let query = deps.db
     .selectFrom("audit_events as a")
     .leftJoin("users as u", "u.id", "a.actor_id")
@@ -129,6 +148,11 @@ export async function listAudit(
   const cursor = decodeIdCursor(input.cursor);
   if (cursor) query = query.where("a.id", "<", cursor);
   if (input.action) query = query.where("a.action", "=", input.action);
+  if (input.actorId) query = query.where("a.actor_id", "=", input.actorId);
+  if (input.targetType) query = query.where("a.target_type", "=", input.targetType);
+  if (input.targetId) query = query.where("a.target_id", "=", input.targetId);
+  if (from) query = query.where("a.created_at", ">=", from);
+  if (to) query = query.where("a.created_at", "<", to);
   const rows = await query.execute();
   const { page, nextCursor } = idPage(rows, limit);
   return {

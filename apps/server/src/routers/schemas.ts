@@ -71,6 +71,12 @@ export const roleKey = z
   .regex(/^[a-z][a-z0-9_-]*$/, "Role keys use lowercase letters, digits, - and _, starting with a letter.");
 
 export const cursor = z.string().max(200).optional();
+
+/** A point in time, with its offset: `2026-06-01T12:00:00Z`. */
+export const instant = z.iso.datetime({
+  offset: true,
+  error: "Use an ISO 8601 date and time, like 2026-06-01T12:00:00Z.",
+});
 export const pageLimit = z
   .number()
   .int()

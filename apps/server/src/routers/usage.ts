@@ -1,7 +1,7 @@
 import { z } from "zod";
 import * as usage from "../domain/usage.js";
 import { orgProcedure, router } from "../trpc.js";
-import { metadata, pageLimit, uuid } from "./schemas.js";
+import { instant, metadata, pageLimit, uuid } from "./schemas.js";
 
 const idempotencyKey = z
   .string()
@@ -16,10 +16,6 @@ const amount = z
   .number({ error: "Enter a number." })
   .finite("Enter a finite number.")
   .max(1e12, "This number is too large.");
-const instant = z.iso.datetime({
-  offset: true,
-  error: "Use an ISO 8601 date and time, like 2026-06-01T12:00:00Z.",
-});
 
 const event = z.object({
   idempotencyKey,
