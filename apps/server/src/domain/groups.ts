@@ -5,6 +5,7 @@ import { conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
+import { findInOrg } from "./org-rows.js";
 import { builtInRole, isPermission } from "./permissions.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 import { workspaceAccess } from "./workspace-permissions.js";
@@ -34,20 +35,13 @@ function toView(g: Group, memberCount: number): GroupView {
   };
 }
 
-const groupNotFound = () => notFound("GROUP_NOT_FOUND", "This group does not exist in this organization.");
+export const groupNotFound = () =>
+  notFound("GROUP_NOT_FOUND", "This group does not exist in this organization.");
 const nameTaken = () =>
   conflict("GROUP_NAME_TAKEN", "Another group in this organization already has this name. Choose another.");
 
 async function lockGroup(trx: Transaction<Database>, orgId: string, groupId: string): Promise<Group> {
-  const row = await trx
-    .selectFrom("groups")
-    .selectAll()
-    .where("org_id", "=", orgId)
-    .where("id", "=", groupId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row) throw groupNotFound();
-  return row;
+  return findInOrg(trx, "groups", orgId, groupId, groupNotFound, { forUpdate: true });
 }
 
 export async function listGroups(deps: Deps, access: OrgAccess): Promise<GroupView[]> {
@@ -81,13 +75,7 @@ export async function getGroup(
   access: OrgAccess,
   input: { groupId: string },
 ): Promise<GroupView & { members: GroupMemberView[] }> {
-  const group = await deps.db
-    .selectFrom("groups")
-    .selectAll()
-    .where("org_id", "=", access.orgId)
-    .where("id", "=", input.groupId)
-    .executeTakeFirst();
-  if (!group) throw groupNotFound();
+  const group = await findInOrg(deps.db, "groups", access.orgId, input.groupId, groupNotFound);
   const members = await deps.db
     .selectFrom("group_members as gm")
     .innerJoin("users as u", "u.id", "gm.user_id")

@@ -16,6 +16,7 @@ import {
   toInvitationView,
 } from "./invitations.js";
 import { lockInvitation, lockOrganization } from "./locks.js";
+import { findInOrg } from "./org-rows.js";
 import { reserveSeats } from "./seats.js";
 
 /** What an admin does with an invitation once it is sent: send it again, revoke it, copy its link. */
@@ -110,13 +111,7 @@ export async function invitationLink(
   input: { invitationId: string },
 ): Promise<{ url: string; expiresAt: string }> {
   const now = deps.clock();
-  const inv = await deps.db
-    .selectFrom("invitations")
-    .selectAll()
-    .where("id", "=", input.invitationId)
-    .where("org_id", "=", access.orgId)
-    .executeTakeFirst();
-  if (!inv) throw invitationNotFound();
+  const inv = await findInOrg(deps.db, "invitations", access.orgId, input.invitationId, invitationNotFound);
   if (inv.status !== "pending") notPending(invitationState(inv, now));
   return {
     url: inviteUrl(deps, deps.sealer.open(inv.token_sealed)),

@@ -7,6 +7,7 @@ import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
 import { lockActiveMember } from "./locks.js";
+import { findInOrg } from "./org-rows.js";
 import type { Permission } from "./permissions.js";
 import { likePrefix } from "./search.js";
 import {
@@ -96,15 +97,7 @@ export async function fetchResourceView(
 }
 
 export async function lockResource(trx: Transaction<Database>, orgId: string, id: string): Promise<Resource> {
-  const row = await trx
-    .selectFrom("resources")
-    .selectAll()
-    .where("org_id", "=", orgId)
-    .where("id", "=", id)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row) throw resourceNotFound();
-  return row;
+  return findInOrg(trx, "resources", orgId, id, resourceNotFound, { forUpdate: true });
 }
 
 /** The owner may change their own resource; anyone else needs resources:manage where it lives. */

@@ -9,6 +9,7 @@ import { enqueueWebhook } from "../outbox/enqueue.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
+import { findInOrg } from "./org-rows.js";
 import { TEST_EVENT, type WebhookEvent } from "./webhook-events.js";
 
 /** Webhook endpoints of an organization: where events go, which ones, signed with which secret. */
@@ -78,14 +79,7 @@ export async function findEndpoint(
   orgId: string,
   endpointId: string,
 ): Promise<WebhookEndpoint> {
-  const row = await db
-    .selectFrom("webhook_endpoints")
-    .selectAll()
-    .where("org_id", "=", orgId)
-    .where("id", "=", endpointId)
-    .executeTakeFirst();
-  if (!row) throw endpointNotFound();
-  return row;
+  return findInOrg(db, "webhook_endpoints", orgId, endpointId, endpointNotFound);
 }
 
 export async function listEndpoints(deps: Deps, access: OrgAccess): Promise<WebhookEndpointView[]> {

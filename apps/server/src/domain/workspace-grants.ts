@@ -1,12 +1,14 @@
 import type { Database } from "@roster/db";
 import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
-import { badRequest, conflict, forbidden, notFound } from "../errors.js";
+import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
+import { groupNotFound } from "./groups.js";
+import { findInOrg } from "./org-rows.js";
 import { resolveGrantableRole } from "./roles.js";
-import { requireWorkspacePermission, workspaceAccess } from "./workspace-permissions.js";
+import { requireWorkspacePermission, workspaceAccessWith } from "./workspace-permissions.js";
 import { findWorkspace } from "./workspaces.js";
 
 /** Roles granted on a workspace to a member, a group or a pending invitation. */
@@ -40,14 +42,7 @@ async function grantableWorkspaceRole(
       "Ownership covers the whole organization and cannot be granted on a workspace. Grant admin instead.",
     );
   }
-  const scoped = await workspaceAccess(trx, access, workspaceId);
-  if (!scoped.permissions.has("workspaces:manage")) {
-    throw forbidden(
-      "PERMISSION_DENIED",
-      'Your roles do not allow this in this workspace (it needs the "workspaces:manage" permission).',
-      { permission: "workspaces:manage", workspaceId },
-    );
-  }
+  const scoped = await workspaceAccessWith(trx, access, workspaceId, "workspaces:manage");
   return (await resolveGrantableRole(trx, scoped, role)).key;
 }
 
@@ -65,21 +60,11 @@ async function checkPrincipal(
       .executeTakeFirst();
     if (!m) throw notFound("MEMBER_NOT_FOUND", "This person is not a member of the organization.");
   } else if ("groupId" in principal) {
-    const g = await trx
-      .selectFrom("groups")
-      .select("id")
-      .where("org_id", "=", orgId)
-      .where("id", "=", principal.groupId)
-      .executeTakeFirst();
-    if (!g) throw notFound("GROUP_NOT_FOUND", "This group does not exist in this organization.");
+    await findInOrg(trx, "groups", orgId, principal.groupId, groupNotFound);
   } else {
-    const inv = await trx
-      .selectFrom("invitations")
-      .select(["status"])
-      .where("org_id", "=", orgId)
-      .where("id", "=", principal.invitationId)
-      .executeTakeFirst();
-    if (!inv) throw notFound("INVITATION_NOT_FOUND", "This invitation does not exist in this organization.");
+    const inv = await findInOrg(trx, "invitations", orgId, principal.invitationId, () =>
+      notFound("INVITATION_NOT_FOUND", "This invitation does not exist in this organization."),
+    );
     if (inv.status !== "pending") {
       throw conflict(
         "INVITATION_NOT_PENDING",

@@ -170,6 +170,19 @@ export async function requireWorkspacePermission(
 ): Promise<void> {
   if (access.permissions.has(permission)) return;
   if (workspaceId === null) return requirePermission(access, permission);
+  await workspaceAccessWith(db, access, workspaceId, permission);
+}
+
+/**
+ * The caller's access inside a workspace (`workspaceAccess`), refused unless it holds `permission`
+ * there: for a check whose next step needs the workspace's permissions (granting a role in it).
+ */
+export async function workspaceAccessWith(
+  db: Kysely<Database>,
+  access: OrgAccess,
+  workspaceId: string,
+  permission: Permission,
+): Promise<OrgAccess> {
   const scoped = await workspaceAccess(db, access, workspaceId);
   if (!scoped.permissions.has(permission)) {
     throw forbidden(
@@ -178,6 +191,7 @@ export async function requireWorkspacePermission(
       { permission, workspaceId },
     );
   }
+  return scoped;
 }
 
 /**

@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
+import { findInOrg } from "./org-rows.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 import {
   MAX_WORKSPACE_DEPTH,
@@ -56,14 +57,7 @@ export async function findWorkspace(
   orgId: string,
   workspaceId: string,
 ): Promise<Workspace> {
-  const row = await db
-    .selectFrom("workspaces")
-    .selectAll()
-    .where("org_id", "=", orgId)
-    .where("id", "=", workspaceId)
-    .executeTakeFirst();
-  if (!row) throw workspaceNotFound();
-  return row;
+  return findInOrg(db, "workspaces", orgId, workspaceId, workspaceNotFound);
 }
 
 /** The workspace and the path from the top of the tree down to it. */
