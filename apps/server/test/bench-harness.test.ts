@@ -68,6 +68,22 @@ describe("the benchmark's verdicts", () => {
     expect(verdict("failed requests in measurements")).toBe(false);
   });
 
+  it("fails the run when the two servers answered differently", () => {
+    const differing = {
+      ...results([]),
+      parity: [
+        { name: "auth.me", same: true },
+        { name: "members.list search", same: false },
+      ],
+    };
+    expect(
+      evaluateBudgets(differing).find((b) => b.name === "both servers answer the same data"),
+    ).toMatchObject({
+      pass: false,
+      limit: "2 of 2 — differ: members.list search",
+    });
+  });
+
   it("fails memory over 200 MB, idle CPU over 1 %, a cold start over 5 s and a slow bulk invitation", () => {
     const budgets = evaluateBudgets({
       ...results([call("invitations.create 100 addresses", [run(10, 151, 200, 0, 201)], [run(20, 50, 80)])]),
@@ -140,9 +156,9 @@ describe("pnpm bench, run small", () => {
       "members.list deep page",
       "members.list search",
       "invitations.create 1 address",
-      "invitations.create 100 addresses",
       "invitations.accept",
       "members.remove",
+      "invitations.create 100 addresses",
     ]);
     for (const c of report.calls ?? []) {
       for (const server of [c.roster, c.raw]) {
