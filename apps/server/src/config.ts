@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { parseTrustProxy, type TrustProxy } from "./client-address.js";
@@ -70,10 +71,41 @@ const envSchema = z.object({
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
   MAX_BATCH_CALLS: z.coerce.number().int().min(1).max(1000).default(20),
+  DNS_SERVERS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((s) => isIP(dnsServerHost(s)) !== 0, {
+          message:
+            "each entry is an IP address, optionally with a port (10.0.0.53, 10.0.0.53:5353, [::1]:53)",
+        }),
+      ),
+    )
+    .default([]),
+  DOMAIN_RECHECK_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
   WEB_DIST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
 });
+
+/** The address part of a DNS server entry: `10.0.0.53:5353` → `10.0.0.53`, `[::1]:53` → `::1`. */
+function dnsServerHost(entry: string): string {
+  const bracketed = entry.match(/^\[([^\]]+)\](?::\d{1,5})?$/);
+  if (bracketed?.[1]) return bracketed[1];
+  const withPort = entry.match(/^([^:]+):\d{1,5}$/);
+  return withPort?.[1] ?? entry;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -106,6 +138,10 @@ export interface Config {
   maxBodyBytes: number;
   /** Most procedure calls accepted in one batched request. */
   maxBatchCalls: number;
+  /** DNS servers that verify domains (empty: the system's). */
+  dnsServers: string[];
+  /** How often a verified domain's proof is checked again. */
+  domainRecheckHours: number;
   webDistDir: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   production: boolean;
@@ -173,6 +209,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxBatchCalls: e.MAX_BATCH_CALLS,
+    dnsServers: e.DNS_SERVERS,
+    domainRecheckHours: e.DOMAIN_RECHECK_HOURS,
     webDistDir: e.WEB_DIST_DIR,
     logLevel: e.LOG_LEVEL,
     production,

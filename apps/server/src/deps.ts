@@ -15,6 +15,8 @@ export interface Deps {
   logger: Logger;
   /** Resolves webhook host names; the answer is checked before connecting (outbox/addresses.ts). */
   resolveHost: HostResolver;
+  /** TXT records of a DNS name (`[]` when it has none); how domain ownership is proven. */
+  resolveTxt: TxtResolver;
   /** Asks the outbox worker to deliver soon (after a transaction that enqueued something commits). */
   wakeOutbox(): void;
   /**
@@ -25,6 +27,8 @@ export interface Deps {
   /** Runs work after the answer is sent, so the answer's timing says nothing about it. */
   defer(name: string, task: () => Promise<void>): void;
 }
+
+export type TxtResolver = (name: string) => Promise<string[][]>;
 
 /** The row locks domain transactions take, in the order they take them (docs/architecture.md). */
 export type LockPoint = "account" | "organization" | "owners" | "invitation";

@@ -6,7 +6,9 @@ import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
 import { Sealer } from "./crypto.js";
 import { DeferredWork } from "./deferred.js";
-import type { Deps } from "./deps.js";
+import type { Deps, TxtResolver } from "./deps.js";
+import { txtResolver } from "./dns.js";
+import { recheckDueDomains } from "./domain/domain-checks.js";
 import { deliverWebhook } from "./domain/webhook-delivery.js";
 import { createApp } from "./http.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -32,6 +34,8 @@ export interface RosterOptions {
   >;
   /** How webhook host names are resolved (default: the system resolver). Tests play DNS with it. */
   resolveHost?: HostResolver;
+  /** How TXT records are looked up (default: `DNS_SERVERS`, or the system's resolver). */
+  resolveTxt?: TxtResolver;
   /** Tests only: see `Deps.afterLock`. */
   afterLock?: Deps["afterLock"];
 }
@@ -46,6 +50,9 @@ export interface Roster {
   settle(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How often an instance looks for verified domains due for their check. */
+const DOMAIN_CHECK_EVERY_MS = 10 * 60 * 1000;
 
 /** Builds a Roster instance: database (migrated), rules, outbox worker and HTTP handler. */
 export async function createRoster(options: RosterOptions): Promise<Roster> {
@@ -72,6 +79,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     sealer: new Sealer(config.secretKey, config.previousSecretKeys),
     logger,
     resolveHost: options.resolveHost ?? systemResolver,
+    resolveTxt: options.resolveTxt ?? txtResolver(config.dnsServers),
     wakeOutbox: () => worker?.wake(),
     afterLock: options.afterLock,
     defer: (name, task) => deferred.run(name, task),
@@ -92,6 +100,17 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     },
   });
   if (options.runWorker !== false) worker.start();
+  // Verified domains are checked again on a schedule (domain/domain-checks.ts); a pass takes the
+  // due ones, so running it on every instance is safe.
+  let domainCheck: Promise<unknown> = Promise.resolve();
+  const domainCheckTimer =
+    options.runWorker !== false
+      ? setInterval(() => {
+          domainCheck = recheckDueDomains(deps).catch((error) =>
+            logger.error("domain checks failed", { error }),
+          );
+        }, DOMAIN_CHECK_EVERY_MS).unref()
+      : undefined;
 
   const app = createApp(deps);
   return {
@@ -102,6 +121,8 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     settle: () => deferred.settle(),
     async close() {
       await deferred.settle();
+      clearInterval(domainCheckTimer);
+      await domainCheck;
       await worker?.stop();
       mailer.close();
       if (ownsDatabase) await database.close();

@@ -15,7 +15,14 @@ let alice: SignedUpPerson;
 let bob: SignedUpPerson;
 let aliceOrg: string;
 let bobOrg: string;
-let bobs: { resourceId: string; workspaceId: string; groupId: string; endpointId: string; botId: string };
+let bobs: {
+  resourceId: string;
+  workspaceId: string;
+  groupId: string;
+  endpointId: string;
+  botId: string;
+  domainId: string;
+};
 let aliceKey: string;
 /** More of Bob's objects, and a few of Alice's to pair them with. */
 let more: { invitationId: string; keyId: string; roleKey: string };
@@ -51,7 +58,9 @@ beforeAll(async () => {
     events: ["member.joined"],
   });
   const bot = await b.serviceAccounts.create.mutate({ orgId: bobOrg, name: "Bob bot", role: "member" });
+  const domain = await b.domains.add.mutate({ orgId: bobOrg, domain: "bob-isolated.example" });
   bobs = {
+    domainId: domain.id,
     resourceId: resource.id,
     workspaceId: workspace.id,
     groupId: group.id,
@@ -220,6 +229,7 @@ const ID_KEYS = [
   "keyId",
   "resourceId",
   "endpointId",
+  "domainId",
   "toUserId",
   "transferTo",
   "ownerId",
@@ -402,6 +412,10 @@ const ID_CASES: Record<string, IdCase[] | { exempt: string }> = {
   "webhooks.delete": [{ input: () => ({ endpointId: bobs.endpointId }), expect: "WEBHOOK_NOT_FOUND" }],
   "webhooks.deliveries": [{ input: () => ({ endpointId: bobs.endpointId }), expect: "WEBHOOK_NOT_FOUND" }],
   "webhooks.sendTest": [{ input: () => ({ endpointId: bobs.endpointId }), expect: "WEBHOOK_NOT_FOUND" }],
+  "domains.verify": [
+    { input: () => ({ domainId: bobs.domainId, method: "email" }), expect: "DOMAIN_NOT_FOUND" },
+  ],
+  "domains.remove": [{ input: () => ({ domainId: bobs.domainId }), expect: "DOMAIN_NOT_FOUND" }],
 };
 
 type ProcRecord = Record<string, { _def: { type: string; inputs: { shape?: Record<string, unknown> }[] } }>;

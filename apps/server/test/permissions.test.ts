@@ -733,6 +733,10 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "webhooks.delete": org("webhooks:manage"),
   "webhooks.deliveries": org("webhooks:manage"),
   "webhooks.sendTest": org("webhooks:manage"),
+  "domains.list": org("domains:manage"),
+  "domains.add": org("domains:manage"),
+  "domains.verify": org("domains:manage"),
+  "domains.remove": org("domains:manage"),
 };
 
 /** A custom role with two reading permissions; a viewer with admin on W2 (not W1). */

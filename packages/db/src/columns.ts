@@ -197,6 +197,23 @@ export const schemaColumns = {
     "sent_at",
     "lane_key",
   ],
+  org_domains: [
+    "id",
+    "org_id",
+    "domain",
+    "status",
+    "verification_token",
+    "verification_method",
+    "verified_at",
+    "verified_by",
+    "last_checked_at",
+    "next_check_at",
+    "check_failures",
+    "enrollment",
+    "default_role",
+    "created_at",
+    "updated_at",
+  ],
   dev_mailbox: ["id", "outbox_id", "to", "from", "subject", "text", "html", "created_at"],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T] & string)[] };
 

@@ -336,6 +336,29 @@ export interface DeploymentAuditEventsTable {
   created_at: Timestamp;
 }
 
+export type DomainStatus = "pending" | "verified";
+export type DomainVerificationMethod = "dns" | "email";
+export type DomainEnrollment = "off" | "invitation" | "suggestion";
+
+/** A domain an organization claims; verified ones belong to one organization at a time. */
+export interface OrgDomainsTable {
+  id: Generated<string>;
+  org_id: string;
+  domain: string;
+  status: DomainStatus;
+  verification_token: string;
+  verification_method: DomainVerificationMethod | null;
+  verified_at: Timestamp | null;
+  verified_by: string | null;
+  last_checked_at: Timestamp | null;
+  next_check_at: Timestamp | null;
+  check_failures: ColumnType<number, number | undefined, number>;
+  enrollment: ColumnType<DomainEnrollment, DomainEnrollment | undefined, DomainEnrollment>;
+  default_role: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   host_api_keys: HostApiKeysTable;
   external_identities: ExternalIdentitiesTable;
@@ -346,6 +369,7 @@ export interface Database {
   resources: ResourcesTable;
   audit_events: AuditEventsTable;
   deployment_audit_events: DeploymentAuditEventsTable;
+  org_domains: OrgDomainsTable;
   workspaces: WorkspacesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -374,6 +398,7 @@ export type Organization = Selectable<OrganizationsTable>;
 export type Membership = Selectable<MembershipsTable>;
 export type Invitation = Selectable<InvitationsTable>;
 export type Role = Selectable<RolesTable>;
+export type OrgDomain = Selectable<OrgDomainsTable>;
 export type Resource = Selectable<ResourcesTable>;
 export type Workspace = Selectable<WorkspacesTable>;
 export type Group = Selectable<GroupsTable>;

@@ -113,6 +113,16 @@ export const ROSTER_ERROR_STATUS = {
   WEBHOOK_NOT_FOUND: 404,
   WEBHOOK_LIMIT: 409,
   INVALID_WEBHOOK_URL: 400,
+
+  // Verified domains.
+  DOMAIN_NOT_FOUND: 404,
+  INVALID_DOMAIN: 400,
+  PUBLIC_MAIL_DOMAIN: 400,
+  DOMAIN_ALREADY_ADDED: 409,
+  DOMAIN_TAKEN: 409,
+  DOMAIN_LIMIT: 409,
+  DOMAIN_NOT_VERIFIED: 400,
+  DOMAIN_ADDRESS_REQUIRED: 403,
 } as const satisfies Record<string, number | readonly number[]>;
 
 /** A reason a Roster error carries in `error.data.reason`. */

@@ -112,6 +112,15 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
 
   WEBHOOK_NOT_FOUND: "This webhook no longer exists.",
   WEBHOOK_LIMIT: "This organization has as many webhooks as it may. Delete one first.",
+  DOMAIN_NOT_FOUND: "This domain is no longer in this organization.",
+  INVALID_DOMAIN: "Enter a domain name, like example.com.",
+  PUBLIC_MAIL_DOMAIN: "Public mail domains like gmail.com cannot belong to an organization.",
+  DOMAIN_ALREADY_ADDED: "This organization already has this domain.",
+  DOMAIN_TAKEN: "Another organization has already verified this domain.",
+  DOMAIN_LIMIT: "This organization has as many domains as it may. Remove one first.",
+  DOMAIN_NOT_VERIFIED: "We could not find the TXT record yet. DNS changes can take a while; try again later.",
+  DOMAIN_ADDRESS_REQUIRED:
+    "Only an owner whose confirmed email address is on this domain can verify it this way.",
   INVALID_WEBHOOK_URL: "This webhook address cannot be used. Use a public https address.",
 };
 

@@ -27,6 +27,7 @@ export const PERMISSIONS = {
   "usage:write": "Record usage events",
   "credits:manage": "Grant credits",
   "webhooks:manage": "Configure webhooks and read their delivery log",
+  "domains:manage": "Verify the organization's domains and choose how people on them join",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

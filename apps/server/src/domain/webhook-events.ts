@@ -24,6 +24,9 @@ export const WEBHOOK_EVENTS = [
   "resource.state_changed",
   "resource.deleted",
   "resource.transferred",
+  "domain.verified",
+  "domain.unverified",
+  "domain.removed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
 export const TEST_EVENT = "webhook.test";

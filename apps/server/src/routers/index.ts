@@ -2,6 +2,7 @@ import { router } from "../trpc.js";
 import { auditRouter } from "./audit.js";
 import { authRouter } from "./auth.js";
 import { devRouter } from "./dev.js";
+import { domainsRouter } from "./domains.js";
 import { embedRouter } from "./embed.js";
 import { groupsRouter } from "./groups.js";
 import { invitationsRouter } from "./invitations.js";
@@ -29,6 +30,7 @@ export const appRouter = router({
   resources: resourcesRouter,
   usage: usageRouter,
   webhooks: webhooksRouter,
+  domains: domainsRouter,
   embed: embedRouter,
   dev: devRouter,
 });

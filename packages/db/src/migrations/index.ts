@@ -8,6 +8,7 @@ import * as m0006 from "./0006_member_search_statistics.js";
 import * as m0008 from "./0008_outbox_lanes_and_retention.js";
 import * as m0009 from "./0009_deployment_audit.js";
 import * as m0013 from "./0013_audit_filters.js";
+import * as m0015 from "./0015_verified_domains.js";
 
 /** Every migration, in the order it runs. Names sort in that order too. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0008_outbox_lanes_and_retention": m0008,
   "0009_deployment_audit": m0009,
   "0013_audit_filters": m0013,
+  "0015_verified_domains": m0015,
 };

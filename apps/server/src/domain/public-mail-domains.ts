@@ -1,0 +1,83 @@
+/**
+ * Mail domains anyone can get an address on. An organization cannot claim one: verifying
+ * gmail.com would enroll every Gmail user. Keep it sorted; add a provider when people report one.
+ */
+const PUBLIC_MAIL_DOMAINS: ReadonlySet<string> = new Set([
+  "163.com",
+  "126.com",
+  "aim.com",
+  "aol.com",
+  "att.net",
+  "bellsouth.net",
+  "btinternet.com",
+  "comcast.net",
+  "cox.net",
+  "duck.com",
+  "email.com",
+  "fastmail.com",
+  "fastmail.fm",
+  "free.fr",
+  "gmail.com",
+  "gmx.com",
+  "gmx.de",
+  "gmx.net",
+  "googlemail.com",
+  "hey.com",
+  "hotmail.co.uk",
+  "hotmail.com",
+  "hotmail.de",
+  "hotmail.fr",
+  "hushmail.com",
+  "icloud.com",
+  "inbox.com",
+  "laposte.net",
+  "libero.it",
+  "live.co.uk",
+  "live.com",
+  "mac.com",
+  "mail.com",
+  "mail.ru",
+  "me.com",
+  "msn.com",
+  "naver.com",
+  "orange.fr",
+  "outlook.com",
+  "outlook.de",
+  "outlook.fr",
+  "passmail.net",
+  "pm.me",
+  "proton.me",
+  "protonmail.ch",
+  "protonmail.com",
+  "qq.com",
+  "rambler.ru",
+  "rediffmail.com",
+  "rocketmail.com",
+  "sbcglobal.net",
+  "seznam.cz",
+  "t-online.de",
+  "tuta.com",
+  "tutanota.com",
+  "verizon.net",
+  "web.de",
+  "wanadoo.fr",
+  "yahoo.co.jp",
+  "yahoo.co.uk",
+  "yahoo.com",
+  "yahoo.de",
+  "yahoo.fr",
+  "yandex.com",
+  "yandex.ru",
+  "ymail.com",
+  "zoho.com",
+  "zohomail.com",
+]);
+
+/** Whether `domain` (lower case) or a domain it belongs to is a public mail domain. */
+export function isPublicMailDomain(domain: string): boolean {
+  const labels = domain.split(".");
+  for (let i = 0; i < labels.length - 1; i++) {
+    if (PUBLIC_MAIL_DOMAINS.has(labels.slice(i).join("."))) return true;
+  }
+  return false;
+}
