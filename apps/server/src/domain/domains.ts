@@ -6,7 +6,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, requirePermission } from "./access.js";
+import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { lockOrganization } from "./locks.js";
 import { isPublicMailDomain } from "./public-mail-domains.js";
@@ -121,7 +121,6 @@ async function lockDomain(trx: Transaction<Database>, orgId: string, domainId: s
 }
 
 export async function listDomains(deps: Deps, access: OrgAccess): Promise<DomainView[]> {
-  requirePermission(access, "domains:manage");
   const rows = await deps.db
     .selectFrom("org_domains")
     .selectAll()
@@ -137,7 +136,6 @@ export async function addDomain(
   access: OrgAccess,
   input: { domain: string },
 ): Promise<DomainView> {
-  requirePermission(access, "domains:manage");
   const domain = normalizeDomain(input.domain);
   const now = deps.clock();
   return runTransaction(deps, async (trx) => {
@@ -221,7 +219,6 @@ export async function verifyDomain(
   access: OrgAccess,
   input: { domainId: string; method: "dns" | "email" },
 ): Promise<DomainView> {
-  requirePermission(access, "domains:manage");
   const claim = await findDomain(deps.db, access.orgId, input.domainId);
   if (claim.status === "verified") return toDomainView(claim);
   if (input.method === "dns") {
@@ -288,7 +285,6 @@ export async function removeDomain(
   access: OrgAccess,
   input: { domainId: string },
 ): Promise<void> {
-  requirePermission(access, "domains:manage");
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const row = await lockDomain(trx, access.orgId, input.domainId);
