@@ -2,9 +2,9 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import { badRequest, conflict } from "../errors.js";
 import type { OrgAccess } from "./access.js";
-import { recordChange } from "./audit.js";
 import { lockActiveMember } from "./locks.js";
-import { resourceSummary } from "./resources.js";
+import { resourceTransferred } from "./resource-transfer.js";
+import { recordResourceChange } from "./resources.js";
 
 /**
  * Hands every resource owned by members who are going (removed, leaving, a deleted service account)
@@ -62,20 +62,11 @@ export async function handOverResources(
   const from = new Map(previous.map((r) => [r.id, r.owner_id]));
   // Products that track ownership hear of every hand-over, as with resources.transfer.
   for (const row of moved) {
-    await recordChange(
+    await recordResourceChange(
       trx,
       access,
-      {
-        action: "resource.transferred",
-        targetType: "resource",
-        targetId: row.id,
-        data: {
-          from: from.get(row.id) ?? null,
-          to: transferTo,
-          resource: resourceSummary(row),
-          reason: why.action,
-        },
-      },
+      row,
+      resourceTransferred(from.get(row.id) ?? null, row, why.action),
       now,
     );
   }

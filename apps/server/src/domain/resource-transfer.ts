@@ -1,45 +1,38 @@
+import type { Resource } from "@roster/db";
 import type { Deps } from "../deps.js";
-import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
-import { recordChange } from "./audit.js";
 import {
-  fetchResourceView,
-  lockResource,
+  changeResource,
+  type ResourceChange,
   type ResourceView,
   requireActiveMember,
   requireOwnerOrManage,
-  resourceSummary,
 } from "./resources.js";
 
+/**
+ * `resource.transferred`, the one record of a resource changing hands: asked for (`transferResource`)
+ * or done because its owner went (`handOverResources`, which says why in `reason`).
+ */
+export function resourceTransferred(from: string | null, row: Resource, reason?: string): ResourceChange {
+  return {
+    action: "resource.transferred",
+    data: { from, to: row.owner_id, ...(reason !== undefined ? { reason } : {}) },
+  };
+}
+
 /** Gives a resource to another active member: its owner may, or anyone with resources:manage where it lives. */
-export async function transferResource(
+export function transferResource(
   deps: Deps,
   access: OrgAccess,
   input: { resourceId: string; toUserId: string },
 ): Promise<ResourceView> {
-  const now = deps.clock();
-  await runTransaction(deps, async (trx) => {
-    const current = await lockResource(trx, access.orgId, input.resourceId);
+  return changeResource(deps, access, input.resourceId, async (trx, current) => {
     await requireOwnerOrManage(trx, access, current);
-    if (current.owner_id === input.toUserId) return;
+    if (current.owner_id === input.toUserId) return null;
     await requireActiveMember(trx, access.orgId, input.toUserId);
-    const row = await trx
-      .updateTable("resources")
-      .set({ owner_id: input.toUserId, updated_at: now })
-      .where("id", "=", current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "resource.transferred",
-        targetType: "resource",
-        targetId: row.id,
-        data: { from: current.owner_id, to: row.owner_id, resource: resourceSummary(row) },
-      },
-      now,
-    );
+    return {
+      set: { owner_id: input.toUserId },
+      change: (row) => resourceTransferred(current.owner_id, row),
+    };
   });
-  return fetchResourceView(deps.db, access.orgId, input.resourceId);
 }

@@ -1,5 +1,5 @@
-import type { Database, Resource, ResourceState } from "@roster/db";
-import { type Kysely, sql, type Transaction } from "kysely";
+import type { Database, Resource, ResourceState, ResourcesTable } from "@roster/db";
+import { type Kysely, sql, type Transaction, type Updateable } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
@@ -110,6 +110,61 @@ export async function requireOwnerOrManage(
   await requireWorkspacePermission(trx, access, resource.workspace_id, "resources:manage");
 }
 
+/** What a change to a resource is recorded as: an action and what changed (the resource itself is added). */
+export interface ResourceChange {
+  action: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * The audit entry, and so the webhook event, of a change to a resource: what changed and the
+ * resource as it is after the change (before it, for a deletion).
+ */
+export function recordResourceChange(
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  row: Resource,
+  change: ResourceChange,
+  now: Date,
+): Promise<void> {
+  const data = { ...change.data, resource: resourceSummary(row) };
+  return recordChange(
+    trx,
+    access,
+    { action: change.action, targetType: "resource", targetId: row.id, data },
+    now,
+  );
+}
+
+/**
+ * One change to one resource: locks it, lets `decide` check the caller and the state and say what to
+ * write (or null: nothing to do), writes it, records it, and answers the resource as it now is.
+ */
+export async function changeResource(
+  deps: Deps,
+  access: OrgAccess,
+  resourceId: string,
+  decide: (
+    trx: Transaction<Database>,
+    current: Resource,
+  ) => Promise<{ set: Updateable<ResourcesTable>; change: (row: Resource) => ResourceChange } | null>,
+): Promise<ResourceView> {
+  const now = deps.clock();
+  await runTransaction(deps, async (trx) => {
+    const current = await lockResource(trx, access.orgId, resourceId);
+    const decided = await decide(trx, current);
+    if (!decided) return;
+    const row = await trx
+      .updateTable("resources")
+      .set({ ...decided.set, updated_at: now })
+      .where("id", "=", current.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordResourceChange(trx, access, row, decided.change(row), now);
+  });
+  return fetchResourceView(deps.db, access.orgId, resourceId);
+}
+
 export async function requireActiveMember(
   trx: Transaction<Database>,
   orgId: string,
@@ -160,17 +215,7 @@ export async function registerResource(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "resource.created",
-        targetType: "resource",
-        targetId: row.id,
-        data: { resource: resourceSummary(row) },
-      },
-      now,
-    );
+    await recordResourceChange(trx, access, row, { action: "resource.created" }, now);
     return row.id;
   });
   return fetchResourceView(deps.db, access.orgId, id);
@@ -253,7 +298,7 @@ export async function getResource(
 }
 
 /** Renames, re-describes or moves a resource to another workspace (or out of any). */
-export async function updateResource(
+export function updateResource(
   deps: Deps,
   access: OrgAccess,
   input: {
@@ -263,9 +308,7 @@ export async function updateResource(
     workspaceId?: string | null | undefined;
   },
 ): Promise<ResourceView> {
-  const now = deps.clock();
-  await runTransaction(deps, async (trx) => {
-    const current = await lockResource(trx, access.orgId, input.resourceId);
+  return changeResource(deps, access, input.resourceId, async (trx, current) => {
     await requireOwnerOrManage(trx, access, current);
     const moving = input.workspaceId !== undefined && input.workspaceId !== current.workspace_id;
     if (moving && input.workspaceId) {
@@ -274,45 +317,30 @@ export async function updateResource(
     } else if (moving) {
       await requireWorkspacePermission(trx, access, null, "resources:create");
     }
-    const row = await trx
-      .updateTable("resources")
-      .set({
+    return {
+      set: {
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.metadata !== undefined ? { metadata: JSON.stringify(input.metadata) } : {}),
         ...(moving ? { workspace_id: input.workspaceId ?? null } : {}),
-        updated_at: now,
-      })
-      .where("id", "=", current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
+      },
+      change: (row) => ({
         action: "resource.updated",
-        targetType: "resource",
-        targetId: row.id,
         data: {
           changed: Object.keys(input).filter((k) => k !== "resourceId" && k !== "orgId"),
           ...(moving ? { fromWorkspaceId: current.workspace_id, toWorkspaceId: row.workspace_id } : {}),
-          resource: resourceSummary(row),
         },
-      },
-      now,
-    );
+      }),
+    };
   });
-  return fetchResourceView(deps.db, access.orgId, input.resourceId);
 }
 
 /** start (stopped → running), stop (running → stopped), terminate (→ terminated, final). */
-export async function operateResource(
+export function operateResource(
   deps: Deps,
   access: OrgAccess,
   input: { resourceId: string; action: ResourceAction },
 ): Promise<ResourceView> {
-  const now = deps.clock();
-  await runTransaction(deps, async (trx) => {
-    const current = await lockResource(trx, access.orgId, input.resourceId);
+  return changeResource(deps, access, input.resourceId, async (trx, current) => {
     await requireWorkspacePermission(trx, access, current.workspace_id, "resources:operate");
     const transition = TRANSITIONS[input.action];
     if (current.state === "terminated") {
@@ -329,25 +357,14 @@ export async function operateResource(
         { state: current.state, action: input.action },
       );
     }
-    const row = await trx
-      .updateTable("resources")
-      .set({ state: transition.to, updated_at: now })
-      .where("id", "=", current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
+    return {
+      set: { state: transition.to },
+      change: (row) => ({
         action: "resource.state_changed",
-        targetType: "resource",
-        targetId: row.id,
-        data: { from: current.state, to: row.state, action: input.action, resource: resourceSummary(row) },
-      },
-      now,
-    );
+        data: { from: current.state, to: row.state, action: input.action },
+      }),
+    };
   });
-  return fetchResourceView(deps.db, access.orgId, input.resourceId);
 }
 
 export async function deleteResource(
@@ -360,17 +377,7 @@ export async function deleteResource(
     const current = await lockResource(trx, access.orgId, input.resourceId);
     await requireOwnerOrManage(trx, access, current);
     await trx.deleteFrom("resources").where("id", "=", current.id).execute();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "resource.deleted",
-        targetType: "resource",
-        targetId: current.id,
-        data: { resource: resourceSummary(current) },
-      },
-      now,
-    );
+    await recordResourceChange(trx, access, current, { action: "resource.deleted" }, now);
   });
 }
 
