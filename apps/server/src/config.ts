@@ -94,6 +94,7 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 7),
+  OUTBOX_POLL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   WEB_DIST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
@@ -142,6 +143,11 @@ export interface Config {
   dnsServers: string[];
   /** How often a verified domain's proof is checked again. */
   domainRecheckHours: number;
+  /**
+   * How often the outbox worker looks for due messages when nothing woke it. New messages wake it at
+   * once (LISTEN/NOTIFY) and retries at their due time; this catches only what was missed.
+   */
+  outboxPollSeconds: number;
   webDistDir: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   production: boolean;
@@ -211,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBatchCalls: e.MAX_BATCH_CALLS,
     dnsServers: e.DNS_SERVERS,
     domainRecheckHours: e.DOMAIN_RECHECK_HOURS,
+    outboxPollSeconds: e.OUTBOX_POLL_SECONDS,
     webDistDir: e.WEB_DIST_DIR,
     logLevel: e.LOG_LEVEL,
     production,

@@ -15,7 +15,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { type HostResolver, systemResolver } from "./outbox/addresses.js";
 import { openEmail } from "./outbox/enqueue.js";
 import { devMailboxMailer, type Mailer, smtpMailer } from "./outbox/mailer.js";
-import { OutboxWorker, type OutboxWorkerOptions } from "./outbox/worker.js";
+import { OUTBOX_CHANNEL, OutboxWorker, type OutboxWorkerOptions } from "./outbox/worker.js";
 
 export interface RosterOptions {
   config: Config;
@@ -25,7 +25,7 @@ export interface RosterOptions {
   logger?: Logger;
   /** Run the outbox worker in this process (default true). */
   runWorker?: boolean;
-  /** Worker poll interval in ms (default 1000). */
+  /** How often the outbox worker polls when nothing woke it, in ms (default `OUTBOX_POLL_SECONDS`). */
   outboxPollMs?: number;
   /** Lease, heartbeat, lanes and pruning of the outbox worker (defaults in outbox/worker.ts). */
   outbox?: Pick<
@@ -92,7 +92,8 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     clock,
     logger,
     ...options.outbox,
-    pollMs: options.outboxPollMs,
+    pollMs: options.outboxPollMs ?? config.outboxPollSeconds * 1000,
+    listen: (onNotify, onListening) => database.listen(OUTBOX_CHANNEL, onNotify, onListening),
     handlers: {
       email: (message) =>
         mailer.send(openEmail(message.payload, deps.sealer), `<outbox-${message.id}@roster>`),

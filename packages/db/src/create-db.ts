@@ -38,8 +38,73 @@ export interface RosterDb {
   kind: "postgres" | "pglite";
   /** The embedded database itself (only for `pglite`), for tools and fault tests. */
   embedded?: PGlite;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (delivered when the notifying transaction
+   * commits). On Postgres the subscription has a connection of its own, outside the pool, and is
+   * made again after that connection is lost; `onListening` runs each time the subscription is in
+   * place, so a caller can look for what it may have missed meanwhile. Resolves to a function that
+   * ends the subscription.
+   */
+  listen(
+    channel: string,
+    onNotify: (payload: string) => void,
+    onListening?: () => void,
+  ): Promise<() => Promise<void>>;
   /** Ends the pool (and the embedded database, if any). */
   close(): Promise<void>;
+}
+
+/** Waits before the next attempt to subscribe again: 1 s, 2 s, 4 s, … at most 30 s. */
+const resubscribeDelayMs = (failures: number) => Math.min(1000 * 2 ** failures, 30_000);
+
+/** LISTEN on a connection of its own, made again (with backoff) whenever it is lost. */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onListening: () => void,
+  onError: (error: Error) => void,
+): Promise<() => Promise<void>> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let failures = 0;
+  let retry: NodeJS.Timeout | undefined;
+  const subscribe = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, keepAlive: true });
+    client = next;
+    const lost = (error?: Error) => {
+      if (client !== next) return;
+      client = undefined;
+      next.removeAllListeners();
+      next.on("error", () => {});
+      next.end().catch(() => {});
+      if (error) onError(error);
+      if (stopped) return;
+      retry = setTimeout(() => void subscribe(), resubscribeDelayMs(failures));
+      failures += 1;
+    };
+    next.on("notification", (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? "");
+    });
+    next.on("error", lost);
+    next.on("end", () => lost());
+    try {
+      await next.connect();
+      await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+      failures = 0;
+      onListening();
+    } catch (error) {
+      lost(error as Error);
+    }
+  };
+  await subscribe();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const last = client;
+    client = undefined;
+    await last?.end().catch(() => {});
+  };
 }
 
 /**
@@ -86,7 +151,14 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
     });
     guardPool(pool, options.onPoolError ?? logPoolError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: "postgres", close: () => db.destroy() };
+    const url = options.url;
+    return {
+      db,
+      kind: "postgres",
+      listen: (channel, onNotify, onListening = () => {}) =>
+        listenOnPostgres(url, channel, onNotify, onListening, options.onPoolError ?? logPoolError),
+      close: () => db.destroy(),
+    };
   }
 
   const dataDir = resolve(options.dataDir ?? ".roster/data");
@@ -100,6 +172,12 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
     db,
     kind: "pglite",
     embedded: pglite,
+    // PGlite is in this process: its notifications cannot be lost, and there is nothing to reconnect.
+    async listen(channel, onNotify, onListening = () => {}) {
+      const unlisten = await pglite.listen(channel, onNotify);
+      onListening();
+      return () => unlisten().catch(() => {});
+    },
     async close() {
       await db.destroy();
       await pglite.close();

@@ -30,8 +30,18 @@ export interface OutboxWorkerOptions {
   clock: Clock;
   logger: Logger;
   handlers: Partial<Record<OutboxKind, OutboxHandler>>;
-  /** How often to look for due messages when nothing woke the worker (default 1000 ms). */
+  /**
+   * How often to look for due messages when nothing woke the worker (default 30 s). New messages
+   * wake it through `listen`, retries and expiring leases through a timer set to their due time;
+   * the poll only catches what those missed.
+   */
   pollMs?: number;
+  /**
+   * Subscribes to the wake-ups the database sends when a message is enqueued or a lease released
+   * (`RosterDb.listen` on `OUTBOX_CHANNEL`). `onListening` runs whenever the subscription is (again)
+   * in place: a pass then picks up anything enqueued while it was not.
+   */
+  listen?: (onNotify: () => void, onListening: () => void) => Promise<() => Promise<void>>;
   /** Attempts before a message is given up as dead (default 10). */
   maxAttempts?: number;
   /** How long a claimed message stays reserved for the instance that claimed it (default 60 s). */
@@ -51,6 +61,12 @@ export function retryDelaySeconds(attempt: number): number {
 
 const KINDS: OutboxKind[] = ["email", "webhook"];
 
+/** The channel migration 0010's triggers notify on. */
+export const OUTBOX_CHANNEL = "roster_outbox";
+
+/** After a failed pass (the database unreachable, say), the next one comes at most this much later. */
+const RETRY_FAILED_PASS_MS = 5_000;
+
 /**
  * Delivers what the outbox holds. Several server instances can run one each: a message is claimed
  * with a lease that is renewed while it is being sent, so exactly one instance works on it at a
@@ -58,8 +74,8 @@ const KINDS: OutboxKind[] = ["email", "webhook"];
  * instances (an advisory lock), so the per-endpoint and per-recipient limits hold for all of them.
  */
 export class OutboxWorker {
-  readonly #o: Required<Omit<OutboxWorkerOptions, "handlers" | "lanes" | "prune">> &
-    Pick<OutboxWorkerOptions, "handlers" | "prune">;
+  readonly #o: Required<Omit<OutboxWorkerOptions, "handlers" | "lanes" | "prune" | "listen">> &
+    Pick<OutboxWorkerOptions, "handlers" | "prune" | "listen">;
   readonly #lanes: Record<OutboxKind, LaneLimits>;
   readonly #inFlight: Record<OutboxKind, number> = { email: 0, webhook: 0 };
   readonly #deliveries = new Set<Promise<void>>();
@@ -68,15 +84,16 @@ export class OutboxWorker {
   #stopped = true;
   #wakeAgain = false;
   #nextPruneAt: number | undefined;
+  #subscription: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(options: OutboxWorkerOptions) {
     const leaseSeconds = options.leaseSeconds ?? 60;
     this.#o = {
-      pollMs: 1000,
-      maxAttempts: 10,
-      heartbeatMs: Math.max(50, Math.floor((leaseSeconds * 1000) / 3)),
-      pruneEverySeconds: 600,
       ...options,
+      pollMs: options.pollMs ?? 30_000,
+      maxAttempts: options.maxAttempts ?? 10,
+      heartbeatMs: options.heartbeatMs ?? Math.max(50, Math.floor((leaseSeconds * 1000) / 3)),
+      pruneEverySeconds: options.pruneEverySeconds ?? 600,
       leaseSeconds,
     };
     this.#lanes = {
@@ -89,12 +106,23 @@ export class OutboxWorker {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.#schedule(0);
+    const { listen, logger } = this.#o;
+    this.#subscription = listen?.(
+      () => this.wake(),
+      () => this.wake(),
+    ).catch((error: unknown) => {
+      logger.warn("outbox wake-ups unavailable; polling only", { error });
+      return undefined;
+    });
   }
 
   /** Stops claiming, then lets in-flight deliveries finish. */
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    const unlisten = await this.#subscription;
+    this.#subscription = undefined;
+    await unlisten?.();
     await this.#claiming?.catch(() => []);
     await Promise.allSettled([...this.#deliveries]);
   }
@@ -137,17 +165,47 @@ export class OutboxWorker {
 
   async #tick() {
     if (this.#stopped) return;
+    let delay: number;
     try {
       // Deliveries run on in the background; their slots free up as they finish (which wakes us).
       await this.#claimAll();
       await this.#pruneIfDue();
+      delay = await this.#untilNextDue();
     } catch (error) {
       this.#o.logger.error("outbox pass failed", { error });
+      delay = Math.min(this.#o.pollMs, RETRY_FAILED_PASS_MS);
     }
     if (this.#stopped) return;
     const again = this.#wakeAgain;
     this.#wakeAgain = false;
-    this.#schedule(again ? 0 : this.#o.pollMs);
+    this.#schedule(again ? 0 : delay);
+  }
+
+  /**
+   * How long until the next message becomes claimable by time alone: a retry's due time, or the end
+   * of a lease (an instance that died while sending). Messages due already but held back by their
+   * lane wait for a wake-up instead (a delivery finishing here, or a lease released elsewhere), so
+   * the worker never spins. Never longer than the poll, nor past the next prune.
+   */
+  async #untilNextDue(): Promise<number> {
+    const { db, clock, pollMs, pruneEverySeconds } = this.#o;
+    const now = clock();
+    const kinds = KINDS.filter((kind) => this.#o.handlers[kind]);
+    let delay = pollMs;
+    if (pruneEverySeconds > 0 && this.#nextPruneAt !== undefined) {
+      delay = Math.min(delay, this.#nextPruneAt - now.getTime());
+    }
+    if (kinds.length > 0) {
+      const row = await db
+        .selectFrom("outbox")
+        .select(sql<Date | null>`min(greatest(next_attempt_at, locked_until))`.as("at"))
+        .where("status", "=", "pending")
+        .where("kind", "in", kinds)
+        .where(sql<boolean>`greatest(next_attempt_at, locked_until) > ${now}`)
+        .executeTakeFirst();
+      if (row?.at) delay = Math.min(delay, new Date(row.at).getTime() - now.getTime());
+    }
+    return Math.max(0, delay);
   }
 
   async #pruneIfDue() {

@@ -1,0 +1,229 @@
+#!/usr/bin/env node
+// Where the time goes: the production build (dist/main.js, NODE_ENV=production) on a fresh Postgres
+// database with one organization of PROFILE_MEMBERS members (default 100,000). For each call it
+// (1) counts the SQL round trips and statements one request sends, on the wire, through a counting
+// proxy, and (2) drives the call with autocannon (its own process) for PROFILE_SECONDS (default 10)
+// while the server records a V8 CPU profile, then prints the top entries by self time.
+// Usage: pnpm --filter @roster/server build && node bench/profile.mjs [call…]
+// Output: one JSON line per call; profiles are kept in PROFILE_DIR (default bench/profiles).
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createTestDatabase } from "@roster/db/testing";
+import { freePort } from "@roster/testing";
+import { sql } from "kysely";
+import { SMTPServer } from "smtp-server";
+import { summarizeProfile } from "./cpu-top.mjs";
+import { startWireCounter } from "./pg-wire.mjs";
+
+const seconds = Number(process.env.PROFILE_SECONDS ?? 10);
+const members = Number(process.env.PROFILE_MEMBERS ?? 100_000);
+const connections = Number(process.env.PROFILE_CONNECTIONS ?? 10);
+const profileDir = process.env.PROFILE_DIR ?? fileURLToPath(new URL("./profiles", import.meta.url));
+const mainJs = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const loadJs = fileURLToPath(new URL("./load.mjs", import.meta.url));
+
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ["STARTTLS"],
+  logger: false,
+  onData(stream, _session, done) {
+    stream.resume();
+    stream.on("end", () => done());
+  },
+});
+const smtpPort = await freePort();
+await new Promise((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
+
+const database = await createTestDatabase();
+const dbUrl = new URL(database.url);
+
+/** Starts dist/main.js in production mode; resolves once /healthz answers. */
+async function startServer({ databasePort = Number(dbUrl.port), cpuProf = false, extraEnv = {} } = {}) {
+  const port = await freePort();
+  const url = new URL(database.url);
+  url.port = String(databasePort);
+  const args = cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, mainJs] : [mainJs];
+  const child = spawn(process.execPath, args, {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      DATABASE_URL: url.toString(),
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_URL: "https://roster.example.com",
+      SECRET_KEY: "profile-secret-key-long-enough-0000000000",
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SIGN_UPS_PER_IP_PER_HOUR: "1000000",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {}
+    if (i > 200) throw new Error("the server did not start");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    base,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+async function trpc(base, path, { input, token, method = "GET" } = {}) {
+  const headers = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response =
+    method === "GET"
+      ? await fetch(
+          `${base}/trpc/${path}${input ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ""}`,
+          {
+            headers,
+          },
+        )
+      : await fetch(`${base}/trpc/${path}`, { method, headers, body: JSON.stringify(input) });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(body.error)}`);
+  return body.result.data;
+}
+
+// The owner signs up through the API; the organization is seeded straight into the database.
+const first = await startServer();
+const owner = await trpc(first.base, "auth.signUp", {
+  method: "POST",
+  input: { email: "owner@big.example.com", password: "correct horse battery staple", name: "Big Owner" },
+});
+await first.stop();
+const seeded = Date.now();
+const org = await database.db
+  .insertInto("organizations")
+  .values({
+    name: "Big Org",
+    slug: "big-org",
+    metadata: "{}",
+    created_at: new Date(),
+    updated_at: new Date(),
+  })
+  .returning("id")
+  .executeTakeFirstOrThrow();
+await sql`
+  with seq as materialized (
+    select i, gen_random_uuid() as id from generate_series(1, ${members}::int) as i
+  ), new_users as (
+    insert into users (id, kind, email, name, email_verified_at, created_at, updated_at)
+    select id, 'person', 'm' || i || '@big.example.com', 'Member ' || substr(md5(i::text), 1, 6), now(), now(), now()
+    from seq
+  )
+  insert into memberships (org_id, user_id, role, status, metadata, created_at, updated_at)
+  select ${org.id}::uuid, id, case when i % 10 = 1 then 'viewer' else 'member' end,
+    case when i % 50 = 0 then 'deactivated' else 'active' end, '{}'::jsonb,
+    now() - interval '1 hour' - (i / 3) * interval '1 minute', now()
+  from seq`.execute(database.db);
+await database.db
+  .insertInto("memberships")
+  .values({
+    org_id: org.id,
+    user_id: owner.user.id,
+    role: "owner",
+    status: "active",
+    metadata: "{}",
+    created_at: new Date(Date.now() - 400 * 24 * 3600 * 1000),
+    updated_at: new Date(),
+  })
+  .execute();
+await sql`analyze users, memberships, organizations, sessions`.execute(database.db);
+const seedSeconds = (Date.now() - seeded) / 1000;
+const deep = await database.db
+  .selectFrom("memberships")
+  .select(["created_at", "user_id"])
+  .where("org_id", "=", org.id)
+  .orderBy("created_at", "desc")
+  .orderBy("user_id", "desc")
+  .offset(Math.min(members, 50_000) - 1)
+  .limit(1)
+  .executeTakeFirstOrThrow();
+const deepCursor = Buffer.from(JSON.stringify([deep.created_at.toISOString(), deep.user_id])).toString(
+  "base64url",
+);
+
+const calls = {
+  "auth.me": { path: "auth.me" },
+  "orgs.permissions": { path: "orgs.permissions", input: { orgId: org.id } },
+  "members.list": { path: "members.list", input: { orgId: org.id } },
+  "members.list (deep)": { path: "members.list", input: { orgId: org.id, cursor: deepCursor } },
+  "members.list (search)": { path: "members.list", input: { orgId: org.id, search: "m4242" } },
+};
+const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const countOnly = process.argv.includes("--count-only");
+const chosen = only.length ? only : Object.keys(calls);
+
+// Round trips: the server talks to Postgres through the counting proxy.
+const counter = await startWireCounter({ targetHost: dbUrl.hostname, targetPort: Number(dbUrl.port) });
+const counted = await startServer({ databasePort: counter.port });
+const perRequest = {};
+for (const name of chosen) {
+  const call = calls[name];
+  for (let i = 0; i < 5; i++) await trpc(counted.base, call.path, { input: call.input, token: owner.token });
+  await new Promise((r) => setTimeout(r, 200));
+  counter.reset();
+  const n = 50;
+  for (let i = 0; i < n; i++) await trpc(counted.base, call.path, { input: call.input, token: owner.token });
+  await new Promise((r) => setTimeout(r, 200));
+  const c = counter.snapshot();
+  perRequest[name] = { roundTrips: c.roundTrips / n, statements: c.statements / n, parses: c.parses / n };
+  if (process.env.PROFILE_TRACE === "1") console.error(name, counter.statementTexts());
+}
+await counted.stop();
+await counter.close();
+
+mkdirSync(profileDir, { recursive: true });
+for (const name of countOnly ? [] : chosen) {
+  const call = calls[name];
+  const before = new Set(readdirSync(profileDir));
+  const server = await startServer({ cpuProf: true });
+  const path = `/trpc/${call.path}${call.input ? `?input=${encodeURIComponent(JSON.stringify(call.input))}` : ""}`;
+  const plan = {
+    url: server.base,
+    connections,
+    seconds,
+    token: owner.token,
+    request: { method: "GET", path },
+  };
+  const load = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [loadJs], { stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(plan));
+  });
+  await server.stop();
+  const file = readdirSync(profileDir).find((f) => !before.has(f) && f.endsWith(".cpuprofile"));
+  const profile = file ? summarizeProfile(`${profileDir}/${file}`, 15) : null;
+  console.log(
+    JSON.stringify({
+      call: name,
+      members,
+      seedSeconds,
+      sql: perRequest[name],
+      load,
+      profile,
+      profileFile: file,
+    }),
+  );
+}
+
+await database.drop();
+smtp.close();
+if (countOnly) console.log(JSON.stringify({ members, sql: perRequest }));
+if (process.env.PROFILE_KEEP !== "1") rmSync(profileDir, { recursive: true, force: true });
