@@ -48,7 +48,8 @@ export async function createContext(
   const token = bearer ?? cookie;
   if (!token) return base;
 
-  const check = await validateSessionToken(deps.db, token, deps.clock());
+  // The session's activity is written after the answer, never before it (at most once a minute).
+  const check = await validateSessionToken(deps.db, token, deps.clock(), { defer: deps.defer });
   if (check.status === "valid") {
     return { ...base, auth: { user: check.user, session: check.session, via: bearer ? "bearer" : "cookie" } };
   }

@@ -8,10 +8,16 @@ import type { Logger } from "./logger.js";
  */
 export class DeferredWork {
   readonly #pending = new Set<Promise<void>>();
+  readonly #keys = new Set<string>();
 
   constructor(private readonly logger: Logger) {}
 
-  run(name: string, task: () => Promise<void>): void {
+  /** Starts `task`; with a `key`, not while another task of that key is still running. */
+  run(name: string, task: () => Promise<void>, key?: string): void {
+    if (key !== undefined) {
+      if (this.#keys.has(key)) return;
+      this.#keys.add(key);
+    }
     const promise: Promise<void> = Promise.resolve()
       .then(task)
       .catch((error: unknown) => {
@@ -20,7 +26,10 @@ export class DeferredWork {
           error: error instanceof Error ? error.message : String(error),
         });
       })
-      .finally(() => this.#pending.delete(promise));
+      .finally(() => {
+        this.#pending.delete(promise);
+        if (key !== undefined) this.#keys.delete(key);
+      });
     this.#pending.add(promise);
   }
 

@@ -24,8 +24,11 @@ export interface Deps {
    * named lock, so a test can hold one transaction there and show that another one waits.
    */
   afterLock?: ((lock: LockPoint, key: string) => Promise<void>) | undefined;
-  /** Runs work after the answer is sent, so the answer's timing says nothing about it. */
-  defer(name: string, task: () => Promise<void>): void;
+  /**
+   * Runs work without the answer waiting for it, so the answer's timing says nothing about it.
+   * With a `key`, a task is dropped while another of the same key is still running.
+   */
+  defer(name: string, task: () => Promise<void>, key?: string): void;
 }
 
 export type TxtResolver = (name: string) => Promise<string[][]>;

@@ -82,7 +82,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     resolveTxt: options.resolveTxt ?? txtResolver(config.dnsServers),
     wakeOutbox: () => worker?.wake(),
     afterLock: options.afterLock,
-    defer: (name, task) => deferred.run(name, task),
+    defer: (name, task, key) => deferred.run(name, task, key),
   };
   const mailer: Mailer = config.smtpUrl
     ? smtpMailer(config.smtpUrl, config.smtpFrom)

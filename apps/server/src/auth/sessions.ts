@@ -1,5 +1,5 @@
 import type { Database, Session, User } from "@roster/db";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { addSeconds } from "../clock.js";
 import { generateSecureRandomString, hashesEqual, hashSecret } from "./tokens.js";
 
@@ -57,10 +57,35 @@ export type SessionCheck =
   | { status: "invalid" }
   | { status: "expired" };
 
+/**
+ * Records a session's use (and, in its second half, its new expiry). Only when no write of the
+ * last minute is there already, so busy sessions and several instances write once a minute at most.
+ */
+function touchSession(db: Kysely<Database>, id: string, now: Date, expiresAt: Date) {
+  const stale = new Date(now.getTime() - LAST_SEEN_GRANULARITY_SECONDS * 1000);
+  return async () => {
+    await db
+      .updateTable("sessions")
+      .set({ last_seen_at: now, expires_at: sql<Date>`greatest(expires_at, ${expiresAt})` })
+      .where("id", "=", id)
+      .where((eb) => eb.or([eb("last_seen_at", "<=", stale), eb("expires_at", "<", expiresAt)]))
+      .execute();
+  };
+}
+
+export interface ValidateOptions {
+  /**
+   * Writes the session's activity after the answer instead of before it (`Deps.defer`). Without
+   * it the write is awaited.
+   */
+  defer?: ((name: string, task: () => Promise<void>, key?: string) => void) | undefined;
+}
+
 export async function validateSessionToken(
   db: Kysely<Database>,
   token: string,
   now: Date,
+  options: ValidateOptions = {},
 ): Promise<SessionCheck> {
   const [id, secret, extra] = token.split(".");
   if (!id || !secret || extra !== undefined || id.length > 64 || secret.length > 64)
@@ -107,11 +132,10 @@ export async function validateSessionToken(
   if (refresh || touch) {
     session.last_seen_at = now;
     if (refresh) session.expires_at = addSeconds(now, SESSION_TTL_SECONDS);
-    await db
-      .updateTable("sessions")
-      .set({ last_seen_at: now, expires_at: session.expires_at })
-      .where("id", "=", id)
-      .execute();
+    const write = touchSession(db, id, now, session.expires_at);
+    // One write in flight per session and instance; the statement itself skips a recent write.
+    if (options.defer) options.defer("session activity", write, `session:${id}`);
+    else await write();
   }
   const user: User = {
     id: row.id,
