@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { captureOutput, freePort, pgliteColdStartTimeout, waitForExit } from "@roster/testing";
+import { pgliteColdStartTimeout, startServerProcess, waitForExit } from "@roster/testing";
 import { afterAll, describe, expect, it } from "vitest";
 
 const main = new URL("../dist/main.js", import.meta.url).pathname;
@@ -14,21 +14,9 @@ describe("the server process", () => {
   it(
     "starts on embedded PGlite with no DATABASE_URL, answers /healthz, and exits cleanly on SIGTERM",
     async () => {
-      const port = await freePort();
-      const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        ROSTER_DATA_DIR: join(dir, "data"),
-      };
-      delete env.DATABASE_URL;
-      delete env.SECRET_KEY;
-      const child = spawn(process.execPath, [main], { env, stdio: ["ignore", "pipe", "pipe"] });
-      const exited = waitForExit(child);
-      const output = captureOutput(child);
-
-      await output.waitFor("Roster is running at", pgliteColdStartTimeout);
-      expect(output.text).toContain(`Roster is running at http://127.0.0.1:${port}`);
+      const { child, port, output, exited } = await startServerProcess(process.execPath, [main], {
+        dataDir: join(dir, "data"),
+      });
       expect(output.text).toContain('"database":"pglite"');
 
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
