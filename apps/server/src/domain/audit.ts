@@ -54,13 +54,26 @@ export async function recordAudit(
   await publishEvent(trx, orgId, actor, entry, now);
 }
 
-/** `recordAudit` for a change the caller makes in their organization: the common case, in one line. */
+/** What a change was made to: its type and id (`["group", groupId]`). */
+export type AuditTarget = readonly [type: string, id: string];
+
+/**
+ * `recordAudit` for a change the caller makes in their organization, the common case, in one
+ * line: what was done (`action`), to what (`target`, or null) and the details (`data`).
+ */
 export function recordChange(
   trx: Transaction<Database>,
   access: OrgAccess,
-  entry: AuditEntry,
   now: Date,
+  action: string,
+  target: AuditTarget | null,
+  data?: Record<string, unknown>,
 ): Promise<void> {
+  const entry: AuditEntry = {
+    action,
+    ...(target ? { targetType: target[0], targetId: target[1] } : {}),
+    ...(data !== undefined ? { data } : {}),
+  };
   return recordAudit(trx, access.orgId, access.actor, entry, now);
 }
 

@@ -177,12 +177,7 @@ export async function addDomain(
             conflict("DOMAIN_ALREADY_ADDED", `${domain} is already one of this organization's domains.`),
         }),
       );
-    await recordChange(
-      trx,
-      access,
-      { action: "domain.added", targetType: "domain", targetId: row.id, data: { domain } },
-      now,
-    );
+    await recordChange(trx, access, now, "domain.added", ["domain", row.id], { domain });
     return toDomainView(row);
   });
 }
@@ -265,17 +260,10 @@ export async function verifyDomain(
       .returningAll()
       .executeTakeFirstOrThrow()
       .catch(conflictOnUnique({ org_domains_verified_key: () => domainTaken(row.domain) }));
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "domain.verified",
-        targetType: "domain",
-        targetId: row.id,
-        data: { domain: row.domain, method: input.method },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "domain.verified", ["domain", row.id], {
+      domain: row.domain,
+      method: input.method,
+    });
     return toDomainView(verified);
   });
 }
@@ -289,16 +277,9 @@ export async function removeDomain(
   await runTransaction(deps, async (trx) => {
     const row = await lockDomain(trx, access.orgId, input.domainId);
     await trx.deleteFrom("org_domains").where("id", "=", row.id).execute();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "domain.removed",
-        targetType: "domain",
-        targetId: row.id,
-        data: { domain: row.domain, wasVerified: row.status === "verified" },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "domain.removed", ["domain", row.id], {
+      domain: row.domain,
+      wasVerified: row.status === "verified",
+    });
   });
 }

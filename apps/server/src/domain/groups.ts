@@ -116,12 +116,7 @@ export async function createGroup(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      { action: "group.created", targetType: "group", targetId: row.id, data: { name: row.name } },
-      now,
-    );
+    await recordChange(trx, access, now, "group.created", ["group", row.id], { name: row.name });
     return row;
   }).catch(conflictOnUnique({ groups_name_key: nameTaken }));
   return toView(row, 0);
@@ -153,13 +148,10 @@ export async function updateGroup(
     await recordChange(
       trx,
       access,
-      {
-        action: "group.updated",
-        targetType: "group",
-        targetId: row.id,
-        data: input.name !== undefined ? { from: current.name, to: row.name } : {},
-      },
       now,
+      "group.updated",
+      ["group", row.id],
+      input.name !== undefined ? { from: current.name, to: row.name } : {},
     );
     return toView(row, Number(count.n));
   }).catch(conflictOnUnique({ groups_name_key: nameTaken }));
@@ -171,12 +163,7 @@ export async function deleteGroup(deps: Deps, access: OrgAccess, input: { groupI
   await runTransaction(deps, async (trx) => {
     const group = await lockGroup(trx, access.orgId, input.groupId);
     await trx.deleteFrom("groups").where("id", "=", group.id).execute();
-    await recordChange(
-      trx,
-      access,
-      { action: "group.deleted", targetType: "group", targetId: group.id, data: { name: group.name } },
-      now,
-    );
+    await recordChange(trx, access, now, "group.deleted", ["group", group.id], { name: group.name });
   });
 }
 
@@ -252,17 +239,7 @@ export async function addGroupMembers(
       .returning("user_id")
       .execute();
     for (const a of added) {
-      await recordChange(
-        trx,
-        access,
-        {
-          action: "group.member_added",
-          targetType: "group",
-          targetId: group.id,
-          data: { userId: a.user_id },
-        },
-        now,
-      );
+      await recordChange(trx, access, now, "group.member_added", ["group", group.id], { userId: a.user_id });
     }
     return { added: added.map((a) => a.user_id) };
   });
@@ -284,16 +261,8 @@ export async function removeGroupMember(
     if (removed.numDeletedRows === 0n) {
       throw notFound("GROUP_MEMBER_NOT_FOUND", "This person is not in the group.");
     }
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "group.member_removed",
-        targetType: "group",
-        targetId: group.id,
-        data: { userId: input.userId },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "group.member_removed", ["group", group.id], {
+      userId: input.userId,
+    });
   });
 }

@@ -89,17 +89,7 @@ export async function revokeInvitation(
       .where("id", "=", inv.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "invitation.revoked",
-        targetType: "invitation",
-        targetId: inv.id,
-        data: { email: inv.email },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "invitation.revoked", ["invitation", inv.id], { email: inv.email });
     return revoked;
   });
   return toInvitationView(inv, now);

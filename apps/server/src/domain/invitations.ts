@@ -249,17 +249,11 @@ export async function createInvitations(
         .executeTakeFirstOrThrow();
       await enqueueInvitationEmail(deps, trx, inv, token, now);
       await grantInvitationWorkspaces(trx, access.orgId, inv.id, workspaces, access.actor.userId, now);
-      await recordChange(
-        trx,
-        access,
-        {
-          action: "member.invited",
-          targetType: "invitation",
-          targetId: inv.id,
-          data: { email, role: role.key, ...(workspaces.length > 0 ? { workspaces } : {}) },
-        },
-        now,
-      );
+      await recordChange(trx, access, now, "member.invited", ["invitation", inv.id], {
+        email,
+        role: role.key,
+        ...(workspaces.length > 0 ? { workspaces } : {}),
+      });
       outcome.set(email.toLowerCase(), { email, status: "invited", invitationId: inv.id });
     }
     // Report in the order the addresses were given, each once.
@@ -299,12 +293,7 @@ export async function renewAndSend(
     .returningAll()
     .executeTakeFirstOrThrow();
   await enqueueInvitationEmail(deps, trx, inv, deps.sealer.open(inv.token_sealed), now);
-  await recordChange(
-    trx,
-    access,
-    { action: "invitation.resent", targetType: "invitation", targetId: inv.id, data: { email: inv.email } },
-    now,
-  );
+  await recordChange(trx, access, now, "invitation.resent", ["invitation", inv.id], { email: inv.email });
   return inv;
 }
 

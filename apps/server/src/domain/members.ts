@@ -71,17 +71,10 @@ export async function changeRole(
     .where("org_id", "=", access.orgId)
     .where("user_id", "=", member.user_id)
     .execute();
-  await recordChange(
-    trx,
-    access,
-    {
-      action: "member.role_changed",
-      targetType: "user",
-      targetId: member.user_id,
-      data: { from: member.role, to: role.key },
-    },
-    now,
-  );
+  await recordChange(trx, access, now, "member.role_changed", ["user", member.user_id], {
+    from: member.role,
+    to: role.key,
+  });
   return role.key;
 }
 
@@ -125,7 +118,7 @@ async function setMemberStatus(
       .where("user_id", "=", userId)
       .execute();
     const action = status === "deactivated" ? "member.deactivated" : "member.reactivated";
-    await recordChange(trx, access, { action, targetType: "user", targetId: userId }, now);
+    await recordChange(trx, access, now, action, ["user", userId]);
   });
 }
 
@@ -186,17 +179,10 @@ async function removeWithinTransaction(
     .where("last_active_org_id", "=", access.orgId)
     .execute();
   for (const r of rows) {
-    await recordChange(
-      trx,
-      access,
-      {
-        action,
-        targetType: "user",
-        targetId: r.user_id,
-        data: { role: r.role, ...(transferTo ? { transferTo } : {}) },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, action, ["user", r.user_id], {
+      role: r.role,
+      ...(transferTo ? { transferTo } : {}),
+    });
   }
   return { removed: ids, transferred };
 }

@@ -364,17 +364,9 @@ export async function transferOwnership(
       .where("org_id", "=", access.orgId)
       .where("user_id", "=", input.userId)
       .execute();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "org.ownership_transferred",
-        targetType: "user",
-        targetId: input.userId,
-        data: { previousRole: target.role },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "org.ownership_transferred", ["user", input.userId], {
+      previousRole: target.role,
+    });
   });
 }
 

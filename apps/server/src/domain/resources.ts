@@ -128,12 +128,7 @@ export function recordResourceChange(
   now: Date,
 ): Promise<void> {
   const data = { ...change.data, resource: resourceSummary(row) };
-  return recordChange(
-    trx,
-    access,
-    { action: change.action, targetType: "resource", targetId: row.id, data },
-    now,
-  );
+  return recordChange(trx, access, now, change.action, ["resource", row.id], data);
 }
 
 /**

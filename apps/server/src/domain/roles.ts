@@ -173,12 +173,7 @@ export async function createRole(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      { action: "role.created", targetType: "role", targetId: row.key, data: { permissions } },
-      now,
-    );
+    await recordChange(trx, access, now, "role.created", ["role", row.key], { permissions });
     return row;
   }).catch(
     conflictOnUnique({
@@ -223,17 +218,7 @@ export async function updateRole(
       .executeTakeFirst();
     if (!row)
       throw notFound("ROLE_NOT_FOUND", `There is no custom role "${input.key}" in this organization.`);
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "role.updated",
-        targetType: "role",
-        targetId: row.key,
-        data: { permissions: row.permissions },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "role.updated", ["role", row.key], { permissions: row.permissions });
     return row;
   });
   return {
@@ -304,6 +289,6 @@ export async function deleteRole(deps: Deps, access: OrgAccess, input: { key: st
       );
     }
     await trx.deleteFrom("roles").where("org_id", "=", access.orgId).where("key", "=", input.key).execute();
-    await recordChange(trx, access, { action: "role.deleted", targetType: "role", targetId: input.key }, now);
+    await recordChange(trx, access, now, "role.deleted", ["role", input.key]);
   });
 }

@@ -126,17 +126,10 @@ export async function createServiceAccount(
         created_at: now,
       })
       .execute();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "service_account.created",
-        targetType: "user",
-        targetId: user.id,
-        data: { name: user.name, role: role.key },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "service_account.created", ["user", user.id], {
+      name: user.name,
+      role: role.key,
+    });
     return {
       userId: user.id,
       name: user.name,
@@ -213,17 +206,9 @@ export async function updateServiceAccount(
     }
     // A role change is the same rule and the same `member.role_changed` event as for a person.
     if (input.role !== undefined) await changeRole(trx, access, owners, account, input.role, now);
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "service_account.updated",
-        targetType: "user",
-        targetId: account.user_id,
-        data: { changed: Object.keys(input).filter((k) => k !== "userId" && k !== "orgId") },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "service_account.updated", ["user", account.user_id], {
+      changed: Object.keys(input).filter((k) => k !== "userId" && k !== "orgId"),
+    });
   });
 }
 
@@ -258,17 +243,10 @@ export async function deleteServiceAccount(
       .where("org_id", "=", access.orgId)
       .where("user_id", "=", account.user_id)
       .execute();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "service_account.deleted",
-        targetType: "user",
-        targetId: account.user_id,
-        data: { name: account.name, ...(input.transferTo ? { transferTo: input.transferTo } : {}) },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "service_account.deleted", ["user", account.user_id], {
+      name: account.name,
+      ...(input.transferTo ? { transferTo: input.transferTo } : {}),
+    });
     return { transferred };
   });
 }
@@ -298,17 +276,10 @@ export async function createApiKey(
         created_at: now,
       })
       .execute();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "api_key.created",
-        targetType: "user",
-        targetId: account.user_id,
-        data: { keyId: generated.id, name: input.name },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "api_key.created", ["user", account.user_id], {
+      keyId: generated.id,
+      name: input.name,
+    });
   });
   return {
     key: generated.key,
@@ -378,16 +349,9 @@ export async function revokeApiKey(deps: Deps, access: OrgAccess, input: { keyId
     if (!key) throw keyNotFound();
     if (key.revoked_at) return;
     await trx.updateTable("api_keys").set({ revoked_at: now }).where("id", "=", key.id).execute();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "api_key.revoked",
-        targetType: "user",
-        targetId: key.user_id,
-        data: { keyId: key.id, name: key.name },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "api_key.revoked", ["user", key.user_id], {
+      keyId: key.id,
+      name: key.name,
+    });
   });
 }

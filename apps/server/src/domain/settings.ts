@@ -87,17 +87,10 @@ export async function setSetting(
       .returning("created_at")
       .executeTakeFirstOrThrow();
     // Never the value: the audit log is readable by more people than the setting is writable by.
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "setting.updated",
-        targetType: "setting",
-        targetId: input.key,
-        data: { secret, created: previous.created_at.getTime() === now.getTime() },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "setting.updated", ["setting", input.key], {
+      secret,
+      created: previous.created_at.getTime() === now.getTime(),
+    });
   });
   return getSetting(deps, access, { key: input.key });
 }
@@ -112,12 +105,7 @@ export async function deleteSetting(deps: Deps, access: OrgAccess, input: { key:
       .returning("secret")
       .executeTakeFirst();
     if (!row) throw settingNotFound(input.key);
-    await recordChange(
-      trx,
-      access,
-      { action: "setting.deleted", targetType: "setting", targetId: input.key, data: { secret: row.secret } },
-      now,
-    );
+    await recordChange(trx, access, now, "setting.deleted", ["setting", input.key], { secret: row.secret });
   });
 }
 

@@ -79,17 +79,10 @@ export async function recordUsage(
     const recorded = inserted.length;
     const duplicates = input.events.length - recorded;
     if (recorded > 0) {
-      await recordChange(
-        trx,
-        access,
-        {
-          action: "usage.recorded",
-          targetType: "organization",
-          targetId: access.orgId,
-          data: { recorded, duplicates },
-        },
-        now,
-      );
+      await recordChange(trx, access, now, "usage.recorded", ["organization", access.orgId], {
+        recorded,
+        duplicates,
+      });
     }
     return { recorded, duplicates };
   });
@@ -153,17 +146,10 @@ export async function grantCredits(
       .returning("id")
       .executeTakeFirst();
     if (!row) return false;
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "credits.granted",
-        targetType: "credit_grant",
-        targetId: row.id,
-        data: { amount: input.amount, reason: input.reason ?? "" },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "credits.granted", ["credit_grant", row.id], {
+      amount: input.amount,
+      reason: input.reason ?? "",
+    });
     return true;
   });
   return { granted, balance: await creditBalance(deps, access) };

@@ -145,17 +145,7 @@ export async function createEndpoint(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "webhook.created",
-        targetType: "webhook",
-        targetId: row.id,
-        data: { url, events: row.events },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "webhook.created", ["webhook", row.id], { url, events: row.events });
     return row;
   });
   return { endpoint: toView(row), secret };
@@ -194,17 +184,9 @@ export async function updateEndpoint(
       .returningAll()
       .executeTakeFirst();
     if (!row) throw endpointNotFound();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "webhook.updated",
-        targetType: "webhook",
-        targetId: row.id,
-        data: { changed: Object.keys(input).filter((k) => k !== "endpointId" && k !== "orgId") },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "webhook.updated", ["webhook", row.id], {
+      changed: Object.keys(input).filter((k) => k !== "endpointId" && k !== "orgId"),
+    });
     return row;
   });
   return toView(row);
@@ -227,12 +209,7 @@ export async function rotateEndpointSecret(
       .returning("id")
       .executeTakeFirst();
     if (!row) throw endpointNotFound();
-    await recordChange(
-      trx,
-      access,
-      { action: "webhook.secret_rotated", targetType: "webhook", targetId: row.id },
-      now,
-    );
+    await recordChange(trx, access, now, "webhook.secret_rotated", ["webhook", row.id]);
   });
   return { secret };
 }
@@ -251,12 +228,7 @@ export async function deleteEndpoint(
       .returning(["id", "url"])
       .executeTakeFirst();
     if (!row) throw endpointNotFound();
-    await recordChange(
-      trx,
-      access,
-      { action: "webhook.deleted", targetType: "webhook", targetId: row.id, data: { url: row.url } },
-      now,
-    );
+    await recordChange(trx, access, now, "webhook.deleted", ["webhook", row.id], { url: row.url });
   });
 }
 
@@ -292,17 +264,9 @@ export async function sendTestEvent(
       },
       now,
     );
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "webhook.test_sent",
-        targetType: "webhook",
-        targetId: endpoint.id,
-        data: { eventId: event.id },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "webhook.test_sent", ["webhook", endpoint.id], {
+      eventId: event.id,
+    });
   });
   deps.wakeOutbox();
   return { eventId: event.id, deliveryId };

@@ -142,17 +142,10 @@ export async function grantWorkspaceAccess(
       access.actor.userId,
       now,
     );
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "workspace.access_granted",
-        targetType: "workspace",
-        targetId: input.workspaceId,
-        data: { ...principalData(input.principal), role },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "workspace.access_granted", ["workspace", input.workspaceId], {
+      ...principalData(input.principal),
+      role,
+    });
     return { grantId, role };
   });
 }
@@ -186,17 +179,10 @@ export async function revokeWorkspaceAccess(
         "There is no such grant on this workspace. It may have been removed already.",
       );
     }
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "workspace.access_revoked",
-        targetType: "workspace",
-        targetId: input.workspaceId,
-        data: { ...principalData(input.principal), role: deleted.role },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "workspace.access_revoked", ["workspace", input.workspaceId], {
+      ...principalData(input.principal),
+      role: deleted.role,
+    });
   });
 }
 

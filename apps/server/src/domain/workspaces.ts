@@ -155,17 +155,10 @@ export async function createWorkspace(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "workspace.created",
-        targetType: "workspace",
-        targetId: row.id,
-        data: { name: row.name, parentId },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "workspace.created", ["workspace", row.id], {
+      name: row.name,
+      parentId,
+    });
     return row;
   }).catch(conflictOnUnique({ workspaces_sibling_name_key: nameTaken }));
   return toWorkspaceView(row);
@@ -227,19 +220,16 @@ export async function updateWorkspace(
     await recordChange(
       trx,
       access,
-      {
-        action: moved ? "workspace.moved" : "workspace.updated",
-        targetType: "workspace",
-        targetId: row.id,
-        data: {
-          changed,
-          ...(input.name !== undefined && input.name !== current.name
-            ? { from: current.name, to: row.name }
-            : {}),
-          ...(moved ? { fromParentId: current.parent_id, toParentId: newParent } : {}),
-        },
-      },
       now,
+      moved ? "workspace.moved" : "workspace.updated",
+      ["workspace", row.id],
+      {
+        changed,
+        ...(input.name !== undefined && input.name !== current.name
+          ? { from: current.name, to: row.name }
+          : {}),
+        ...(moved ? { fromParentId: current.parent_id, toParentId: newParent } : {}),
+      },
     );
     return row;
   }).catch(conflictOnUnique({ workspaces_sibling_name_key: nameTaken }));
@@ -289,16 +279,9 @@ export async function deleteWorkspace(
       );
     }
     await trx.deleteFrom("workspaces").where("id", "=", current.id).execute();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "workspace.deleted",
-        targetType: "workspace",
-        targetId: current.id,
-        data: { name: current.name, parentId: current.parent_id },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "workspace.deleted", ["workspace", current.id], {
+      name: current.name,
+      parentId: current.parent_id,
+    });
   });
 }
