@@ -1,10 +1,13 @@
 export { type AcceptAction, AcceptBanner, type AcceptBannerProps } from "./accept-banner/accept-banner.js";
+export { type ApiKeyAction, ApiKeys, type ApiKeysProps } from "./api-keys/api-keys.js";
+export { AuditLog, type AuditLogProps } from "./audit-log/audit-log.js";
 export {
   type CreateAction,
   CreateOrganization,
   type CreateOrganizationProps,
 } from "./create-organization/create-organization.js";
 export { errorDetails, errorMessage, errorReason } from "./errors.js";
+export { useAuditLog } from "./hooks/audit.js";
 export {
   useAcceptInvitation,
   useDeclineInvitation,
@@ -27,21 +30,41 @@ export {
 } from "./hooks/members.js";
 export {
   useCreateOrganization,
+  useDeleteOrganization,
+  useLeaveOrganization,
+  useOrganization,
   useOrganizations,
   usePermissions,
   useRoles,
   useSetActiveOrganization,
+  useTransferOwnership,
+  useUpdateOrganization,
   useViewer,
 } from "./hooks/organizations.js";
+export {
+  useApiKeys,
+  useCreateApiKey,
+  useCreateServiceAccount,
+  useDeleteServiceAccount,
+  useRevokeApiKey,
+  useServiceAccounts,
+} from "./hooks/service-accounts.js";
 export { type InviteAction, InviteForm, type InviteFormProps } from "./invite-form/invite-form.js";
 export {
   defaultLabels,
   defaultMessages,
   type LabelOverrides,
   type Labels,
+  roleLabel,
   type WidgetErrorReason,
 } from "./labels.js";
 export { type MemberAction, MemberList, type MemberListProps } from "./member-list/member-list.js";
+export {
+  type MetadataField,
+  type OrganizationAction,
+  OrganizationProfile,
+  type OrganizationProfileProps,
+} from "./organization-profile/organization-profile.js";
 export {
   OrganizationSwitcher,
   type OrganizationSwitcherProps,

@@ -125,6 +125,7 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
 };
 
 const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric" });
+const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
 /** Every string the widgets show, in English. Pass `labels` to `RosterProvider` to reword or translate. */
 export const defaultLabels = {
@@ -244,15 +245,115 @@ export const defaultLabels = {
   create: "Create organization",
   created: (name: string) => `${name} was created.`,
   nameRequired: "Enter a name for the organization.",
+
+  /** Names of the built-in roles; custom roles keep the name the organization gave them. */
+  roles: { owner: "Owner", admin: "Admin", member: "Member", viewer: "Viewer" } as Record<string, string>,
+
+  // OrganizationProfile
+  profileTitle: "Organization settings",
+  slugLabel: "URL name",
+  slugHint: "Lowercase letters, digits and hyphens.",
+  logoUrlLabel: "Logo URL",
+  logoAlt: (name: string) => `${name} logo`,
+  saveChanges: "Save changes",
+  saved: "Changes saved.",
+  noChanges: "Nothing has changed.",
+  readOnlyProfile: "Your role does not allow changing these settings.",
+  transferTitle: "Transfer ownership",
+  transferBody: "Make another member an owner of this organization.",
+  newOwner: "New owner",
+  chooseMember: "Choose a member",
+  transfer: "Transfer",
+  transferConfirmTitle: (name: string) => `Make ${name} an owner?`,
+  transferConfirmBody: "They get full control of the organization, including deleting it.",
+  transferred: (name: string) => `${name} is now an owner.`,
+  leaveTitle: "Leave organization",
+  leaveBody: "You lose access to this organization until someone invites you again.",
+  leave: "Leave",
+  leaveConfirmTitle: (name: string) => `Leave ${name}?`,
+  left: (name: string) => `You left ${name}.`,
+  deleteTitle: "Delete organization",
+  deleteBody:
+    "Deletes the organization, its members' access, roles, settings and audit log. This cannot be undone.",
+  deleteOrganization: "Delete organization",
+  deleteConfirmTitle: (name: string) => `Delete ${name}?`,
+  deleteConfirmLabel: (name: string) => `Type ${name} to confirm`,
+  deleted: (name: string) => `${name} was deleted.`,
+  loadingOrganization: "Loading the organization…",
+
+  // ApiKeys
+  apiKeysTitle: "API keys",
+  serviceAccountsIntro:
+    "Service accounts are members that are not people. Their API keys call Roster for them.",
+  noServiceAccounts: "No service accounts yet.",
+  loadingServiceAccounts: "Loading service accounts…",
+  columnKeys: "Keys",
+  keyCount: (n: number) => (n === 1 ? "1 key" : `${n} keys`),
+  newServiceAccount: "New service account",
+  serviceAccountName: "Name",
+  createServiceAccount: "Create service account",
+  serviceAccountCreated: (name: string) => `${name} was created.`,
+  showKeys: (name: string) => `Keys of ${name}`,
+  deleteServiceAccount: (name: string) => `Remove ${name}`,
+  deleteServiceAccountTitle: (name: string) => `Delete ${name}?`,
+  deleteServiceAccountBody: "Its keys stop working at once. This cannot be undone.",
+  serviceAccountDeleted: (name: string) => `${name} was deleted.`,
+  keysOf: (name: string) => `API keys of ${name}`,
+  noKeys: "No keys yet.",
+  columnKey: "Key",
+  columnCreated: "Created",
+  columnLastUsed: "Last used",
+  never: "Never",
+  revokedOn: (date: string) => `Revoked ${date}`,
+  keyName: "Key name",
+  keyNameHint: "Where the key is used, such as “CI”.",
+  createKey: "Create key",
+  newKeyTitle: "Your new API key",
+  newKeyBody: "Copy it now: it is shown only once. Store it as a secret.",
+  copyKey: "Copy key",
+  keyCopied: "The key was copied.",
+  keyNotCopied: "Select the key and copy it.",
+  done: "Done",
+  revokeKey: (name: string) => `Revoke ${name}`,
+  revokeKeyTitle: (name: string) => `Revoke the key ${name}?`,
+  revokeKeyBody: "Anything using it is refused from now on. This cannot be undone.",
+  keyRevoked: (name: string) => `The key ${name} was revoked.`,
+  keyCreated: (name: string) => `The key ${name} was created.`,
+  cannotManageKeys: "Your role does not allow managing service accounts and keys.",
+
+  // AuditLog
+  auditTitle: "Audit log",
+  actorFilter: "Actor",
+  anyone: "Anyone",
+  actionFilter: "Action",
+  actionPlaceholder: "e.g. member.joined",
+  targetFilter: "Target type",
+  anyTarget: "Any target",
+  fromDate: "From",
+  toDate: "To",
+  clearFilters: "Clear filters",
+  allTargets: "Show all targets",
+  onlyTarget: (target: string) => `Only ${target}`,
+  showOnlyTarget: (target: string) => `Show only entries about ${target}`,
+  columnWhen: "When",
+  columnActor: "Actor",
+  columnAction: "Action",
+  columnTarget: "Target",
+  system: "Roster",
+  loadingAudit: "Loading the audit log…",
+  noEvents: "Nothing has been recorded yet.",
+  noEventsMatch: "No entries match these filters.",
+  formatDateTime: (iso: string): string => dateTimeFormat.format(new Date(iso)),
 };
 
 export type Labels = typeof defaultLabels;
 
 /** What a host passes: any subset of the labels; `messages`, `status` and `result` merge key by key. */
-export type LabelOverrides = Partial<Omit<Labels, "messages" | "status" | "result">> & {
+export type LabelOverrides = Partial<Omit<Labels, "messages" | "status" | "result" | "roles">> & {
   messages?: Partial<Record<WidgetErrorReason, string>>;
   status?: Partial<Labels["status"]>;
   result?: Partial<Labels["result"]>;
+  roles?: Record<string, string>;
 };
 
 export function mergeLabels(overrides: LabelOverrides | undefined): Labels {
@@ -263,5 +364,11 @@ export function mergeLabels(overrides: LabelOverrides | undefined): Labels {
     messages: { ...defaultLabels.messages, ...overrides.messages },
     status: { ...defaultLabels.status, ...overrides.status },
     result: { ...defaultLabels.result, ...overrides.result },
+    roles: { ...defaultLabels.roles, ...overrides.roles },
   };
+}
+
+/** A role's name for people: the labels' name of a built-in role, else the organization's own name. */
+export function roleLabel(labels: Labels, key: string, serverName?: string): string {
+  return labels.roles[key] ?? serverName ?? key;
 }

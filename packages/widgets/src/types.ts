@@ -36,3 +36,10 @@ export type RosterInfiniteQuery<TPage> = UseInfiniteQueryResult<
 >;
 export type RosterMutation<TInput, TOutput> = UseMutationResult<TOutput, RosterQueryError, TInput, unknown>;
 export type InvitationPage = RouterOutputs["invitations"]["list"];
+export type OrganizationDetails = RouterOutputs["orgs"]["get"];
+export type ServiceAccount = RouterOutputs["serviceAccounts"]["list"][number];
+export type ApiKey = RouterOutputs["serviceAccounts"]["keys"][number];
+export type AuditPage = RouterOutputs["audit"]["list"];
+export type AuditEvent = AuditPage["items"][number];
+/** What the audit log can be narrowed to (dates are ISO 8601 instants; `to` is exclusive). */
+export type AuditFilters = Omit<RouterInputs["audit"]["list"], "orgId" | "cursor" | "limit">;

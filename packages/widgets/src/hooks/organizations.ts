@@ -48,3 +48,47 @@ export function useCreateOrganization() {
     }),
   );
 }
+
+/** One organization the signed-in person belongs to: name, slug, metadata, seat limit. */
+export function useOrganization(orgId: string) {
+  const trpc = useTRPC();
+  return useQuery(trpc.orgs.get.queryOptions({ orgId }));
+}
+
+/** Invalidates every view of organizations (the switcher's list, a profile, permissions). */
+function useRefreshOrganizations() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries(trpc.orgs.pathFilter());
+}
+
+export function useUpdateOrganization() {
+  const trpc = useTRPC();
+  const refresh = useRefreshOrganizations();
+  return useMutation(trpc.orgs.update.mutationOptions({ onSuccess: refresh }));
+}
+
+/** Makes another active person an owner in one step (the caller needs `org:transfer`). */
+export function useTransferOwnership() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const refresh = useRefreshOrganizations();
+  return useMutation(
+    trpc.orgs.transferOwnership.mutationOptions({
+      onSuccess: () => Promise.all([refresh(), queryClient.invalidateQueries(trpc.members.pathFilter())]),
+    }),
+  );
+}
+
+export function useDeleteOrganization() {
+  const trpc = useTRPC();
+  const refresh = useRefreshOrganizations();
+  return useMutation(trpc.orgs.delete.mutationOptions({ onSuccess: refresh }));
+}
+
+/** The signed-in person leaves; resources they own need `transferTo` (reason TRANSFER_REQUIRED). */
+export function useLeaveOrganization() {
+  const trpc = useTRPC();
+  const refresh = useRefreshOrganizations();
+  return useMutation(trpc.members.leave.mutationOptions({ onSuccess: refresh }));
+}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useLabels } from "../provider.js";
 import type { MemberListItem, Role } from "../types.js";
-import { Dialog } from "../ui/dialog.js";
+import { ConfirmButtons, Dialog, DialogError } from "../ui/dialog.js";
 
 export type OpenDialog =
   | { kind: "role"; item: MemberListItem }
@@ -26,35 +26,6 @@ interface MemberDialogsProps {
     remove: (items: MemberListItem[], transferTo?: string) => void;
     revoke: (item: MemberListItem) => void;
   };
-}
-
-function ConfirmButtons(props: { label: string; busy: boolean; danger?: boolean; onCancel: () => void }) {
-  const labels = useLabels();
-  return (
-    <>
-      <button type="button" className="roster-button" data-autofocus onClick={props.onCancel}>
-        {labels.cancel}
-      </button>
-      <button
-        type="submit"
-        className="roster-button"
-        data-variant={props.danger ? "danger" : "primary"}
-        disabled={props.busy}
-        aria-busy={props.busy}
-        data-busy={props.busy || undefined}
-      >
-        {props.busy ? labels.working : props.label}
-      </button>
-    </>
-  );
-}
-
-function DialogError({ text }: { text: string | null }) {
-  return text ? (
-    <p className="roster-dialog-error" role="alert">
-      {text}
-    </p>
-  ) : null;
 }
 
 function RoleDialog({ item, props }: { item: MemberListItem; props: MemberDialogsProps }) {

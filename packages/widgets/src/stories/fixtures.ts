@@ -1,4 +1,13 @@
-import type { MemberListItem, MyInvitation, Organization, Permission, Role } from "../types.js";
+import type {
+  ApiKey,
+  AuditEvent,
+  MemberListItem,
+  MyInvitation,
+  Organization,
+  Permission,
+  Role,
+  ServiceAccount,
+} from "../types.js";
 
 /**
  * Canned Roster answers for stories: a fetch that answers tRPC batch requests (GET queries and
@@ -13,6 +22,9 @@ export interface Scenario {
   mine?: MyInvitation[];
   organizations?: Organization[];
   viewerId?: string;
+  serviceAccounts?: ServiceAccount[];
+  apiKeys?: ApiKey[];
+  audit?: AuditEvent[];
   /** Procedures that fail, by path (`members.list`), with the reason and message Roster would give. */
   errors?: Record<string, { reason: string; message: string; httpStatus?: number }>;
   /** Procedures that never answer (a loading state). */
@@ -29,6 +41,7 @@ const ALL: Permission[] = [
   "members:deactivate",
   "members:remove",
   "roles:manage",
+  "service_accounts:manage",
   "audit:read",
 ];
 
@@ -180,6 +193,73 @@ export const myInvitations: MyInvitation[] = [
   },
 ];
 
+export const serviceAccounts: ServiceAccount[] = [
+  {
+    userId: id(801),
+    name: "Nightly export",
+    description: "Copies usage to the warehouse.",
+    role: "viewer",
+    status: "active",
+    createdAt: new Date(base - 30 * day).toISOString(),
+    keys: 2,
+  },
+  {
+    userId: id(802),
+    name: "CI deployer",
+    description: "",
+    role: "member",
+    status: "active",
+    createdAt: new Date(base - 3 * day).toISOString(),
+    keys: 0,
+  },
+];
+
+export const apiKeys: ApiKey[] = [
+  {
+    id: "k2m4q6s8u2w4y6a8c2e4g6j8",
+    name: "Warehouse",
+    masked: "rk_k2m4q6s8u2w4y6a8c2e4g6j8_••••…9f3a",
+    createdAt: new Date(base - 20 * day).toISOString(),
+    lastUsedAt: new Date(base - day).toISOString(),
+    revokedAt: null,
+  },
+  {
+    id: "n3p5r7t9v3x5z7b9d3f5h7k9",
+    name: "Old laptop",
+    masked: "rk_n3p5r7t9v3x5z7b9d3f5h7k9_••••…11c0",
+    createdAt: new Date(base - 29 * day).toISOString(),
+    lastUsedAt: null,
+    revokedAt: new Date(base - 10 * day).toISOString(),
+  },
+];
+
+const auditActions = [
+  "member.joined",
+  "member.role_changed",
+  "org.updated",
+  "api_key.created",
+  "member.removed",
+];
+/** `count` audit entries, newest first, by the team's people. */
+export function auditTrail(count: number): AuditEvent[] {
+  const people = team.filter((m) => m.kind === "member");
+  return Array.from({ length: count }, (_, i) => {
+    const actor = people[i % people.length]!;
+    const target = people[(i + 3) % people.length]!;
+    return {
+      id: String(10_000 - i),
+      action: auditActions[i % auditActions.length]!,
+      actor: { id: actor.id, name: actor.name ?? "", email: actor.email },
+      targetType: "user",
+      targetId: target.id,
+      data: {},
+      ip: "203.0.113.7",
+      userAgent: null,
+      createdAt: new Date(base - i * 3_600_000).toISOString(),
+    };
+  });
+}
+
 type Input = Record<string, unknown> | undefined;
 
 class Refusal extends Error {
@@ -198,6 +278,9 @@ function answerer(scenario: Scenario) {
   let members = [...(scenario.members ?? [])];
   let mine = [...(scenario.mine ?? [])];
   let orgs = [...(scenario.organizations ?? organizations)];
+  let accounts = [...(scenario.serviceAccounts ?? [])];
+  let keys = [...(scenario.apiKeys ?? [])];
+  const audit = scenario.audit ?? [];
   const find = (userId: unknown) => {
     const m = members.find((x) => x.id === userId);
     if (!m) throw new Refusal("MEMBER_NOT_FOUND", "This person is not a member of the organization.", 404);
@@ -289,6 +372,74 @@ function answerer(scenario: Scenario) {
       })),
     }),
     "invitations.mine": () => mine,
+    "orgs.get": (input) => {
+      const {
+        role: _role,
+        status: _status,
+        memberCount: _count,
+        active: _active,
+        ...org
+      } = orgs.find((o) => o.id === input?.orgId) ?? orgs[0]!;
+      return org;
+    },
+    "orgs.update": (input) => {
+      orgs = orgs.map((o) => (o.id === input?.orgId ? { ...o, ...(input as Partial<Organization>) } : o));
+      return orgs.find((o) => o.id === input?.orgId);
+    },
+    "orgs.transferOwnership": (input) => {
+      update(input?.userId, { role: "owner" });
+      return { ok: true };
+    },
+    "orgs.delete": () => ({ ok: true }),
+    "members.leave": () => ({ ok: true }),
+    "serviceAccounts.list": () => accounts,
+    "serviceAccounts.create": (input) => {
+      const account: ServiceAccount = {
+        userId: id(900 + accounts.length),
+        name: String(input?.name),
+        description: "",
+        role: String(input?.role),
+        status: "active",
+        createdAt: new Date(base).toISOString(),
+        keys: 0,
+      };
+      accounts = [...accounts, account];
+      return account;
+    },
+    "serviceAccounts.delete": (input) => {
+      accounts = accounts.filter((a) => a.userId !== input?.userId);
+      return { transferred: 0 };
+    },
+    "serviceAccounts.keys": () => keys,
+    "serviceAccounts.createKey": (input) => {
+      const keyId = "p4r6t8v2x4z6b8d2f4h6k8m2";
+      const apiKey: ApiKey = {
+        id: keyId,
+        name: String(input?.name),
+        masked: `rk_${keyId}_••••…7d1e`,
+        createdAt: new Date(base).toISOString(),
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      keys = [apiKey, ...keys];
+      return { key: `rk_${keyId}_3xampl3s3cr3tv4lu3th4t1s0nlysh0wn0nc3`, apiKey };
+    },
+    "serviceAccounts.revokeKey": (input) => {
+      keys = keys.map((k) => (k.id === input?.keyId ? { ...k, revokedAt: new Date(base).toISOString() } : k));
+      return { ok: true };
+    },
+    "audit.list": (input) => {
+      const rows = audit.filter(
+        (e) =>
+          (!input?.actorId || e.actor?.id === input.actorId) &&
+          (!input?.action || e.action === input.action) &&
+          (!input?.targetType || e.targetType === input.targetType) &&
+          (!input?.targetId || e.targetId === input.targetId),
+      );
+      const start = Number(input?.cursor ?? 0);
+      const end = start + Number(input?.limit ?? 50);
+      return { items: rows.slice(start, end), nextCursor: end < rows.length ? String(end) : null };
+    },
     "invitations.accept": (input) => {
       const inv = mine.find((i) => i.id === input?.invitationId);
       mine = mine.filter((i) => i.id !== input?.invitationId);

@@ -1,4 +1,5 @@
 import { type ReactNode, useEffect, useId, useRef } from "react";
+import { useLabels } from "../provider.js";
 
 export interface DialogProps {
   title: string;
@@ -61,4 +62,42 @@ export function Dialog({ title, children, actions, onClose, fallbackFocus, onSub
       </form>
     </dialog>
   );
+}
+
+/** Cancel (focused first) and the dialog's action, busy while it runs. */
+export function ConfirmButtons(props: {
+  label: string;
+  busy: boolean;
+  danger?: boolean;
+  /** Not yet allowed (e.g. a confirmation not typed yet). */
+  disabled?: boolean;
+  onCancel: () => void;
+}) {
+  const labels = useLabels();
+  return (
+    <>
+      <button type="button" className="roster-button" data-autofocus onClick={props.onCancel}>
+        {labels.cancel}
+      </button>
+      <button
+        type="submit"
+        className="roster-button"
+        data-variant={props.danger ? "danger" : "primary"}
+        disabled={props.busy || props.disabled}
+        aria-busy={props.busy}
+        data-busy={props.busy || undefined}
+      >
+        {props.busy ? labels.working : props.label}
+      </button>
+    </>
+  );
+}
+
+/** Why the last attempt failed, inside the dialog (the page behind it is inert). */
+export function DialogError({ text }: { text: string | null }) {
+  return text ? (
+    <p className="roster-dialog-error" role="alert">
+      {text}
+    </p>
+  ) : null;
 }

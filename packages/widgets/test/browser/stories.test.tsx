@@ -33,6 +33,9 @@ describe("every story", () => {
       "accept-banner",
       "organization-switcher",
       "create-organization",
+      "organization-profile",
+      "api-keys",
+      "audit-log",
     ]) {
       expect(names.filter((n) => n.startsWith(widget)).length).toBeGreaterThanOrEqual(3);
     }
@@ -44,6 +47,19 @@ describe("every story", () => {
         "member-list › NoPermission",
         "member-list › Dark",
         "member-list › LoadError",
+        ...["organization-profile", "api-keys", "audit-log"].flatMap((widget) => [
+          `${widget} › Loading`,
+          `${widget} › LoadError`,
+          `${widget} › Default`,
+        ]),
+        "organization-profile › NoPermission",
+        "organization-profile › Dark",
+        "api-keys › NoPermission",
+        "api-keys › Empty",
+        "api-keys › KeysOpenDark",
+        "audit-log › Empty",
+        "audit-log › Dark",
+        "audit-log › ManyPages",
       ]),
     );
   });

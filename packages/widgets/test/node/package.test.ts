@@ -44,7 +44,7 @@ const hostTsconfig = {
 
 const hostApp = `
 import { createRosterClient, isRosterError, ROSTER_ERROR_REASONS, type RouterOutputs } from "@roster/sdk";
-import { AcceptBanner, InviteForm, MemberList, RosterProvider } from "@roster/widgets";
+import { AcceptBanner, ApiKeys, AuditLog, InviteForm, MemberList, OrganizationProfile, RosterProvider } from "@roster/widgets";
 
 const roster = createRosterClient({ url: "https://roster.example.com", token: () => "a host's embed token" });
 
@@ -78,6 +78,9 @@ export function Dashboard({ orgId, token }: { orgId: string; token: () => Promis
       <AcceptBanner />
       <MemberList orgId={orgId} pageSize={25} onAfter={(action, outcome) => console.log(action.type, outcome.ok)} />
       <InviteForm orgId={orgId} />
+      <OrganizationProfile orgId={orgId} metadataFields={[{ key: "plan", label: "Plan" }]} onDeleted={() => undefined} />
+      <ApiKeys orgId={orgId} />
+      <AuditLog orgId={orgId} pageSize={20} />
     </RosterProvider>
   );
 }
@@ -222,7 +225,7 @@ describe("the packed SDK and widgets in a host project outside the repository", 
       console.log(JSON.stringify({
         client: typeof sdk.createRosterClient,
         reasons: sdk.ROSTER_ERROR_REASONS.includes("LAST_OWNER"),
-        widgets: ["RosterProvider", "MemberList", "InviteForm"].every((n) => typeof widgets[n] === "function"),
+        widgets: ["RosterProvider", "MemberList", "InviteForm", "OrganizationProfile", "ApiKeys", "AuditLog"].every((n) => typeof widgets[n] === "function"),
       }));
     `;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: folder });

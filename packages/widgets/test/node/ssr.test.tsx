@@ -4,9 +4,12 @@ import { renderToString } from "react-dom/server";
 import { describe, expect, inject, it } from "vitest";
 import {
   AcceptBanner,
+  ApiKeys,
+  AuditLog,
   CreateOrganization,
   InviteForm,
   MemberList,
+  OrganizationProfile,
   OrganizationSwitcher,
   prefetchWidgets,
   RosterProvider,
@@ -21,6 +24,9 @@ const widgets: [string, ReactNode][] = [
   ["AcceptBanner", <AcceptBanner key="a" />],
   ["OrganizationSwitcher", <OrganizationSwitcher key="o" />],
   ["CreateOrganization", <CreateOrganization key="c" />],
+  ["OrganizationProfile", <OrganizationProfile key="p" orgId={orgId} />],
+  ["ApiKeys", <ApiKeys key="k" orgId={orgId} />],
+  ["AuditLog", <AuditLog key="l" orgId={orgId} />],
 ];
 
 describe("server rendering", () => {

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { page } from "vitest/browser";
+import { AuditLog } from "../../src/index.js";
+import { cleanup, withRoster } from "./render.js";
+import { freshTeam } from "./team.js";
+
+const roster = inject("roster");
+
+afterEach(cleanup);
+
+const actions = (container: HTMLElement) =>
+  [...container.querySelectorAll("tbody tr")].map((r) => r.getAttribute("data-action"));
+
+describe("AuditLog against a real Roster server", () => {
+  it("filters by actor, action, target and date, and pages with Load more", async () => {
+    const { org, owner, victor } = await freshTeam("Audit Labs", "admin");
+    await owner.orgs.update.mutate({ orgId: org.id, name: "Audit Labs 2" });
+    const group = await victor.groups.create.mutate({ orgId: org.id, name: "Ops" });
+    await victor.groups.update.mutate({ orgId: org.id, groupId: group.id, name: "Ops 2" });
+    await owner.groups.create.mutate({ orgId: org.id, name: "Dev" });
+
+    const container = withRoster(roster.tokens.owner, <AuditLog orgId={org.id} pageSize={3} />);
+    await expect.poll(() => actions(container)).toEqual(["group.created", "group.updated", "group.created"]);
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect.poll(() => actions(container).length).toBeGreaterThan(3);
+
+    await page.getByRole("combobox", { name: "Actor" }).selectOptions("Victor Viewer");
+    await expect.poll(() => actions(container)).toEqual(["group.updated", "group.created", "member.joined"]);
+
+    await page.getByRole("combobox", { name: "Action" }).fill("group.created");
+    await expect.poll(() => actions(container)).toEqual(["group.created"]);
+
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await page
+      .getByRole("button", { name: `Show only entries about group ${group.id}` })
+      .first()
+      .click();
+    await expect.poll(() => actions(container)).toEqual(["group.updated", "group.created"]);
+
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    const yesterday = new Date(Date.now() - 2 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+    await page.getByLabelText("To", { exact: true }).fill(yesterday);
+    await expect.element(page.getByText("No entries match these filters.")).toBeVisible();
+  });
+
+  it("says why a member without audit:read cannot see the log", async () => {
+    const { org } = await freshTeam("Private Audit Labs");
+    withRoster(roster.tokens.viewer, <AuditLog orgId={org.id} />);
+    await expect
+      .element(page.getByText("Your role does not allow this. Ask an owner or an admin."))
+      .toBeVisible();
+  });
+});
