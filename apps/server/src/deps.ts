@@ -42,6 +42,8 @@ export interface Actor {
   sessionId: string | null;
   ip: string | null;
   userAgent: string | null;
+  /** The host product whose embed token made the call, if one did. */
+  hostKeyId?: string | null;
 }
 
 /** Where an anonymous request comes from (sign-up, sign-in, password reset). */

@@ -1,6 +1,7 @@
 import { isDatabaseUnavailable, type Session, type User } from "@roster/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
+import { DEFAULT_EMBED_SCOPES, requiredScope, scopeGranted } from "./auth/embed-scopes.js";
 import type { HostKey } from "./auth/host-keys.js";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
 import { loadOrgAccess, orgNotFound, requirePermission } from "./domain/access.js";
@@ -131,10 +132,22 @@ const messages = {
   UNAUTHENTICATED: "You need to sign in to do this.",
   INVALID_API_KEY: "This API key is not valid or was revoked.",
   API_KEY_NOT_ALLOWED: "An API key can only call organization procedures. Sign in as a person for this.",
+  EMBED_TOKEN_ORG_BOUND:
+    "This embed token is bound to one organization and cannot act elsewhere. Ask the host for a token for this.",
 } as const;
 
-/** A person signed in, or a service account calling with its API key. */
-const callerProcedure = publicProcedure.use(({ ctx, next }) => {
+const refuse = (reason: "EMBED_TOKEN_ORG_BOUND") =>
+  new TRPCError({
+    code: "FORBIDDEN",
+    message: messages[reason],
+    cause: new RosterError("FORBIDDEN", reason, messages[reason]),
+  });
+
+/**
+ * A person signed in, or a service account calling with its API key. An embed token reaches only
+ * procedures whose scope (auth/embed-scopes.ts) the host granted it.
+ */
+const callerProcedure = publicProcedure.use(({ ctx, path, next }) => {
   if (!ctx.auth) {
     const reason = ctx.authProblem ?? "UNAUTHENTICATED";
     throw new TRPCError({
@@ -143,17 +156,36 @@ const callerProcedure = publicProcedure.use(({ ctx, next }) => {
       cause: new RosterError("UNAUTHORIZED", reason, messages[reason]),
     });
   }
+  const session = ctx.auth.session;
+  if (session?.kind === "embed") {
+    const needed = requiredScope(path);
+    if (needed === undefined || !scopeGranted(session.scopes ?? DEFAULT_EMBED_SCOPES, needed)) {
+      const message = needed
+        ? `This embed token was not given the "${needed}" scope. The host can ask for a token with it.`
+        : "Embed tokens cannot call this procedure.";
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message,
+        cause: new RosterError("FORBIDDEN", "EMBED_SCOPE_MISSING", message, { scope: needed ?? null }),
+      });
+    }
+  }
   const actor: Actor = {
     userId: ctx.auth.user.id,
-    sessionId: ctx.auth.session?.id ?? null,
+    sessionId: session?.id ?? null,
     ip: ctx.ip,
     userAgent: ctx.userAgent,
+    hostKeyId: session?.host_key_id ?? null,
   };
   return next({ ctx: { ...ctx, auth: ctx.auth, actor } });
 });
 
-/** A signed-in person (a session). `ctx.actor` says who, for the domain and the audit log. */
-export const authedProcedure = callerProcedure.use(({ ctx, next }) => {
+/**
+ * A signed-in person (a session). `ctx.actor` says who, for the domain and the audit log. These
+ * procedures are not about one organization, so a token bound to one reaches only the account's
+ * own (`auth.*`, as its scopes allow).
+ */
+export const authedProcedure = callerProcedure.use(({ ctx, path, next }) => {
   if (ctx.auth.via === "api_key") {
     throw new TRPCError({
       code: "FORBIDDEN",
@@ -161,6 +193,7 @@ export const authedProcedure = callerProcedure.use(({ ctx, next }) => {
       cause: new RosterError("FORBIDDEN", "API_KEY_NOT_ALLOWED", messages.API_KEY_NOT_ALLOWED),
     });
   }
+  if (ctx.auth.session.org_id && !path.startsWith("auth.")) throw refuse("EMBED_TOKEN_ORG_BOUND");
   return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
@@ -175,6 +208,9 @@ export function orgProcedure(permission: Permission | null) {
   return callerProcedure.input(orgInput).use(async ({ ctx, input, next }) => {
     // An API key acts only in the organization its service account belongs to.
     if (ctx.auth.via === "api_key" && ctx.auth.apiKey.orgId !== input.orgId) throw orgNotFound();
+    // An embed token bound to one organization acts only there.
+    const boundTo = ctx.auth.session?.org_id;
+    if (boundTo && boundTo !== input.orgId) throw refuse("EMBED_TOKEN_ORG_BOUND");
     const access = await loadOrgAccess(ctx.deps, ctx.actor, input.orgId);
     if (permission) requirePermission(access, permission);
     return next({ ctx: { ...ctx, access } });

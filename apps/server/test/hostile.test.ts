@@ -322,7 +322,7 @@ interface Outcome {
 async function call(path: string, procedure: Procedure, variant: Variant): Promise<Outcome> {
   const [area, name] = path.split(".") as [string, string];
   // A client per call: the batch link would otherwise put several hostile inputs in one request.
-  const token = path.startsWith("embed.") ? hostToken : owner.token;
+  const token = path.startsWith("embed.") || path.startsWith("host.") ? hostToken : owner.token;
   const client = createRosterClient({ url: t.url, token }) as unknown as Record<
     string,
     Record<string, { query(input: unknown): Promise<unknown>; mutate(input: unknown): Promise<unknown> }>

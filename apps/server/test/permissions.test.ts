@@ -629,7 +629,13 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "auth.revokeOtherSessions": account,
   "dev.mailbox": account,
   "embed.createToken": host,
+  "embed.revokeTokens": host,
+  "embed.startLink": host,
+  "embed.previewLink": account,
+  "embed.completeLink": account,
   "embed.setSeatLimit": host,
+  "host.get": host,
+  "host.update": host,
   "orgs.create": account,
   "orgs.list": account,
   "orgs.get": org(null),
@@ -816,9 +822,8 @@ describe("every procedure", () => {
     expect(Object.keys(REQUIREMENTS).sort()).toEqual(Object.keys(procs()).sort());
     for (const [path, req] of Object.entries(REQUIREMENTS)) {
       const scoped = req.kind === "org" || req.kind === "workspace";
-      expect(takesOrgId(path) || path === "embed.setSeatLimit", path).toBe(
-        scoped || path === "embed.setSeatLimit",
-      );
+      // Host procedures may name an organization; the host key, not a membership, authorizes them.
+      expect(takesOrgId(path) && req.kind !== "host", path).toBe(scoped);
     }
     // The detailed matrix above agrees with the declarations.
     for (const p of procedures)

@@ -16,6 +16,8 @@ export interface UsersTable {
   password_hash: string | null;
   email_verified_at: Timestamp | null;
   last_active_org_id: string | null;
+  /** The host product that made this account (an embedded account); its emails link to the host. */
+  host_key_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -30,6 +32,12 @@ export interface SessionsTable {
   user_agent: string | null;
   ip: string | null;
   kind: ColumnType<SessionKind, SessionKind | undefined, SessionKind>;
+  /** What an embed session may do; null for a person's own sessions (everything). */
+  scopes: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  /** The one organization an embed session may act in, if the host bound it to one. */
+  org_id: ColumnType<string | null, string | null | undefined, string | null>;
+  host_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  external_user_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type SessionKind = "browser" | "embed";
@@ -41,12 +49,32 @@ export interface HostApiKeysTable {
   created_at: Timestamp;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  /** The host's accept-invitation page, with `{token}` where the invitation token goes. */
+  accept_invitation_url: ColumnType<string | null, string | null | undefined, string | null>;
+  reset_password_url: ColumnType<string | null, string | null | undefined, string | null>;
+  verify_email_url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** URLs (exact, or prefixes ending in `*`) an invitation or link may send people back to. */
+  redirect_urls: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ExternalIdentitiesTable {
   host_key_id: string;
   external_user_id: string;
   user_id: string;
+  created_at: Timestamp;
+}
+
+/** A host asked to reach an existing account; the emailed token, opened by its owner, links it. */
+export interface IdentityLinksTable {
+  id: Generated<string>;
+  host_key_id: string;
+  external_user_id: string;
+  user_id: string;
+  email: string;
+  token_hash: Uint8Array;
+  redirect_url: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
   created_at: Timestamp;
 }
 
@@ -154,6 +182,10 @@ export interface InvitationsTable {
   responded_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The host product whose embed token made it: its link lands on the host's page. */
+  host_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A redirect URL from a host's list, named when inviting: the link lands there. */
+  redirect_url: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ResourcesTable {
@@ -362,6 +394,7 @@ export interface OrgDomainsTable {
 export interface Database {
   host_api_keys: HostApiKeysTable;
   external_identities: ExternalIdentitiesTable;
+  identity_links: IdentityLinksTable;
   organizations: OrganizationsTable;
   roles: RolesTable;
   memberships: MembershipsTable;

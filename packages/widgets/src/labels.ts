@@ -32,6 +32,12 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   INVALID_HOST_KEY: "This product's connection to Roster is not valid. Ask its administrator.",
   HOST_KEY_REQUIRED: "Only the product's backend can do this.",
   API_KEY_NOT_ALLOWED: "An API key cannot do this. Sign in as a person instead.",
+  EMBED_SCOPE_MISSING: "This product has not been allowed to do this. Ask its administrator.",
+  EMBED_TOKEN_ORG_BOUND: "This product is connected to another organization, so it cannot do this here.",
+  EMBED_LINK_REQUIRED: "You already have a Roster account. Confirm the link we emailed you to connect it.",
+  EXTERNAL_ID_LINKED: "This account is already connected.",
+  INVALID_HOST_URL: "This address is not a valid https link with a place for the token.",
+  REDIRECT_URL_NOT_ALLOWED: "This product may not send people to that address.",
 
   EMAIL_TAKEN: "An account already uses this email address. Sign in instead.",
   EMAIL_UNCHANGED: "This is already your email address.",

@@ -67,6 +67,7 @@ export async function validateApiKey(
     password_hash: row.password_hash,
     email_verified_at: row.email_verified_at,
     last_active_org_id: row.last_active_org_id,
+    host_key_id: null,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

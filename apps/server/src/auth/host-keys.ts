@@ -62,5 +62,7 @@ export async function revokeHostApiKey(db: Kysely<Database>, id: string, now: Da
     .where("id", "=", id)
     .where("revoked_at", "is", null)
     .executeTakeFirst();
+  // Its embed tokens end with it.
+  await db.deleteFrom("sessions").where("host_key_id", "=", id).execute();
   return result.numUpdatedRows > 0n;
 }

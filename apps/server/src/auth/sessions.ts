@@ -23,6 +23,8 @@ export interface SessionOptions {
   /** `embed` sessions are short-lived bearer tokens for widgets and are never extended. */
   kind?: "browser" | "embed";
   ttlSeconds?: number;
+  /** An embed session: the host and its user it was made for, what it may do, and where. */
+  embed?: { hostKeyId: string; externalUserId: string; scopes: readonly string[]; orgId: string | null };
 }
 
 export async function createSession(
@@ -46,6 +48,14 @@ export async function createSession(
       last_seen_at: now,
       user_agent: meta.userAgent?.slice(0, 512) ?? null,
       ip: meta.ip,
+      ...(options.embed
+        ? {
+            host_key_id: options.embed.hostKeyId,
+            external_user_id: options.embed.externalUserId,
+            scopes: [...options.embed.scopes],
+            org_id: options.embed.orgId,
+          }
+        : {}),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -104,6 +114,10 @@ export async function validateSessionToken(
       "sessions.user_agent",
       "sessions.ip",
       "sessions.kind as session_kind",
+      "sessions.scopes as session_scopes",
+      "sessions.org_id as session_org_id",
+      "sessions.host_key_id as session_host_key_id",
+      "sessions.external_user_id as session_external_user_id",
     ])
     .where("sessions.id", "=", id)
     .executeTakeFirst();
@@ -124,6 +138,10 @@ export async function validateSessionToken(
     user_agent: row.user_agent,
     ip: row.ip,
     kind: row.session_kind,
+    scopes: row.session_scopes,
+    org_id: row.session_org_id,
+    host_key_id: row.session_host_key_id,
+    external_user_id: row.session_external_user_id,
   };
   const refresh =
     row.session_kind === "browser" &&
@@ -145,6 +163,7 @@ export async function validateSessionToken(
     password_hash: row.password_hash,
     email_verified_at: row.email_verified_at,
     last_active_org_id: row.last_active_org_id,
+    host_key_id: row.host_key_id,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

@@ -11,6 +11,7 @@ import { enqueueEmail } from "../outbox/enqueue.js";
 import { assertUnderLimit, clearRateLimit, consumeRateLimit, countFailure } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { afterSignUp } from "./hooks.js";
+import { accountLink } from "./host-links.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 
 const VERIFY_TTL_SECONDS = 24 * 60 * 60;
@@ -216,7 +217,7 @@ export async function sendVerification(
   now: Date,
 ): Promise<void> {
   const token = await issueEmailToken(trx, "verify_email", user, email, now, VERIFY_TTL_SECONDS);
-  const url = `${deps.config.publicUrl}/verify-email/${token}`;
+  const url = await accountLink(deps, trx, user, "verify_email", token);
   await enqueueEmail(
     trx,
     `verify-email:${hashKey(token)}`,
@@ -336,7 +337,7 @@ export async function requestPasswordReset(
     if (user?.kind !== "person") return;
     await runTransaction(deps, async (trx) => {
       const token = await issueEmailToken(trx, "reset_password", user, user.email, now, RESET_TTL_SECONDS);
-      const url = `${deps.config.publicUrl}/reset-password/${token}`;
+      const url = await accountLink(deps, trx, user, "reset_password", token);
       await enqueueEmail(
         trx,
         `reset-password:${hashKey(token)}`,

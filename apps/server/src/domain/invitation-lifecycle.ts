@@ -6,12 +6,12 @@ import { consumeRateLimit } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
+import { invitationUrl } from "./host-links.js";
 import {
   type InvitationState,
   type InvitationView,
   invitationNotFound,
   invitationState,
-  inviteUrl,
   renewAndSend,
   toInvitationView,
 } from "./invitations.js";
@@ -104,7 +104,7 @@ export async function invitationLink(
   const inv = await findInOrg(deps.db, "invitations", access.orgId, input.invitationId, invitationNotFound);
   if (inv.status !== "pending") notPending(invitationState(inv, now));
   return {
-    url: inviteUrl(deps, deps.sealer.open(inv.token_sealed)),
+    url: await invitationUrl(deps, deps.db, inv, deps.sealer.open(inv.token_sealed)),
     expiresAt: inv.expires_at.toISOString(),
   };
 }

@@ -12,6 +12,7 @@ import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
+import { checkInvitationRedirect, invitationUrl } from "./host-links.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
 import { reserveSeats } from "./seats.js";
 import {
@@ -66,7 +67,6 @@ export function toInvitationView(
 }
 
 const ttlSeconds = (deps: Deps) => deps.config.invitationTtlDays * 24 * 60 * 60;
-export const inviteUrl = (deps: Deps, token: string) => `${deps.config.publicUrl}/invite/${token}`;
 
 async function enqueueInvitationEmail(
   deps: Deps,
@@ -85,7 +85,7 @@ async function enqueueInvitationEmail(
     organization: details.org_name,
     inviter: details.inviter_name ?? "A member",
     role: (await roleName(trx, inv.org_id, inv.role)).toLowerCase(),
-    url: inviteUrl(deps, token),
+    url: await invitationUrl(deps, trx, inv, token),
     expiresAt: inv.expires_at,
   });
   await enqueueEmail(trx, `invitation:${inv.id}:${inv.send_count}`, message, now, deps.sealer);
@@ -148,9 +148,13 @@ export async function createInvitations(
     role: string;
     metadata?: Record<string, unknown> | undefined;
     workspaces?: InvitationWorkspace[] | undefined;
+    redirectUrl?: string | undefined;
   },
 ): Promise<{ results: InviteResult[] }> {
   const now = deps.clock();
+  if (input.redirectUrl !== undefined) {
+    await checkInvitationRedirect(deps.db, access.actor.hostKeyId, input.redirectUrl);
+  }
   const results = await runTransaction(deps, async (trx) => {
     const role = await resolveGrantableRole(trx, access, input.role);
     const workspaces = await checkInvitationWorkspaces(trx, access, input.workspaces ?? []);
@@ -240,6 +244,8 @@ export async function createInvitations(
           token_sealed: deps.sealer.seal(token),
           metadata: JSON.stringify(input.metadata ?? {}),
           inviter_id: access.actor.userId,
+          host_key_id: access.actor.hostKeyId ?? null,
+          redirect_url: input.redirectUrl ?? null,
           expires_at: addSeconds(now, ttlSeconds(deps)),
           last_sent_at: now,
           created_at: now,

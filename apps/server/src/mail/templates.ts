@@ -85,3 +85,17 @@ export function invitationEmail(
 }
 
 const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");
+
+export function accountLinkEmail(to: string, name: string, host: string, url: string): EmailMessage {
+  return render({
+    to,
+    subject: `Connect your account to ${host}`,
+    paragraphs: [
+      `Hi ${name},`,
+      `${host} asked to connect its account for ${to} to your existing Roster account, so that it can show your organizations. Open this link to allow it.`,
+    ],
+    action: { label: `Connect to ${host}`, url },
+    footer:
+      "The link works once and expires in 24 hours. If you did not ask for this, ignore this email: nothing is connected.",
+  });
+}

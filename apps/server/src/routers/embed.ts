@@ -1,20 +1,55 @@
 import { z } from "zod";
-import { createEmbedToken } from "../domain/embed.js";
+import { EMBED_SCOPES } from "../auth/embed-scopes.js";
+import * as embed from "../domain/embed.js";
 import { setSeatLimit } from "../domain/organizations.js";
-import { hostProcedure, router } from "../trpc.js";
-import { email, personName, uuid } from "./schemas.js";
+import { hostProcedure, publicProcedure, router } from "../trpc.js";
+import { email, emailToken, personName, uuid } from "./schemas.js";
+
+const externalUserId = z.string().trim().min(1, "Give the user's id in your product.").max(200);
+export const redirectUrl = z.string().max(2000, "A redirect URL is at most 2,000 characters.");
 
 export const embedRouter = router({
-  /** For a host backend: a short-lived bearer token that the browser widgets send for this user. */
+  /**
+   * For a host backend: a short-lived bearer token that the browser widgets send for this user,
+   * limited to `scopes` (default: everything but `profile`) and, with `orgId`, to one organization.
+   */
   createToken: hostProcedure
     .input(
       z.object({
-        externalUserId: z.string().trim().min(1, "Give the user's id in your product.").max(200),
+        externalUserId,
         email,
         name: personName,
+        scopes: z
+          .array(z.enum(EMBED_SCOPES, `Scopes are: ${EMBED_SCOPES.join(", ")}.`))
+          .max(EMBED_SCOPES.length * 2)
+          .optional(),
+        orgId: uuid("organization").optional(),
       }),
     )
-    .mutation(({ ctx, input }) => createEmbedToken(ctx.deps, ctx.host, ctx, input)),
+    .mutation(({ ctx, input }) => embed.createEmbedToken(ctx.deps, ctx.host, ctx, input)),
+
+  /** For a host backend: ends every embed token of one of its users at once. */
+  revokeTokens: hostProcedure
+    .input(z.object({ externalUserId }))
+    .mutation(({ ctx, input }) => embed.revokeEmbedTokens(ctx.deps, ctx.host, input)),
+
+  /**
+   * For a host backend: asks the owner of an existing Roster account to connect it to this host's
+   * user; they get an email with a one-time link.
+   */
+  startLink: hostProcedure
+    .input(z.object({ externalUserId, email, redirectUrl: redirectUrl.optional() }))
+    .mutation(({ ctx, input }) => embed.startLink(ctx.deps, ctx.host, input)),
+
+  /** Which product a connection link is for, shown before the person confirms it. */
+  previewLink: publicProcedure
+    .input(z.object({ token: emailToken }))
+    .query(({ ctx, input }) => embed.previewLink(ctx.deps, input)),
+
+  /** The account's owner confirms the emailed connection link. */
+  completeLink: publicProcedure
+    .input(z.object({ token: emailToken }))
+    .mutation(({ ctx, input }) => embed.completeLink(ctx.deps, input)),
 
   /** For a host backend: override the deployment's default seat limit for one organization. */
   setSeatLimit: hostProcedure

@@ -5,6 +5,7 @@ import { devRouter } from "./dev.js";
 import { domainsRouter } from "./domains.js";
 import { embedRouter } from "./embed.js";
 import { groupsRouter } from "./groups.js";
+import { hostRouter } from "./host.js";
 import { invitationsRouter } from "./invitations.js";
 import { membersRouter } from "./members.js";
 import { orgsRouter } from "./orgs.js";
@@ -32,6 +33,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   domains: domainsRouter,
   embed: embedRouter,
+  host: hostRouter,
   dev: devRouter,
 });
 

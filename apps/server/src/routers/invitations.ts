@@ -3,6 +3,7 @@ import * as acceptance from "../domain/invitation-acceptance.js";
 import * as lifecycle from "../domain/invitation-lifecycle.js";
 import * as invitations from "../domain/invitations.js";
 import { authedProcedure, orgProcedure, publicProcedure, router } from "../trpc.js";
+import { redirectUrl } from "./embed.js";
 import { cursor, emailToken, metadata, pageLimit, roleKey, uuid } from "./schemas.js";
 
 const invitationId = uuid("invitation");
@@ -22,6 +23,8 @@ export const invitationsRouter = router({
           .array(z.object({ workspaceId: uuid("workspace"), role: roleKey }))
           .max(50, "Name at most 50 workspaces in one invitation.")
           .optional(),
+        /** Where the emailed link lands (with `?token=`); it must be in a host's list of redirect URLs. */
+        redirectUrl: redirectUrl.optional(),
       }),
     )
     .mutation(({ ctx, input }) => invitations.createInvitations(ctx.deps, ctx.access, input)),
