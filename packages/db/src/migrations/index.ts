@@ -7,6 +7,7 @@ import * as m0005 from "./0005_member_list_indexes.js";
 import * as m0006 from "./0006_member_search_statistics.js";
 import * as m0008 from "./0008_outbox_lanes_and_retention.js";
 import * as m0009 from "./0009_deployment_audit.js";
+import * as m0010a from "./0010_invitation_address_statistics.js";
 import * as m0010 from "./0010_outbox_wakeups.js";
 import * as m0011 from "./0011_host_links_and_scoped_embeds.js";
 import * as m0013 from "./0013_audit_filters.js";
@@ -22,6 +23,7 @@ export const migrations: Record<string, Migration> = {
   "0006_member_search_statistics": m0006,
   "0008_outbox_lanes_and_retention": m0008,
   "0009_deployment_audit": m0009,
+  "0010_invitation_address_statistics": m0010a,
   "0010_outbox_wakeups": m0010,
   "0011_host_links_and_scoped_embeds": m0011,
   "0013_audit_filters": m0013,
