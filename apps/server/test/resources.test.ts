@@ -249,3 +249,66 @@ describe("resources", () => {
     });
   });
 });
+
+describe("creating a resource again with the same idempotency key", () => {
+  it("returns the first resource to repeated and concurrent requests, and creates it once", async () => {
+    const { member, orgId } = await team("Ida");
+    const request = { orgId, type: "cluster", name: "twice", idempotencyKey: "create-twice-1" };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => member.client.resources.register.mutate(request)),
+    );
+    const again = await member.client.resources.register.mutate(request);
+    const ids = new Set([...answers, again].map((r) => r.id));
+    expect(ids.size).toBe(1);
+    const rows = await t.database.db
+      .selectFrom("resources")
+      .select("id")
+      .where("org_id", "=", orgId)
+      .execute();
+    expect(rows.map((r) => r.id)).toEqual([...ids]);
+    const created = await t.database.db
+      .selectFrom("audit_events")
+      .select("id")
+      .where("org_id", "=", orgId)
+      .where("action", "=", "resource.created")
+      .execute();
+    expect(created).toHaveLength(1);
+  });
+
+  it("refuses the key for a different resource and changes nothing; other keys and organizations are independent", async () => {
+    const { member, orgId } = await team("Kay");
+    const first = await member.client.resources.register.mutate({
+      orgId,
+      type: "cluster",
+      name: "one",
+      idempotencyKey: "k-1",
+    });
+    const refused = await failure(
+      member.client.resources.register.mutate({ orgId, type: "cluster", name: "two", idempotencyKey: "k-1" }),
+    );
+    expect(refused).toMatchObject({ code: "CONFLICT", reason: "IDEMPOTENCY_KEY_REUSED" });
+    const second = await member.client.resources.register.mutate({
+      orgId,
+      type: "cluster",
+      name: "one",
+      idempotencyKey: "k-2",
+    });
+    expect(second.id).not.toBe(first.id);
+    const elsewhere = await verifiedPerson(t, "Kay Elsewhere");
+    const otherOrg = await personalOrg(elsewhere);
+    const theirs = await elsewhere.client.resources.register.mutate({
+      orgId: otherOrg,
+      type: "cluster",
+      name: "one",
+      idempotencyKey: "k-1",
+    });
+    expect(theirs.id).not.toBe(first.id);
+    const names = await t.database.db
+      .selectFrom("resources")
+      .select("name")
+      .where("org_id", "=", orgId)
+      .orderBy("created_at")
+      .execute();
+    expect(names.map((r) => r.name)).toEqual(["one", "one"]);
+  });
+});

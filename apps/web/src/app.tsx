@@ -1,4 +1,6 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
+import { useMutation } from "./mutation";
 import { AccountPage, CreateOrganizationPage } from "./pages/account";
 import { AuditPage } from "./pages/audit";
 import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from "./pages/auth";
@@ -11,7 +13,7 @@ import { SettingsPage } from "./pages/settings";
 import { WorkspacesPage } from "./pages/workspaces";
 import { Link, match, Redirect, useRouter } from "./router";
 import { useTRPC } from "./trpc";
-import { AuthCard, Loading } from "./ui";
+import { AuthCard, Button, Loading } from "./ui";
 
 const orgPages = {
   "": DashboardPage,
@@ -43,6 +45,9 @@ export function App() {
 function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRPC> }) {
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false }));
   const orgs = useQuery(trpc.orgs.list.queryOptions(undefined, { enabled: me.isSuccess }));
+  // Names of organizations seen this visit, to say which one a removed person left.
+  const seen = useRef(new Map<string, string>());
+  for (const o of orgs.data ?? []) seen.current.set(o.id, o.name);
   if (me.isPending) return <Loading />;
   if (me.isError) return <Redirect to={`/sign-in?next=${encodeURIComponent(path)}`} />;
   if (path === "/account") return <AccountPage />;
@@ -52,7 +57,7 @@ function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRP
   const [, , orgId, section = ""] = path.split("/");
   if (path.startsWith("/orgs/") && orgId && section in orgPages) {
     const membership = orgs.data.find((o) => o.id === orgId);
-    if (!membership) return <Redirect to="/" />;
+    if (!membership) return <NoLongerMember name={seen.current.get(orgId)} />;
     if (membership.status === "deactivated") return <Deactivated name={membership.name} />;
     const Page = orgPages[section as keyof typeof orgPages];
     return (
@@ -71,7 +76,48 @@ function Deactivated({ name }: { name: string }) {
   return (
     <AuthCard id="deactivated-title" title={`Your access to ${name} is paused`}>
       <p>Your membership in {name} is deactivated. Ask one of its owners to reactivate it.</p>
-      <Link href="/">Go to another organization</Link>
+      <LeaveLinks />
     </AuthCard>
+  );
+}
+
+/** A removed person (or a wrong address) sees why, not another organization's page. */
+function NoLongerMember({ name }: { name: string | undefined }) {
+  return (
+    <AuthCard
+      id="removed-title"
+      title={name ? `You are no longer a member of ${name}` : "This organization is not available to you"}
+    >
+      <p>
+        {name
+          ? `You were removed from ${name}, so its data is no longer shown. Ask one of its owners to invite you again.`
+          : "It does not exist, or you are not one of its members."}
+      </p>
+      <LeaveLinks />
+    </AuthCard>
+  );
+}
+
+function LeaveLinks() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { navigate } = useRouter();
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({
+      onSuccess: () => {
+        queryClient.clear();
+        navigate("/sign-in", true);
+      },
+    }),
+  );
+  return (
+    <div className="row">
+      <Link href="/" className="button button-primary">
+        Go to your organizations
+      </Link>
+      <Button tone="secondary" busy={signOut.isPending} onClick={() => signOut.mutate()}>
+        Sign out
+      </Button>
+    </div>
   );
 }

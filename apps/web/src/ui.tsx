@@ -45,7 +45,12 @@ export const useToast = () => useContext(ToastContext);
 /** `onError` for mutations: the server's sentence, shown as it is. */
 export function useErrorToast() {
   const toast = useToast();
-  return (error: unknown) => toast("error", errorInfo(error).message);
+  return (error: unknown) => {
+    const { reason, message } = errorInfo(error);
+    // Losing access changes the whole page (paused or removed); a toast would only repeat it.
+    if (reason === "MEMBERSHIP_DEACTIVATED" || reason === "ORG_NOT_FOUND") return;
+    toast("error", message);
+  };
 }
 
 // ---- form pieces ----

@@ -5,8 +5,10 @@ import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { loadConfig, type RunningServer, startServer } from "@roster/server";
 import { chromiumLaunchOptions, freePort } from "@roster/testing";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { expect } from "vitest";
 
-export const artifactsDir = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
+/** Screenshots of each step, kept as test artifacts (test-results/ is not committed). */
+export const artifactsDir = fileURLToPath(new URL("../test-results/screenshots/", import.meta.url));
 const webDist = fileURLToPath(new URL("../dist/", import.meta.url));
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -15,8 +17,11 @@ export interface Stage {
   server: RunningServer;
   database: TestDatabase;
   browser: Browser;
-  /** A fresh browser profile: one per person. */
-  person(name: string): Promise<{ context: BrowserContext; page: Page }>;
+  /** A fresh browser profile: one per person; 1280 px wide unless told. */
+  person(
+    name: string,
+    viewport?: { width: number; height: number },
+  ): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -42,8 +47,8 @@ export async function startStage(): Promise<Stage> {
     server,
     database,
     browser,
-    async person() {
-      const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } });
+    async person(_name, viewport = { width: 1280, height: 900 }) {
+      const context = await browser.newContext({ baseURL: url, viewport });
       contexts.push(context);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
@@ -109,4 +114,56 @@ export async function mailLink(stage: Stage, to: string, path: string): Promise<
     if (Date.now() > deadline) throw new Error(`no ${path} email to ${to}`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+export const password = "correct horse battery staple";
+
+/** Signs up through the sign-up page and waits for the personal organization's dashboard. */
+export async function signUp(page: Page, name: string, email: string): Promise<string> {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { level: 1, name: `${name}'s organization` }).waitFor();
+  return new URL(page.url()).pathname;
+}
+
+/** Opens the emailed confirmation link. */
+export async function confirmEmail(stage: Stage, page: Page, email: string): Promise<void> {
+  await page.goto(await mailLink(stage, email, "/verify-email/"));
+  await page.getByText(`${email} is confirmed`).waitFor();
+}
+
+/** How far the page is wider than the window (0 or less: no sideways scrolling). */
+export function overflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** Requests the page sends to one procedure, counted from now on. */
+export function countCalls(page: Page, procedure: string): { readonly count: number } {
+  const counter = { count: 0 };
+  page.on("request", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith("/trpc/") && path.slice(6).split(",").includes(procedure)) counter.count += 1;
+  });
+  return counter;
+}
+
+/**
+ * Waits until nothing on the page shows as loading, keeps a screenshot of the step and checks the
+ * page with axe (WCAG 2.1 A and AA).
+ */
+export async function accessible(page: Page, step: string): Promise<void> {
+  await page
+    .waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0)
+    .catch(async (error) => {
+      const busy = await page.evaluate(() =>
+        [...document.querySelectorAll('[aria-busy="true"]')].map((e) => e.outerHTML.slice(0, 300)),
+      );
+      throw new Error(`${step}: still loading: ${busy.join("\n")}`, { cause: error });
+    });
+  await snap(page, step);
+  const violations = await axe(page);
+  expect(violations, `${step}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
 }

@@ -86,6 +86,7 @@ export const schemaColumns = {
     "created_at",
     "updated_at",
     "workspace_id",
+    "idempotency_key",
   ],
   audit_events: [
     "id",

@@ -197,6 +197,8 @@ export interface ResourcesTable {
   state: ResourceState;
   workspace_id: string | null;
   metadata: Json;
+  /** The key the creating request carried: a retry with it returns this resource. */
+  idempotency_key: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -1,4 +1,5 @@
 export { type AcceptAction, AcceptBanner, type AcceptBannerProps } from "./accept-banner/accept-banner.js";
+export { type AccessLoss, watchAccessLoss } from "./access-loss.js";
 export { type ApiKeyAction, ApiKeys, type ApiKeysProps } from "./api-keys/api-keys.js";
 export { AuditLog, type AuditLogProps } from "./audit-log/audit-log.js";
 export {

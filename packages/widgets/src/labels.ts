@@ -113,6 +113,7 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   RESOURCE_TERMINATED: "This resource was terminated and cannot be changed.",
   INVALID_STATE_TRANSITION: "This resource cannot do that in its current state. Reload the page.",
   INVALID_OWNER: "Resources can only belong to an active member of this organization.",
+  IDEMPOTENCY_KEY_REUSED: "This request was already used to create something else. Try again.",
   INVALID_RANGE: "This date range is not valid. Pick a start before the end.",
   INVALID_CURSOR: "This list changed. Reload it from the start.",
 

@@ -5,7 +5,8 @@ import {
   QueryClient,
   QueryClientProvider,
 } from "@tanstack/react-query";
-import { createContext, type ReactNode, useContext, useMemo, useRef, useState } from "react";
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { type AccessLoss, watchAccessLoss } from "./access-loss.js";
 import { type LabelOverrides, type Labels, mergeLabels } from "./labels.js";
 import { TRPCProvider } from "./trpc.js";
 
@@ -31,6 +32,11 @@ export interface RosterProviderProps {
   /** A fetch implementation (default: the global one). */
   fetch?: typeof fetch;
   className?: string;
+  /**
+   * Called when a call is refused because the person was deactivated in or removed from an
+   * organization. The widgets have already dropped what they showed of it.
+   */
+  onAccessLost?: (loss: AccessLoss) => void;
   children?: ReactNode;
 }
 
@@ -92,6 +98,9 @@ export function RosterProvider(props: RosterProviderProps) {
   const [ownQueryClient] = useState(() => (props.queryClient ? null : createDefaultQueryClient()));
   const queryClient = props.queryClient ?? (ownQueryClient as QueryClient);
   const labels = useMemo(() => mergeLabels(props.labels), [props.labels]);
+  const onAccessLost = useRef(props.onAccessLost);
+  onAccessLost.current = props.onAccessLost;
+  useEffect(() => watchAccessLoss(queryClient, (loss) => onAccessLost.current?.(loss)), [queryClient]);
   const context = useMemo(() => ({ labels }), [labels]);
   const content = props.state ? (
     <HydrationBoundary state={props.state}>{props.children}</HydrationBoundary>

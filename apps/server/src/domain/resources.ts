@@ -173,49 +173,6 @@ export async function requireActiveMember(
   }
 }
 
-export async function registerResource(
-  deps: Deps,
-  access: OrgAccess,
-  input: {
-    type: string;
-    name: string;
-    workspaceId?: string | null | undefined;
-    ownerId?: string | undefined;
-    state?: "running" | "stopped" | undefined;
-    metadata?: Record<string, unknown> | undefined;
-  },
-): Promise<ResourceView> {
-  const now = deps.clock();
-  const workspaceId = input.workspaceId ?? null;
-  const ownerId = input.ownerId ?? access.actor.userId;
-  const id = await runTransaction(deps, async (trx) => {
-    if (workspaceId) await findWorkspace(trx, access.orgId, workspaceId);
-    await requireWorkspacePermission(trx, access, workspaceId, "resources:create");
-    if (ownerId !== access.actor.userId) {
-      await requireWorkspacePermission(trx, access, workspaceId, "resources:manage");
-    }
-    await requireActiveMember(trx, access.orgId, ownerId);
-    const row = await trx
-      .insertInto("resources")
-      .values({
-        org_id: access.orgId,
-        owner_id: ownerId,
-        workspace_id: workspaceId,
-        type: input.type,
-        name: input.name,
-        state: input.state ?? "running",
-        metadata: JSON.stringify(input.metadata ?? {}),
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordResourceChange(trx, access, row, { action: "resource.created" }, now);
-    return row.id;
-  });
-  return fetchResourceView(deps.db, access.orgId, id);
-}
-
 export interface ListResourcesInput {
   cursor?: string | undefined;
   limit?: number | undefined;

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { registerResource } from "../domain/resource-registration.js";
 import * as transfer from "../domain/resource-transfer.js";
 import * as resources from "../domain/resources.js";
 import { router, workspaceProcedure } from "../trpc.js";
-import { cursor, displayName, metadata, pageLimit, uuid } from "./schemas.js";
+import { cursor, displayName, idempotencyKey, metadata, pageLimit, uuid } from "./schemas.js";
 
 const resourceId = uuid("resource");
 const workspaceId = uuid("workspace");
@@ -29,9 +30,10 @@ export const resourcesRouter = router({
         ownerId: uuid("user").optional(),
         state: z.enum(["running", "stopped"], { error: "A new resource is running or stopped." }).optional(),
         metadata: metadata.optional(),
+        idempotencyKey: idempotencyKey.optional(),
       }),
     )
-    .mutation(({ ctx, input }) => resources.registerResource(ctx.deps, ctx.access, input)),
+    .mutation(({ ctx, input }) => registerResource(ctx.deps, ctx.access, input)),
 
   list: workspaceProcedure
     .input(

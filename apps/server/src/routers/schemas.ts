@@ -70,6 +70,12 @@ export const roleKey = z
   .max(40, "Role keys are at most 40 characters.")
   .regex(/^[a-z][a-z0-9_-]*$/, "Role keys use lowercase letters, digits, - and _, starting with a letter.");
 
+/** A client's key for one intended change: sending it again returns the first result instead of repeating the change. */
+export const idempotencyKey = z
+  .string()
+  .min(1, "Give each request an idempotency key.")
+  .max(200, "Idempotency keys are at most 200 characters.");
+
 export const cursor = z.string().max(200).optional();
 
 /** A point in time, with its offset: `2026-06-01T12:00:00Z`. */

@@ -1,12 +1,8 @@
 import { z } from "zod";
 import * as usage from "../domain/usage.js";
 import { orgProcedure, router } from "../trpc.js";
-import { instant, metadata, pageLimit, uuid } from "./schemas.js";
+import { idempotencyKey, instant, metadata, pageLimit, uuid } from "./schemas.js";
 
-const idempotencyKey = z
-  .string()
-  .min(1, "Give each event an idempotency key.")
-  .max(200, "Idempotency keys are at most 200 characters.");
 const unit = z
   .string()
   .trim()

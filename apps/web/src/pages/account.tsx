@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
 import { AuthCard, Button, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";

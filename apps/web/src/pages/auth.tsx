@@ -1,5 +1,6 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
 import { AuthCard, Button, ErrorNote, Field, Loading, useToast } from "../ui";

@@ -1,8 +1,9 @@
 import { AcceptBanner } from "@roster/widgets";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { newIdempotencyKey, useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
-import { useCan, useTRPC } from "../trpc";
+import { trpcClient, useCan, useTRPC } from "../trpc";
 import { Button, Confirm, Empty, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
 import { BarChart } from "./chart";
 import { CLOUD_SECRET_KEY } from "./settings";
@@ -74,9 +75,12 @@ function Credits({ orgId, canGrant }: { orgId: string; canGrant: boolean }) {
   const queryClient = useQueryClient();
   const balance = useQuery(trpc.usage.balance.queryOptions({ orgId }));
   const [amount, setAmount] = useState("100");
+  // One key per intended grant: a double click or a resent request grants once.
+  const [grantKey, setGrantKey] = useState(newIdempotencyKey);
   const grant = useMutation(
     trpc.usage.grantCredits.mutationOptions({
       onSuccess: () => {
+        setGrantKey(newIdempotencyKey());
         toast("success", `${amount} credits added.`);
         void queryClient.invalidateQueries({ queryKey: trpc.usage.pathKey() });
       },
@@ -102,7 +106,12 @@ function Credits({ orgId, canGrant }: { orgId: string; canGrant: boolean }) {
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            grant.mutate({ orgId, amount: Number(amount), reason: "Added from the dashboard" });
+            grant.mutate({
+              orgId,
+              amount: Number(amount),
+              reason: "Added from the dashboard",
+              idempotencyKey: grantKey,
+            });
           }}
         >
           <Field
@@ -110,7 +119,10 @@ function Credits({ orgId, canGrant }: { orgId: string; canGrant: boolean }) {
             type="number"
             min={1}
             value={amount}
-            onChange={(e) => setAmount(e.target.value)}
+            onChange={(e) => {
+              setAmount(e.target.value);
+              setGrantKey(newIdempotencyKey());
+            }}
           />
           <Button type="submit" tone="secondary" busy={grant.isPending}>
             Add credits
@@ -138,6 +150,7 @@ function Clusters({
   const me = useQuery(trpc.auth.me.queryOptions());
   const clusters = useQuery(trpc.resources.list.queryOptions({ orgId, type: "cluster", limit: 100 }));
   const [name, setName] = useState("");
+  const [createKey, setCreateKey] = useState(newIdempotencyKey);
   const [terminating, setTerminating] = useState<Cluster | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.resources.pathKey() });
   const create = useMutation(
@@ -145,11 +158,11 @@ function Clusters({
       onSuccess: (c) => {
         toast("success", `Cluster ${c.name} is running.`);
         setName("");
+        setCreateKey(newIdempotencyKey());
         void refresh();
       },
     }),
   );
-  const record = useMutation(trpc.usage.record.mutationOptions());
   const operated = (verb: string) => (c: { name: string }) => {
     toast("success", `Cluster ${c.name} ${verb}.`);
     void refresh();
@@ -158,7 +171,6 @@ function Clusters({
   const start = useMutation(
     trpc.resources.start.mutationOptions({ onSuccess: operated("started"), onError }),
   );
-  const stop = useMutation(trpc.resources.stop.mutationOptions({ onSuccess: operated("stopped"), onError }));
   const terminate = useMutation(
     trpc.resources.terminate.mutationOptions({
       onSuccess: (c) => {
@@ -175,7 +187,8 @@ function Clusters({
   const chargeRunningTime = async (c: Cluster) => {
     const hours = Math.max(0.01, (Date.now() - new Date(c.updatedAt).getTime()) / 3_600_000);
     const quantity = Math.round(hours * 100) / 100;
-    await record.mutateAsync({
+    const chargedTo = c.owner?.id ?? me.data?.user.id;
+    await trpcClient.usage.record.mutate({
       orgId,
       events: [
         {
@@ -183,12 +196,23 @@ function Clusters({
           quantity,
           unit: "cluster-hours",
           resourceId: c.id,
-          userId: me.data?.user.id,
+          ...(chargedTo ? { userId: chargedTo } : {}),
           credits: quantity,
+          metadata: { chargedTo: c.owner ? "owner" : "stopped-by" },
         },
       ],
     });
   };
+  // Stopping charges the running time (1 credit an hour) to the cluster's owner, who ran it, not
+  // to whoever pressed Stop; both steps run as one action, so the button stays busy for both.
+  const stop = useMutation({
+    mutationFn: async (c: Cluster) => {
+      await chargeRunningTime(c);
+      return trpcClient.resources.stop.mutate({ orgId, resourceId: c.id });
+    },
+    onSuccess: operated("stopped"),
+    onError,
+  });
   const items = (clusters.data?.items ?? []) as Cluster[];
   return (
     <section className="card stack" aria-labelledby="clusters-title">
@@ -198,10 +222,19 @@ function Clusters({
           className="row"
           onSubmit={(e) => {
             e.preventDefault();
-            create.mutate({ orgId, type: "cluster", name, state: "running" });
+            create.mutate({ orgId, type: "cluster", name, state: "running", idempotencyKey: createKey });
           }}
         >
-          <Field label="New cluster name" required value={name} onChange={(e) => setName(e.target.value)} />
+          <Field
+            label="New cluster name"
+            required
+            maxLength={120}
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              setCreateKey(newIdempotencyKey());
+            }}
+          />
           <Button type="submit" busy={create.isPending}>
             Create cluster
           </Button>
@@ -249,14 +282,7 @@ function Clusters({
                         </Button>
                       ) : null}
                       {canOperate && c.state === "running" ? (
-                        <Button
-                          tone="secondary"
-                          busy={stop.isPending}
-                          onClick={async () => {
-                            await chargeRunningTime(c).catch(onError);
-                            stop.mutate({ orgId, resourceId: c.id });
-                          }}
-                        >
+                        <Button tone="secondary" busy={stop.isPending} onClick={() => stop.mutate(c)}>
                           Stop {c.name}
                         </Button>
                       ) : null}

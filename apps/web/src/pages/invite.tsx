@@ -1,4 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { errorInfo, useTRPC } from "../trpc";
 import { Button, ErrorNote, Loading, useToast } from "../ui";

@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useCan, useTRPC } from "../trpc";
 

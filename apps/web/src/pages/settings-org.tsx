@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useMutation } from "../mutation";
 import { useTRPC } from "../trpc";
 import { Button, Confirm, ErrorNote, Field, useErrorToast, useToast } from "../ui";
 

@@ -23,6 +23,9 @@ export function useAction<A extends { type: string }>(callbacks: ActionCallbacks
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const callbacksRef = useRef(callbacks);
   callbacksRef.current = callbacks;
+  // One action at a time: `busy` disables the controls a render later; a second click before that
+  // render (a double click) is dropped here instead of sending the request twice.
+  const running = useRef(false);
 
   const run = useCallback(
     async <R>(
@@ -31,8 +34,16 @@ export function useAction<A extends { type: string }>(callbacks: ActionCallbacks
       perform: () => Promise<R>,
       describe: (result: R) => string,
     ): Promise<RunResult<R>> => {
+      if (running.current) return { ok: false, cancelled: true };
+      running.current = true;
       const { onBefore, onAfter } = callbacksRef.current;
-      if (onBefore && (await onBefore(action)) === false) return { ok: false, cancelled: true };
+      let cancelled = true;
+      try {
+        cancelled = Boolean(onBefore) && (await onBefore?.(action)) === false;
+      } finally {
+        if (cancelled) running.current = false;
+      }
+      if (cancelled) return { ok: false, cancelled: true };
       setBusy(key);
       setOutcome(null);
       let reported: ActionOutcome;
@@ -47,6 +58,7 @@ export function useAction<A extends { type: string }>(callbacks: ActionCallbacks
         reported = { ok: false, error };
         result = { ok: false, error };
       } finally {
+        running.current = false;
         setBusy(null);
       }
       onAfter?.(action, reported);
