@@ -47,6 +47,8 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/browser/**/*.test.{ts,tsx}"],
+          // `extends: true` adds the shared include (test/**/*.test.ts): keep Node's tests in Node.
+          exclude: ["test/node/**"],
           globalSetup: ["test/global-setup.ts"],
           fileParallelism: false,
           browser: {
