@@ -16,6 +16,31 @@ export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type RosterClient = TRPCClient<AppRouter>;
 
+/** What an embed token may do: `embed.createToken({ externalUserId, email, name, scopes, orgId })`. */
+export type EmbedScope = NonNullable<RouterInputs["embed"]["createToken"]["scopes"]>[number];
+/** A host's pages and allowed redirect URLs, as `host.get` and `host.update` answer them. */
+export type HostLinks = RouterOutputs["host"]["update"];
+/** What an invitation link shows before it is accepted (`invitations.preview`). */
+export type InvitationPreview = RouterOutputs["invitations"]["preview"];
+
+/**
+ * The invitation token in a URL a host's page was opened with: the path segment that replaced
+ * `{token}` in its accept-invitation template, or the `token` query parameter a redirect URL gets.
+ */
+export function invitationTokenFrom(url: string | URL, template?: string): string | null {
+  const parsed = new URL(url);
+  const query = parsed.searchParams.get("token");
+  if (query) return query;
+  if (!template) return null;
+  const [before = "", after = ""] = new URL(template.replace("{token}", "__token__")).pathname.split(
+    "__token__",
+  );
+  const path = parsed.pathname;
+  if (!path.startsWith(before) || !path.endsWith(after)) return null;
+  const token = decodeURIComponent(path.slice(before.length, path.length - after.length));
+  return /^[A-Za-z0-9_-]+$/.test(token) ? token : null;
+}
+
 export interface RosterClientOptions {
   /** Where Roster runs, e.g. `https://roster.example.com` (the client calls `<url>/trpc`). */
   url: string;

@@ -1,4 +1,10 @@
 export { type AcceptAction, AcceptBanner, type AcceptBannerProps } from "./accept-banner/accept-banner.js";
+export {
+  AcceptInvitation,
+  type AcceptInvitationProps,
+  type InvitationPreview,
+  type InvitationResponse,
+} from "./accept-invitation/accept-invitation.js";
 export { type AccessLoss, watchAccessLoss } from "./access-loss.js";
 export { type ApiKeyAction, ApiKeys, type ApiKeysProps } from "./api-keys/api-keys.js";
 export { AuditLog, type AuditLogProps } from "./audit-log/audit-log.js";
@@ -13,6 +19,7 @@ export {
   useAcceptInvitation,
   useDeclineInvitation,
   useInvitationLink,
+  useInvitationPreview,
   useInvitations,
   useInviteMembers,
   useMyInvitations,

@@ -242,6 +242,18 @@ export const defaultLabels = {
   accepted: (organization: string) => `You joined ${organization}.`,
   declined: (organization: string) => `You declined the invitation to ${organization}.`,
 
+  // AcceptInvitation
+  joinTitle: (organization: string) => `Join ${organization}`,
+  invitationFor: (email: string) => `This invitation is for ${email}.`,
+  signInToAccept: "Sign in with this address to accept the invitation.",
+  signUpToAccept: "Create your account with this address to accept the invitation.",
+  signIn: "Sign in",
+  signUp: "Create account",
+  signedInAsOther: (email: string) =>
+    `You are signed in as ${email}. Sign in with the invited address to accept.`,
+  signInOther: "Sign in with another account",
+  loadingInvitation: "Loading the invitation…",
+
   // OrganizationSwitcher and CreateOrganization
   organization: "Organization",
   switchOrganization: "Switch organization",

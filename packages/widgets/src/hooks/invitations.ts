@@ -26,6 +26,12 @@ export function useMyInvitations() {
   return useQuery(trpc.invitations.mine.queryOptions());
 }
 
+/** What an invitation link offers (anyone holding the link may ask). */
+export function useInvitationPreview(token: string) {
+  const trpc = useTRPC();
+  return useQuery(trpc.invitations.preview.queryOptions({ token }, { retry: false }));
+}
+
 export function useInviteMembers() {
   const trpc = useTRPC();
   const refresh = useRefreshMembers();

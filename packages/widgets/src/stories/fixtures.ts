@@ -1,3 +1,4 @@
+import type { InvitationPreview } from "../accept-invitation/accept-invitation.js";
 import type {
   ApiKey,
   AuditEvent,
@@ -20,6 +21,8 @@ export interface Scenario {
   permissions?: Permission[];
   roles?: Role[];
   mine?: MyInvitation[];
+  /** What an invitation link shows (`invitations.preview`). */
+  invitation?: InvitationPreview;
   organizations?: Organization[];
   viewerId?: string;
   serviceAccounts?: ServiceAccount[];
@@ -169,6 +172,19 @@ export const organizations: Organization[] = [
     active: false,
   },
 ];
+
+/** An invitation link for the signed-in story viewer (auth.me answers Ada Lovelace). */
+export const invitationPreview: InvitationPreview = {
+  id: id(711),
+  status: "pending",
+  email: "ada.lovelace@example.com",
+  role: "admin",
+  roleName: "Admin",
+  organization: { id: id(502), name: "Difference Labs" },
+  inviter: { name: "Grace Hopper" },
+  expiresAt: new Date(base + 7 * day).toISOString(),
+  accountExists: true,
+};
 
 export const myInvitations: MyInvitation[] = [
   {
@@ -440,7 +456,12 @@ function answerer(scenario: Scenario) {
       const end = start + Number(input?.limit ?? 50);
       return { items: rows.slice(start, end), nextCursor: end < rows.length ? String(end) : null };
     },
+    "invitations.preview": () => scenario.invitation ?? invitationPreview,
     "invitations.accept": (input) => {
+      if (input?.token) {
+        const preview = scenario.invitation ?? invitationPreview;
+        return { orgId: preview.organization.id, role: preview.role };
+      }
       const inv = mine.find((i) => i.id === input?.invitationId);
       mine = mine.filter((i) => i.id !== input?.invitationId);
       return { orgId: inv?.organization.id, role: inv?.role };

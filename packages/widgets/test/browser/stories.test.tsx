@@ -31,6 +31,7 @@ describe("every story", () => {
       "member-list",
       "invite-form",
       "accept-banner",
+      "accept-invitation",
       "organization-switcher",
       "create-organization",
       "organization-profile",
