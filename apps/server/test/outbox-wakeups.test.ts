@@ -135,7 +135,18 @@ describe("the outbox worker on Postgres", () => {
     });
     try {
       await expect.poll(() => counter.count).toBeGreaterThan(0); // the first pass
-      await sleep(300);
+      // It has finished once a whole second goes by without a query (a busy machine makes it slow).
+      let seen = -1;
+      await expect
+        .poll(
+          () => {
+            const settled = counter.count === seen;
+            seen = counter.count;
+            return settled;
+          },
+          { interval: 1000 },
+        )
+        .toBe(true);
       counter.reset();
       await sleep(3000);
       expect(counter.count).toBe(0);
