@@ -425,7 +425,9 @@ describe("hostile input", () => {
     );
     if (problems.length > 0) console.info(problems.join("\n"));
     expect(problems, `seed ${SEED}`).toEqual([]);
-  }, 180_000);
+    // Every procedure, a few thousand calls and a snapshot of every table after each batch: minutes
+    // on a loaded machine, and more with each procedure added.
+  }, 600_000);
 });
 
 describe("a Postgres data error that input still reaches", () => {
