@@ -1,11 +1,11 @@
 // The SDK's type declarations in one self-contained file. A host installs @roster/sdk from a
 // tarball, without the private server package, so the router's types (and the reasons) are copied
-// in; only tRPC's own packages stay imported.
+// in; only tRPC's own packages and zod (the event schemas' types) stay imported.
 import { dts } from "rollup-plugin-dts";
 import ts from "typescript";
 
-const BUNDLED = ["@roster/server", "@roster/db", "@roster/reasons"];
-const ALLOWED_IMPORTS = new Set(["@trpc/server", "@trpc/client"]);
+const BUNDLED = ["@roster/server", "@roster/db", "@roster/reasons", "@roster/events"];
+const ALLOWED_IMPORTS = new Set(["@trpc/server", "@trpc/client", "zod"]);
 
 /**
  * A client never sees the server's request context (database, configuration, mailer): the
@@ -29,7 +29,7 @@ const onlyPublicImports = {
       const foreign = imports.filter((name) => !ALLOWED_IMPORTS.has(name));
       if (foreign.length > 0) {
         this.error(
-          `The SDK's declarations would import ${[...new Set(foreign)].join(", ")}; only tRPC may stay external.`,
+          `The SDK's declarations would import ${[...new Set(foreign)].join(", ")}; only tRPC and zod may stay external.`,
         );
       }
     }

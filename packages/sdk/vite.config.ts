@@ -2,8 +2,9 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 /**
- * The SDK's JavaScript: one ES module with `@roster/reasons` bundled in, so that a host installs
- * `@roster/sdk` alone. tRPC stays external (a dependency, and the server package a peer).
+ * The SDK's JavaScript: one ES module with `@roster/reasons` and `@roster/events` bundled in, so
+ * that a host installs `@roster/sdk` alone. tRPC and zod (the event schemas) stay external
+ * dependencies (and the server package a peer).
  */
 export default defineConfig({
   build: {
@@ -12,7 +13,7 @@ export default defineConfig({
       formats: ["es"],
       fileName: () => "index.js",
     },
-    rolldownOptions: { external: [/^@trpc\//] },
+    rolldownOptions: { external: [/^@trpc\//, /^zod(\/|$)/] },
     target: "es2022",
     sourcemap: true,
     emptyOutDir: true,

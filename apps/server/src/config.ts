@@ -47,6 +47,7 @@ const envSchema = z.object({
   SINGLE_ORGANIZATION: flag.default(false),
   DEFAULT_SEAT_LIMIT: z.coerce.number().int().min(1).optional(),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SIGN_UPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
   FAILED_SIGN_INS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(100),
   INVITATIONS_PER_ORG_PER_HOUR: z.coerce.number().int().min(1).default(300),
@@ -127,6 +128,8 @@ export interface Config {
   singleOrganization: boolean;
   defaultSeatLimit: number | undefined;
   invitationTtlDays: number;
+  /** How long the events feed keeps events (EVENT_RETENTION_DAYS). */
+  eventRetentionDays: number;
   /** Abuse limits: see `rate-limit.ts` and the README's configuration table. */
   rateLimits: {
     signUpsPerIpPerHour: number;
@@ -207,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     singleOrganization: e.SINGLE_ORGANIZATION,
     defaultSeatLimit: e.DEFAULT_SEAT_LIMIT,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
     rateLimits: {
       signUpsPerIpPerHour: e.SIGN_UPS_PER_IP_PER_HOUR,
       failedSignInsPerIpPerHour: e.FAILED_SIGN_INS_PER_IP_PER_HOUR,

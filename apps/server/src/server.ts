@@ -9,6 +9,7 @@ import { DeferredWork } from "./deferred.js";
 import type { Deps, TxtResolver } from "./deps.js";
 import { txtResolver } from "./dns.js";
 import { recheckDueDomains } from "./domain/domain-checks.js";
+import { publishExpiredInvitations } from "./domain/invitation-expiry.js";
 import { deliverWebhook } from "./domain/webhook-delivery.js";
 import { createApp } from "./http.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -94,6 +95,14 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     ...options.outbox,
     pollMs: options.outboxPollMs ?? config.outboxPollSeconds * 1000,
     listen: (onNotify, onListening) => database.listen(OUTBOX_CHANNEL, onNotify, onListening),
+    prune: {
+      ...options.outbox?.prune,
+      retention: {
+        eventSeconds: config.eventRetentionDays * 24 * 60 * 60,
+        ...options.outbox?.prune?.retention,
+      },
+    },
+    chores: () => publishExpiredInvitations(deps),
     handlers: {
       email: (message) =>
         mailer.send(openEmail(message.payload, deps.sealer), `<outbox-${message.id}@roster>`),

@@ -52,7 +52,7 @@ describe("audit trail", () => {
         actor: expect.objectContaining({ id: sam.user.id }),
         targetType: "user",
         targetId: bot.userId,
-        data: { name: "Nightly" },
+        data: { name: "Nightly", role: "member" },
       }),
     ]);
   });
@@ -68,7 +68,7 @@ describe("audit trail", () => {
     const { endpoint } = await c.webhooks.create.mutate({
       orgId,
       url: "https://hooks.example.com/una",
-      events: ["member.joined"],
+      events: ["membership.joined"],
     });
     const bot = await c.serviceAccounts.create.mutate({ orgId, name: "Bot", role: "member" });
 

@@ -73,7 +73,7 @@ beforeAll(async () => {
   const hook = await c.webhooks.create.mutate({
     orgId,
     url: "https://example.com/hooks/roster",
-    events: ["member.joined"],
+    events: ["membership.joined"],
   });
   await c.settings.set.mutate({ orgId, key: "region", value: "eu-west-1" });
   const hostKey = await createHostApiKey(t.database.db, "Hostile host", t.clock());
@@ -103,7 +103,7 @@ beforeAll(async () => {
     "*": common,
     roles: { ...common, key: "auditor", permissions: ["audit:read"] },
     serviceAccounts: { ...common, userId: bot.userId },
-    webhooks: { ...common, events: ["member.joined"] },
+    webhooks: { ...common, events: ["membership.joined"] },
   };
   const rows = await sql<{ table_name: string }>`
     select table_name from information_schema.tables

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createRosterClient, type RosterClient } from "@roster/sdk";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,6 +23,7 @@ let bobs: {
   endpointId: string;
   botId: string;
   domainId: string;
+  eventId: string;
 };
 let aliceKey: string;
 /** More of Bob's objects, and a few of Alice's to pair them with. */
@@ -55,7 +57,7 @@ beforeAll(async () => {
   const { endpoint } = await b.webhooks.create.mutate({
     orgId: bobOrg,
     url: "https://hooks.example.com/bob",
-    events: ["member.joined"],
+    events: ["membership.joined"],
   });
   const bot = await b.serviceAccounts.create.mutate({ orgId: bobOrg, name: "Bob bot", role: "member" });
   const domain = await b.domains.add.mutate({ orgId: bobOrg, domain: "bob-isolated.example" });
@@ -66,6 +68,13 @@ beforeAll(async () => {
     groupId: group.id,
     endpointId: endpoint.id,
     botId: bot.userId,
+    eventId: (
+      await t.database.db
+        .selectFrom("events")
+        .select("id")
+        .where("org_id", "=", bobOrg)
+        .executeTakeFirstOrThrow()
+    ).id,
   };
   const { results } = await b.invitations.create.mutate({
     orgId: bobOrg,
@@ -416,6 +425,10 @@ const ID_CASES: Record<string, IdCase[] | { exempt: string }> = {
     { input: () => ({ domainId: bobs.domainId, method: "email" }), expect: "DOMAIN_NOT_FOUND" },
   ],
   "domains.remove": [{ input: () => ({ domainId: bobs.domainId }), expect: "DOMAIN_NOT_FOUND" }],
+  "webhooks.replay": [
+    { input: () => ({ endpointId: bobs.endpointId, deliveryId: randomUUID() }), expect: "WEBHOOK_NOT_FOUND" },
+  ],
+  "events.list": [{ input: () => ({ after: bobs.eventId }), expect: "EVENT_NOT_FOUND" }],
 };
 
 type ProcRecord = Record<string, { _def: { type: string; inputs: { shape?: Record<string, unknown> }[] } }>;

@@ -730,6 +730,8 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "usage.balance": org("usage:read"),
   "usage.grantCredits": org("credits:manage"),
   "usage.creditGrants": org("usage:read"),
+  "events.list": org("events:read"),
+  "events.listAll": host,
   "webhooks.events": org("webhooks:manage"),
   "webhooks.list": org("webhooks:manage"),
   "webhooks.get": org("webhooks:manage"),
@@ -743,6 +745,7 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "domains.add": org("domains:manage"),
   "domains.verify": org("domains:manage"),
   "domains.remove": org("domains:manage"),
+  "webhooks.replay": org("webhooks:manage"),
 };
 
 /** A custom role with two reading permissions; a viewer with admin on W2 (not W1). */

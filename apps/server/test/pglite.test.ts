@@ -131,7 +131,7 @@ describe("every area on the embedded database", () => {
     const hook = await alice.webhooks.create.mutate({
       orgId,
       url: "http://127.0.0.1:9/hook",
-      events: ["member.removed"],
+      events: ["membership.removed"],
     });
     await alice.webhooks.sendTest.mutate({ orgId, endpointId: hook.endpoint.id });
     const robot = await alice.serviceAccounts.create.mutate({ orgId, name: "Robot", role: "viewer" });

@@ -28,12 +28,12 @@ async function receiver(options: Parameters<typeof startReceiver>[0]): Promise<R
 }
 
 const MEMBER_EVENTS = [
-  "member.invited",
-  "member.joined",
-  "member.role_changed",
-  "member.deactivated",
-  "member.reactivated",
-  "member.removed",
+  "invitation.created",
+  "membership.joined",
+  "membership.role_changed",
+  "membership.deactivated",
+  "membership.reactivated",
+  "membership.removed",
 ] as const;
 
 async function orgWithOwner(name: string): Promise<{ owner: SignedUpPerson; orgId: string }> {
@@ -71,18 +71,18 @@ describe("managed user management", () => {
 
     expect(rx.received.every((h) => h.verified)).toBe(true);
     expect(rx.received.map((h) => h.event)).toEqual([
-      "member.invited",
-      "member.joined",
-      "member.invited",
-      "member.joined",
-      "member.invited",
-      "member.joined",
-      "member.role_changed",
-      "member.deactivated",
-      "member.deactivated",
-      "member.reactivated",
-      "member.removed",
-      "member.removed",
+      "invitation.created",
+      "membership.joined",
+      "invitation.created",
+      "membership.joined",
+      "invitation.created",
+      "membership.joined",
+      "membership.role_changed",
+      "membership.deactivated",
+      "membership.deactivated",
+      "membership.reactivated",
+      "membership.removed",
+      "membership.removed",
     ]);
     // The headers agree with the body, and each delivery has its own id.
     for (const h of rx.received) {
@@ -96,9 +96,9 @@ describe("managed user management", () => {
     for (const { payload } of rx.received) {
       const member = payload.data.member as { email: string } | undefined;
       if (!member) continue;
-      if (payload.type === "member.joined" || payload.type === "member.reactivated")
+      if (payload.type === "membership.joined" || payload.type === "membership.reactivated")
         accounts.set(member.email, "active");
-      if (payload.type === "member.deactivated" || payload.type === "member.removed")
+      if (payload.type === "membership.deactivated" || payload.type === "membership.removed")
         accounts.set(member.email, "blocked");
     }
     expect(Object.fromEntries(accounts)).toEqual({
@@ -108,13 +108,13 @@ describe("managed user management", () => {
     });
     const left = rx.received.at(-1)!.payload;
     expect(left).toMatchObject({
-      type: "member.removed",
+      type: "membership.removed",
       actor: { userId: dave.user.id },
       target: { type: "user", id: dave.user.id },
       data: { left: true, member: { userId: dave.user.id, email: dave.email, serviceAccount: false } },
     });
     const invited = rx.received[0]!.payload;
-    expect(invited.data).toMatchObject({ email: bob.email, role: "member" });
+    expect(invited.data).toMatchObject({ invitation: { email: bob.email, role: "member" } });
 
     const log = await owner.client.webhooks.deliveries.query({ orgId, endpointId: endpoint.id });
     expect(log.items).toHaveLength(12);
@@ -127,7 +127,7 @@ describe("managed user management", () => {
     await owner.client.webhooks.create.mutate({
       orgId,
       url: rx.url,
-      events: ["member.joined"],
+      events: ["membership.joined"],
       secret: "whsec_only-joined-events-000001",
     });
     const pat = await verifiedPerson(t, "Pat Choose");
@@ -137,7 +137,7 @@ describe("managed user management", () => {
       await failure(owner.client.members.updateRole.mutate({ orgId, userId: owner.user.id, role: "admin" })),
     ).toMatchObject({ reason: "LAST_OWNER" });
     await t.deliver();
-    expect(rx.received.map((h) => h.event)).toEqual(["member.joined"]);
+    expect(rx.received.map((h) => h.event)).toEqual(["membership.joined"]);
     const outbox = await t.database.db
       .selectFrom("outbox")
       .select("payload")
@@ -368,7 +368,11 @@ describe("endpoints and secrets", () => {
     await addMember(t, owner, orgId, member, "member");
     expect(
       await failure(
-        owner.client.webhooks.create.mutate({ orgId, url: "ftp://example.com/x", events: ["member.joined"] }),
+        owner.client.webhooks.create.mutate({
+          orgId,
+          url: "ftp://example.com/x",
+          events: ["membership.joined"],
+        }),
       ),
     ).toMatchObject({ reason: "VALIDATION" });
     expect(
@@ -388,7 +392,7 @@ describe("endpoints and secrets", () => {
         owner.client.webhooks.create.mutate({
           orgId,
           url: "https://user:pw@example.com/x",
-          events: ["member.joined"],
+          events: ["membership.joined"],
         }),
       ),
     ).toMatchObject({ reason: "INVALID_WEBHOOK_URL" });
@@ -399,11 +403,15 @@ describe("endpoints and secrets", () => {
     const { endpoint } = await admin.client.webhooks.create.mutate({
       orgId,
       url: "https://example.com/hooks",
-      events: ["member.joined"],
+      events: ["membership.joined"],
     });
-    await admin.client.webhooks.update.mutate({ orgId, endpointId: endpoint.id, events: ["member.removed"] });
+    await admin.client.webhooks.update.mutate({
+      orgId,
+      endpointId: endpoint.id,
+      events: ["membership.removed"],
+    });
     expect((await admin.client.webhooks.get.query({ orgId, endpointId: endpoint.id })).events).toEqual([
-      "member.removed",
+      "membership.removed",
     ]);
     await admin.client.webhooks.delete.mutate({ orgId, endpointId: endpoint.id });
     expect(await failure(admin.client.webhooks.get.query({ orgId, endpointId: endpoint.id }))).toMatchObject({
@@ -422,7 +430,7 @@ describe("endpoints and secrets", () => {
       owner.client.webhooks.create.mutate({
         orgId,
         url: `https://hooks.example.com/limit/${n}`,
-        events: ["member.joined"],
+        events: ["membership.joined"],
       });
     for (let n = 0; n < MAX_ENDPOINTS_PER_ORG - 2; n += 1) await create(n);
     const results = await Promise.allSettled([100, 101, 102, 103, 104, 105].map(create));
@@ -458,14 +466,14 @@ describe("endpoints and secrets", () => {
         "https://[::1]/x",
       ]) {
         expect(
-          await failure(owner.client.webhooks.create.mutate({ orgId, url, events: ["member.joined"] })),
+          await failure(owner.client.webhooks.create.mutate({ orgId, url, events: ["membership.joined"] })),
           url,
         ).toMatchObject({ reason: "INVALID_WEBHOOK_URL" });
       }
       await owner.client.webhooks.create.mutate({
         orgId,
         url: "https://hooks.example.com/x",
-        events: ["member.joined"],
+        events: ["membership.joined"],
       });
     } finally {
       await prod.close();

@@ -180,6 +180,8 @@ export interface InvitationsTable {
   last_sent_at: Timestamp;
   responded_by: string | null;
   responded_at: Timestamp | null;
+  /** The expiry `invitation.expired` was published for; renewing the invitation makes it stale. */
+  expiry_published_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
   /** The host product whose embed token made it: its link lands on the host's page. */
@@ -393,6 +395,20 @@ export interface OrgDomainsTable {
   updated_at: Timestamp;
 }
 
+/** A published event, kept for the events feed (read in `(xid, seq)` order). */
+export interface EventsTable {
+  seq: Generated<string>;
+  id: string;
+  /** The writing transaction's id (`xid8`, as text). */
+  xid: Generated<string>;
+  /** The oldest transaction running when the event was written. */
+  overlap_xid: Generated<string>;
+  org_id: string;
+  type: string;
+  payload: Json;
+  created_at: Timestamp;
+}
+
 export interface Database {
   host_api_keys: HostApiKeysTable;
   external_identities: ExternalIdentitiesTable;
@@ -405,6 +421,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   deployment_audit_events: DeploymentAuditEventsTable;
   org_domains: OrgDomainsTable;
+  events: EventsTable;
   workspaces: WorkspacesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

@@ -122,6 +122,7 @@ export const ROSTER_ERROR_STATUS = {
   WEBHOOK_NOT_FOUND: 404,
   WEBHOOK_LIMIT: 409,
   INVALID_WEBHOOK_URL: 400,
+  DELIVERY_NOT_FOUND: 404,
 
   // Verified domains.
   DOMAIN_NOT_FOUND: 404,
@@ -132,6 +133,9 @@ export const ROSTER_ERROR_STATUS = {
   DOMAIN_LIMIT: 409,
   DOMAIN_NOT_VERIFIED: 400,
   DOMAIN_ADDRESS_REQUIRED: 403,
+
+  // Events.
+  EVENT_NOT_FOUND: 404,
 } as const satisfies Record<string, number | readonly number[]>;
 
 /** A reason a Roster error carries in `error.data.reason`. */

@@ -3,6 +3,20 @@ import type { AppRouter } from "@roster/server";
 import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
+// The event catalogue and its payload schemas (zod), for webhook receivers and feed readers.
+export {
+  EVENT_SCHEMAS,
+  EVENT_TYPES,
+  EVENT_VERSION,
+  type EventData,
+  type EventMember,
+  type EventType,
+  eventEnvelope,
+  isEventType,
+  parseEvent,
+  parseEventData,
+  type RosterEvent,
+} from "@roster/events";
 // The reasons live in a dependency-free package, so the SDK never loads server code.
 export {
   isRosterErrorReason,
@@ -11,6 +25,7 @@ export {
   type RosterErrorReason,
   type RosterErrorReasonWithStatus,
 } from "@roster/reasons";
+export { catchUpEvents, type EventSource, type FollowEventsOptions, followEvents } from "./events.js";
 export type { AppRouter };
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

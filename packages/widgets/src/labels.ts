@@ -118,6 +118,8 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   INVALID_CURSOR: "This list changed. Reload it from the start.",
 
   WEBHOOK_NOT_FOUND: "This webhook no longer exists.",
+  DELIVERY_NOT_FOUND: "This delivery is no longer in the webhook's log.",
+  EVENT_NOT_FOUND: "This event is no longer kept. Read the feed from its start.",
   WEBHOOK_LIMIT: "This organization has as many webhooks as it may. Delete one first.",
   DOMAIN_NOT_FOUND: "This domain is no longer in this organization.",
   INVALID_DOMAIN: "Enter a domain name, like example.com.",

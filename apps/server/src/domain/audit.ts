@@ -4,7 +4,7 @@ import type { Actor, Deps } from "../deps.js";
 import { badRequest } from "../errors.js";
 import type { OrgAccess } from "./access.js";
 import { decodeIdCursor, idPage } from "./cursors.js";
-import { type AuditEntry, publishEvent } from "./webhook-events.js";
+import { type AuditEntry, publishAuditedEvents } from "./events.js";
 
 export type { AuditEntry };
 
@@ -26,8 +26,8 @@ function withoutPlumbing(data: Record<string, unknown> | undefined): Record<stri
 
 /**
  * Who did what to whom, when and from where: written in the same transaction as the change. Every
- * lifecycle point passes through here, so this is also where webhook events are published (to the
- * outbox, in the same transaction).
+ * lifecycle point passes through here, so this is also where the events a host mirrors are
+ * published (to the feed and the webhook outbox, in the same transaction: domain/events.ts).
  */
 export async function recordAudit(
   trx: Transaction<Database>,
@@ -51,7 +51,7 @@ export async function recordAudit(
       created_at: now,
     })
     .execute();
-  await publishEvent(trx, orgId, actor, entry, now);
+  await publishAuditedEvents(trx, orgId, actor, entry, now);
 }
 
 /** What a change was made to: its type and id (`["group", groupId]`). */

@@ -28,6 +28,7 @@ export const PERMISSIONS = {
   "credits:manage": "Grant credits",
   "webhooks:manage": "Configure webhooks and read their delivery log",
   "domains:manage": "Verify the organization's domains and choose how people on them join",
+  "events:read": "Read the events feed",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

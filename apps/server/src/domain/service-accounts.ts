@@ -245,6 +245,7 @@ export async function deleteServiceAccount(
       .execute();
     await recordChange(trx, access, now, "service_account.deleted", ["user", account.user_id], {
       name: account.name,
+      role: account.role,
       ...(input.transferTo ? { transferTo: input.transferTo } : {}),
     });
     return { transferred };

@@ -1,13 +1,14 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import type { OutboxMessage, WebhookEndpoint } from "@roster/db";
 import type { Deps } from "../deps.js";
-import type { WebhookDelivery } from "../outbox/enqueue.js";
+import { notFound } from "../errors.js";
+import { enqueueWebhook, type WebhookDelivery } from "../outbox/enqueue.js";
 import { postOnce } from "../outbox/post.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit, recordChange } from "./audit.js";
 import { decodeIdCursor, idPage } from "./cursors.js";
-import { findEndpoint } from "./webhook-endpoints.js";
+import { findEndpoint, sendTestEvent } from "./webhook-endpoints.js";
 import { TEST_EVENT } from "./webhook-events.js";
 
 // Delivery: the outbox worker's handler for kind 'webhook', and the log of every attempt.
@@ -88,8 +89,11 @@ export async function deliverWebhook(
     .selectAll()
     .where("id", "=", delivery.endpointId)
     .executeTakeFirst();
-  // A deleted endpoint takes its pending deliveries with it.
-  if (!endpoint) return;
+  if (!endpoint) {
+    // A deleted endpoint takes its pending deliveries with it, except its organization's last word.
+    if (delivery.lastCall) await sendLastCall(deps, delivery, delivery.lastCall, timeoutMs);
+    return;
+  }
   const isTest = delivery.event === TEST_EVENT;
   if (endpoint.status !== "active" && !isTest) {
     await logAttempt(deps, endpoint, delivery, message.attempts, {
@@ -124,6 +128,33 @@ export async function deliverWebhook(
     durationMs,
   });
   if (error !== null) throw new Error(error);
+}
+
+/**
+ * `organization.deleted` to an endpoint deleted with its organization: signed and retried like any
+ * delivery, with no log (the log went with the organization).
+ */
+async function sendLastCall(
+  deps: Deps,
+  delivery: WebhookDelivery,
+  lastCall: { url: string; secretSealed: string },
+  timeoutMs: number,
+): Promise<void> {
+  const timestamp = Math.floor(deps.clock().getTime() / 1000);
+  const result = await postOnce(new URL(lastCall.url), {
+    headers: {
+      "content-type": "application/json",
+      "user-agent": "Roster-Webhooks/1",
+      "roster-event": delivery.event,
+      "roster-delivery": delivery.deliveryId,
+      "roster-signature": signatureHeader(deps.sealer.open(lastCall.secretSealed), timestamp, delivery.body),
+    },
+    body: delivery.body,
+    timeoutMs,
+    resolve: deps.resolveHost,
+    allowPrivate: !deps.config.production,
+  });
+  if (!result.ok) throw new Error(result.error);
 }
 
 async function logAttempt(
@@ -189,4 +220,68 @@ async function logAttempt(
       );
     }
   });
+}
+
+/**
+ * Sends an event of this endpoint's delivery log again, as a new delivery (its own
+ * `Roster-Delivery` id, the same event id and body), read from the events feed: so only events the
+ * feed still keeps can be replayed. A test event is replayed as a new test event.
+ */
+export async function replayDelivery(
+  deps: Deps,
+  access: OrgAccess,
+  input: { endpointId: string; deliveryId: string },
+): Promise<{ deliveryId: string }> {
+  const endpoint = await findEndpoint(deps.db, access.orgId, input.endpointId);
+  const attempt = await deps.db
+    .selectFrom("webhook_deliveries")
+    .select(["event_id", "event_type"])
+    .where("org_id", "=", access.orgId)
+    .where("endpoint_id", "=", endpoint.id)
+    .where("delivery_id", "=", input.deliveryId)
+    .limit(1)
+    .executeTakeFirst();
+  if (!attempt) {
+    throw notFound("DELIVERY_NOT_FOUND", "This delivery is not in this webhook endpoint's log.");
+  }
+  if (attempt.event_type === TEST_EVENT) {
+    const { deliveryId } = await sendTestEvent(deps, access, { endpointId: endpoint.id });
+    return { deliveryId };
+  }
+  const now = deps.clock();
+  const deliveryId = randomUUID();
+  await runTransaction(deps, async (trx) => {
+    const event = await trx
+      .selectFrom("events")
+      .select(["id", "type", "payload"])
+      .where("id", "=", attempt.event_id)
+      .where("org_id", "=", access.orgId)
+      .executeTakeFirst();
+    if (!event) {
+      throw notFound(
+        "EVENT_NOT_FOUND",
+        "This event is older than the events feed keeps (EVENT_RETENTION_DAYS), so it cannot be sent again.",
+      );
+    }
+    await enqueueWebhook(
+      trx,
+      `webhook-replay:${deliveryId}`,
+      {
+        orgId: access.orgId,
+        endpointId: endpoint.id,
+        deliveryId,
+        eventId: event.id,
+        event: event.type,
+        body: JSON.stringify(event.payload),
+      },
+      now,
+    );
+    await recordChange(trx, access, now, "webhook.replayed", ["webhook", endpoint.id], {
+      eventId: event.id,
+      replayOf: input.deliveryId,
+      deliveryId,
+    });
+  });
+  deps.wakeOutbox();
+  return { deliveryId };
 }

@@ -243,6 +243,7 @@ export async function sendTestEvent(
   const event: WebhookEvent = {
     id: randomUUID(),
     type: TEST_EVENT,
+    version: 1,
     createdAt: now.toISOString(),
     organization: { id: access.orgId },
     actor: { userId: access.actor.userId },

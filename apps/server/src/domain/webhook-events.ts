@@ -1,56 +1,28 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@roster/db";
-import { sql, type Transaction } from "kysely";
-import type { Actor } from "../deps.js";
+import { EVENT_TYPES, type EventType } from "@roster/events";
+import { type Kysely, sql } from "kysely";
 import { enqueueWebhook } from "../outbox/enqueue.js";
 
 /**
- * Outgoing webhooks. Lifecycle events are published from `recordAudit`, inside the transaction of
- * the change, as one outbox message per subscribed endpoint; the outbox worker delivers them with
- * retries. Each request is signed:
+ * Outgoing webhooks. Every event of the catalogue (`@roster/events`) can be subscribed to; events
+ * are published by `publishEvent` (domain/events.ts), inside the transaction of the change, as one
+ * outbox message per subscribed endpoint; the outbox worker delivers them with retries. Each
+ * request is signed:
  *
  *   Roster-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
- *   Roster-Event: member.joined
+ *   Roster-Event: membership.joined
  *   Roster-Delivery: <uuid, the same for every retry of one delivery>
  */
-export const WEBHOOK_EVENTS = [
-  "member.invited",
-  "member.joined",
-  "member.role_changed",
-  "member.deactivated",
-  "member.reactivated",
-  "member.removed",
-  "resource.created",
-  "resource.state_changed",
-  "resource.deleted",
-  "resource.transferred",
-  "domain.verified",
-  "domain.unverified",
-  "domain.removed",
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+export const WEBHOOK_EVENTS: readonly EventType[] = EVENT_TYPES;
+export type WebhookEventType = EventType;
 export const TEST_EVENT = "webhook.test";
 
-/**
- * Audit actions that go out as webhook events. Leaving the organization is published as
- * `member.removed` with `data.left: true`: for a receiver the account must be blocked either way.
- */
-const EVENT_FOR_ACTION: Record<string, { type: WebhookEventType; data?: Record<string, unknown> }> = {
-  "member.left": { type: "member.removed", data: { left: true } },
-};
-for (const type of WEBHOOK_EVENTS) EVENT_FOR_ACTION[type] = { type };
-
-/** An entry of the audit log; the ones whose action is a lifecycle event are also published. */
-export interface AuditEntry {
-  action: string;
-  targetType?: string;
-  targetId?: string;
-  data?: Record<string, unknown>;
-}
-
+/** An event as sent to endpoints and returned by the feed. */
 export interface WebhookEvent {
   id: string;
   type: string;
+  version: number;
   createdAt: string;
   organization: { id: string };
   actor: { userId: string } | null;
@@ -59,65 +31,43 @@ export interface WebhookEvent {
 }
 
 /**
- * Called by `recordAudit` for every audit entry, in its transaction. Entries that are webhook
- * events are written to the outbox once per active endpoint subscribed to them, so they are sent
- * if and only if the change commits.
+ * Queues `event` for every active endpoint of its organization subscribed to its type, in the
+ * caller's transaction, so it is sent if and only if the change commits. An organization's
+ * deletion takes its endpoints with it: that last event, and any delivery still waiting for those
+ * endpoints, carries the address and the sealed secret.
  */
-export async function publishEvent(
-  trx: Transaction<Database>,
-  orgId: string,
-  actor: Actor | null,
-  entry: AuditEntry,
+export async function enqueueEventWebhooks(
+  trx: Kysely<Database>,
+  event: WebhookEvent,
+  body: string,
   now: Date,
 ): Promise<void> {
-  const mapped = EVENT_FOR_ACTION[entry.action];
-  if (!mapped) return;
   const endpoints = await trx
     .selectFrom("webhook_endpoints")
-    .select("id")
-    .where("org_id", "=", orgId)
+    .select(["id", "url", "secret_sealed"])
+    .where("org_id", "=", event.organization.id)
     .where("status", "=", "active")
-    .where(sql<boolean>`${mapped.type} = any(events)`)
+    .where(sql<boolean>`${event.type} = any(events)`)
     .execute();
-  if (endpoints.length === 0) return;
-  const data: Record<string, unknown> = { ...entry.data, ...mapped.data };
-  if (entry.targetType === "user" && entry.targetId) {
-    // Receivers create and block accounts by address: say who the member is.
-    const user = await trx
-      .selectFrom("users")
-      .select(["id", "email", "name", "kind"])
-      .where("id", "=", entry.targetId)
-      .executeTakeFirst();
-    if (user) {
-      data.member = {
-        userId: user.id,
-        email: user.email,
-        name: user.name,
-        serviceAccount: user.kind === "service_account",
-      };
-    }
-  }
-  const event: WebhookEvent = {
-    id: randomUUID(),
-    type: mapped.type,
-    createdAt: now.toISOString(),
-    organization: { id: orgId },
-    actor: actor ? { userId: actor.userId } : null,
-    target: entry.targetType && entry.targetId ? { type: entry.targetType, id: entry.targetId } : null,
-    data,
-  };
-  const body = JSON.stringify(event);
+  const last = event.type === "organization.deleted";
   for (const endpoint of endpoints) {
+    if (last) {
+      // Deliveries still waiting for this endpoint go with it unless they know where to go.
+      const lastCall = JSON.stringify({ url: endpoint.url, secretSealed: endpoint.secret_sealed });
+      await sql`update outbox set payload = jsonb_set(payload, '{lastCall}', ${lastCall}::jsonb)
+        where kind = 'webhook' and lane_key = ${endpoint.id} and status = 'pending'`.execute(trx);
+    }
     await enqueueWebhook(
       trx,
       `webhook:${event.id}:${endpoint.id}`,
       {
-        orgId,
+        orgId: event.organization.id,
         endpointId: endpoint.id,
         deliveryId: randomUUID(),
         eventId: event.id,
         event: event.type,
         body,
+        ...(last ? { lastCall: { url: endpoint.url, secretSealed: endpoint.secret_sealed } } : {}),
       },
       now,
     );

@@ -18,6 +18,11 @@ export interface WebhookDelivery {
   eventId: string;
   event: string;
   body: string;
+  /**
+   * Only on `organization.deleted`, whose endpoint is deleted with the organization: where to send
+   * it and the endpoint's secret, still sealed with the server key.
+   */
+  lastCall?: { url: string; secretSealed: string };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface Retention {
   emailTokenSeconds: number;
   /** Rate-limit windows; the longest window is an hour, so a day-old row counts for nothing (1 day). */
   rateLimitSeconds: number;
+  /** Events in the feed (EVENT_RETENTION_DAYS, default 30 days). */
+  eventSeconds: number;
 }
 
 const DAY = 24 * 60 * 60;
@@ -20,6 +22,7 @@ export const DEFAULT_RETENTION: Retention = {
   deadSeconds: 30 * DAY,
   emailTokenSeconds: 7 * DAY,
   rateLimitSeconds: DAY,
+  eventSeconds: 30 * DAY,
 };
 
 export interface PruneOptions {
@@ -33,8 +36,8 @@ export interface PruneOptions {
 type Target = { table: keyof Database & string; where: RawBuilder<unknown> };
 
 /**
- * Deletes expired sessions, stale rate-limit windows, long-expired email tokens and old outbox
- * rows, in bounded batches (`ctid in (… limit n)`), skipping rows another instance holds.
+ * Deletes expired sessions, stale rate-limit windows, long-expired email tokens, old outbox rows
+ * and events past their retention, in bounded batches (`ctid in (… limit n)`), skipping rows another instance holds.
  * Returns how many rows went from each table.
  */
 export async function pruneExpired(
@@ -52,6 +55,7 @@ export async function pruneExpired(
     { table: "email_tokens", where: sql`expires_at < ${before(r.emailTokenSeconds)}` },
     { table: "outbox", where: sql`status = 'sent' and sent_at < ${before(r.sentSeconds)}` },
     { table: "outbox", where: sql`status = 'dead' and created_at < ${before(r.deadSeconds)}` },
+    { table: "events", where: sql`created_at < ${before(r.eventSeconds)}` },
   ];
   const counts: Record<string, number> = {};
   for (const { table, where } of targets) {

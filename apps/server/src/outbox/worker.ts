@@ -52,6 +52,11 @@ export interface OutboxWorkerOptions {
   /** How often (by the clock) the worker prunes expired rows (default 600 s; 0: never). */
   pruneEverySeconds?: number;
   prune?: PruneOptions;
+  /**
+   * Work done on every pass besides delivering, e.g. publishing invitations that have expired.
+   * Resolves to how many things it did.
+   */
+  chores?: () => Promise<number>;
 }
 
 /** Exponential backoff: 5 s, 10 s, 20 s, … capped at one hour. */
@@ -74,8 +79,8 @@ const RETRY_FAILED_PASS_MS = 5_000;
  * instances (an advisory lock), so the per-endpoint and per-recipient limits hold for all of them.
  */
 export class OutboxWorker {
-  readonly #o: Required<Omit<OutboxWorkerOptions, "handlers" | "lanes" | "prune" | "listen">> &
-    Pick<OutboxWorkerOptions, "handlers" | "prune" | "listen">;
+  readonly #o: Required<Omit<OutboxWorkerOptions, "handlers" | "lanes" | "prune" | "listen" | "chores">> &
+    Pick<OutboxWorkerOptions, "handlers" | "prune" | "listen" | "chores">;
   readonly #lanes: Record<OutboxKind, LaneLimits>;
   readonly #inFlight: Record<OutboxKind, number> = { email: 0, webhook: 0 };
   readonly #deliveries = new Set<Promise<void>>();
@@ -152,6 +157,11 @@ export class OutboxWorker {
     return started.length;
   }
 
+  /** Runs the chores now (the worker also runs them on every pass). */
+  async runChores(): Promise<number> {
+    return (await this.#o.chores?.()) ?? 0;
+  }
+
   /** Deletes expired rows now (the worker also does it every `pruneEverySeconds`). */
   prune(): Promise<Record<string, number>> {
     return pruneExpired(this.#o.db, this.#o.clock(), this.#o.prune);
@@ -169,6 +179,7 @@ export class OutboxWorker {
     try {
       // Deliveries run on in the background; their slots free up as they finish (which wakes us).
       await this.#claimAll();
+      await this.runChores();
       await this.#pruneIfDue();
       delay = await this.#untilNextDue();
     } catch (error) {

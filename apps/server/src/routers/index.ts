@@ -4,6 +4,7 @@ import { authRouter } from "./auth.js";
 import { devRouter } from "./dev.js";
 import { domainsRouter } from "./domains.js";
 import { embedRouter } from "./embed.js";
+import { eventsRouter } from "./events.js";
 import { groupsRouter } from "./groups.js";
 import { hostRouter } from "./host.js";
 import { invitationsRouter } from "./invitations.js";
@@ -32,6 +33,7 @@ export const appRouter = router({
   usage: usageRouter,
   webhooks: webhooksRouter,
   domains: domainsRouter,
+  events: eventsRouter,
   embed: embedRouter,
   host: hostRouter,
   dev: devRouter,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listDeliveries } from "../domain/webhook-delivery.js";
+import { listDeliveries, replayDelivery } from "../domain/webhook-delivery.js";
 import * as webhooks from "../domain/webhook-endpoints.js";
 import { WEBHOOK_EVENTS } from "../domain/webhook-events.js";
 import { orgProcedure, router } from "../trpc.js";
@@ -73,6 +73,11 @@ export const webhooksRouter = router({
   deliveries: orgProcedure("webhooks:manage")
     .input(z.object({ endpointId, cursor, limit: pageLimit.optional() }))
     .query(({ ctx, input }) => listDeliveries(ctx.deps, ctx.access, input)),
+
+  /** Sends the event of a logged delivery again, as a new delivery (while the events feed keeps it). */
+  replay: orgProcedure("webhooks:manage")
+    .input(z.object({ endpointId, deliveryId: uuid("delivery") }))
+    .mutation(({ ctx, input }) => replayDelivery(ctx.deps, ctx.access, input)),
 
   sendTest: orgProcedure("webhooks:manage")
     .input(z.object({ endpointId }))

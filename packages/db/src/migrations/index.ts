@@ -10,6 +10,7 @@ import * as m0009 from "./0009_deployment_audit.js";
 import * as m0010a from "./0010_invitation_address_statistics.js";
 import * as m0010 from "./0010_outbox_wakeups.js";
 import * as m0011 from "./0011_host_links_and_scoped_embeds.js";
+import * as m0012 from "./0012_events.js";
 import * as m0013 from "./0013_audit_filters.js";
 import * as m0014 from "./0014_retry_keys_and_word_search.js";
 import * as m0015 from "./0015_verified_domains.js";
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   "0010_invitation_address_statistics": m0010a,
   "0010_outbox_wakeups": m0010,
   "0011_host_links_and_scoped_embeds": m0011,
+  "0012_events": m0012,
   "0013_audit_filters": m0013,
   "0014_retry_keys_and_word_search": m0014,
   "0015_verified_domains": m0015,
