@@ -2,6 +2,7 @@ import { catchUpEvents, createRosterClient, EVENT_TYPES, parseEvent, type Roster
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHostApiKey } from "../src/auth/host-keys.js";
+import { feedHorizon } from "../src/domain/event-feed.js";
 import { publishEvent } from "../src/domain/events.js";
 import { failure, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
 import { Mirror, serverMembers } from "./mirror.js";
@@ -26,17 +27,15 @@ afterAll(async () => {
 const host = () => createRosterClient({ url: t.url, token: hostKey });
 
 /**
- * Waits until every transaction that began before now has ended, anywhere in the Postgres cluster
- * (other databases' tests too): the feed shows an event once all older transactions are done.
+ * Waits until every transaction of the test database that began before now has ended: the feed
+ * shows an event once all older transactions are done.
  */
 async function feedSettled(): Promise<void> {
   const db = t.database.db;
   const { rows } = await sql<{ xid: string }>`select pg_current_xact_id()::text as xid`.execute(db);
   const mine = BigInt(rows[0]!.xid);
   for (let i = 0; i < 500; i += 1) {
-    const { rows: now } = await sql<{ xmin: string }>`
-      select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`.execute(db);
-    if (BigInt(now[0]!.xmin) > mine) return;
+    if (BigInt(await feedHorizon(db)) > mine) return;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error("a transaction older than this test's writes is still running");

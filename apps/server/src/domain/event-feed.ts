@@ -12,10 +12,10 @@ import type { WebhookEvent } from "./webhook-events.js";
  * Events are numbered when written (`seq`), but transactions commit in another order: a slow
  * transaction can commit an event numbered before one a reader has already passed. So the feed is
  * ordered by the writing transaction's id, then `seq`, and a read returns only events whose
- * transaction is older than the oldest transaction still running (`pg_snapshot_xmin`): every
- * transaction that could still commit an event has a larger id than any event returned, so it
- * lands after the reader's cursor, never behind it. The cost is that the feed waits for the oldest
- * running transaction (in the whole database cluster) to end.
+ * transaction is older than the oldest transaction of this database still running (`feedHorizon`):
+ * every transaction that could still commit an event has a larger id than any event returned, so
+ * it lands after the reader's cursor, never behind it. The cost is that the feed waits for the
+ * oldest running transaction of this database to end.
  *
  * `after` is either a cursor this feed returned (exact) or an event id, for example the last one a
  * webhook receiver saw: then the read also includes events of transactions that overlapped that
@@ -72,6 +72,30 @@ async function resolveAfter(db: Kysely<Database>, orgId: string | null, after: s
   return { xid: String(row.overlap_xid), seq: "0", through: { xid: String(row.xid), seq: String(row.seq) } };
 }
 
+/**
+ * The feed shows events of transactions below this id. The statement's snapshot lists the
+ * transactions in progress when it began (in every database of the cluster); of those, the ones
+ * that could write events are this database's, which `pg_stat_activity` names (read after the
+ * snapshot was taken: one that ended in between has committed before the next statement's
+ * snapshot, which reads the events). Without any, the horizon is the snapshot's `xmax`: every later
+ * transaction gets a larger id. The database role must see its own sessions' transaction ids (one
+ * role for all instances, or `pg_read_all_stats`).
+ */
+export async function feedHorizon(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ horizon: string }>`
+    with snap as (select pg_current_snapshot() as s),
+    mine as (
+      select backend_xid::text::bigint as xid32 from pg_stat_activity
+      where datname = current_database() and backend_xid is not null
+    )
+    select coalesce(
+      (select min(x) from snap, pg_snapshot_xip(snap.s) as x
+        where (x::text::numeric % 4294967296)::bigint in (select xid32 from mine)),
+      (select pg_snapshot_xmax(s) from snap)
+    )::text as horizon`.execute(db);
+  return rows[0]!.horizon;
+}
+
 /** One page of the feed: of one organization, or (orgId null) of all of them. */
 async function readFeed(
   db: Kysely<Database>,
@@ -80,11 +104,12 @@ async function readFeed(
 ): Promise<EventPage> {
   const limit = input.limit ?? 100;
   const from = input.after ? await resolveAfter(db, orgId, input.after) : null;
+  const horizon = await feedHorizon(db);
   const rows = await db
     .selectFrom("events")
     .select(["id", "xid", "seq", "payload"])
     .$if(orgId !== null, (q) => q.where("org_id", "=", orgId!))
-    .where(sql<boolean>`xid < pg_snapshot_xmin(pg_current_snapshot())`)
+    .where(sql<boolean>`xid < ${horizon}::xid8`)
     .$if(from !== null, (q) => q.where(sql<boolean>`(xid, seq) > (${from!.xid}::xid8, ${from!.seq}::bigint)`))
     .$if(from?.through !== undefined, (q) =>
       q.where(sql<boolean>`not (xid = ${from!.through!.xid}::xid8 and seq <= ${from!.through!.seq}::bigint)`),

@@ -6,7 +6,7 @@ import { badRequest, conflict, forbidden } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { type OrgAccess, orgNotFound } from "./access.js";
 import { recordAudit, recordChange, recordDeploymentAudit } from "./audit.js";
-import { publishEvent } from "./events.js";
+import { publishOrganizationDeleted } from "./events.js";
 import { lockAccount } from "./locks.js";
 import { lockActiveOwners } from "./owners.js";
 import { ALL_PERMISSIONS, type Permission } from "./permissions.js";
@@ -268,18 +268,8 @@ export async function deleteOrganization(deps: Deps, access: OrgAccess): Promise
       { name: org.name, slug: org.slug, personal: org.personal, members: Number(members.n) },
       now,
     );
-    // The feed keeps this event (no foreign key), and the endpoints hear of it before they go.
-    await publishEvent(
-      trx,
-      org.id,
-      access.actor,
-      {
-        type: "organization.deleted",
-        target: { type: "organization", id: org.id },
-        data: { organization: org, members: Number(members.n) },
-      },
-      now,
-    );
+    // Kept in the feed (no foreign key); its endpoints hear of it before they go.
+    await publishOrganizationDeleted(trx, org, Number(members.n), access.actor, now);
     await trx.deleteFrom("organizations").where("id", "=", org.id).execute();
   });
 }
