@@ -271,6 +271,27 @@ describe("checking verified domains again", () => {
       actor: null,
       data: { domain: claim.domain, reason: "TXT record missing" },
     });
+    // A host mirroring the organization hears of it from the server itself.
+    const { events } = await owner.client.events.list.query({
+      orgId,
+      types: ["domain.verified", "domain.unverified"],
+    });
+    expect(events.map((e) => [e.type, e.actor, e.data])).toEqual([
+      [
+        "domain.verified",
+        { userId: owner.user.id },
+        { domain: { id: claim.id, name: claim.domain }, method: "dns" },
+      ],
+      [
+        "domain.unverified",
+        null,
+        {
+          domain: { id: claim.id, name: claim.domain },
+          failures: MAX_CHECK_FAILURES,
+          reason: "TXT record missing",
+        },
+      ],
+    ]);
   });
 
   it("keeps a domain proven by address while an owner on it remains", async () => {

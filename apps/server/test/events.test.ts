@@ -62,7 +62,7 @@ async function newOrg(owner: SignedUpPerson, name: string): Promise<string> {
 
 describe("the catalogue", () => {
   it("publishes every event type, each fitting its schema, to webhooks and the feed", async () => {
-    const owner = await verifiedPerson(t, "Cata Owner");
+    const owner = await verifiedPerson(t, "Cata Owner", "owner@catalogue-co.example");
     const orgId = await newOrg(owner, "Catalogue Co");
     const o = owner.client;
     const secret = "whsec_catalogue-receiver-secret-01";
@@ -133,6 +133,10 @@ describe("the catalogue", () => {
     await o.serviceAccounts.revokeKey.mutate({ orgId, keyId: key.apiKey.id });
     await o.serviceAccounts.delete.mutate({ orgId, userId: bot.userId });
 
+    const claim = await o.domains.add.mutate({ orgId, domain: "catalogue-co.example" });
+    await o.domains.verify.mutate({ orgId, domainId: claim.id, method: "email" });
+    await o.domains.remove.mutate({ orgId, domainId: claim.id });
+
     await o.members.remove.mutate({ orgId, userIds: [bob.user.id] });
     // Erin's invitation runs out; the worker publishes it when it does.
     t.clock.advance(8 * 24 * 3600);
@@ -146,10 +150,14 @@ describe("the catalogue", () => {
     const feed = await feedOf(orgId);
     const hooks = rx.received.map((h) => h.payload as RosterEvent);
     expect(rx.received.every((h) => h.verified && h.status === 200)).toBe(true);
-    // The feed has all of them; the endpoint was made after the organization was created.
-    expect(new Set(feed.map((e) => e.type))).toEqual(new Set(EVENT_TYPES));
+    // The feed has all of them (a domain's re-check failing is in domains.test.ts); the endpoint
+    // was made after the organization was created.
+    const elsewhere = ["domain.unverified"];
+    expect(new Set(feed.map((e) => e.type))).toEqual(
+      new Set(EVENT_TYPES.filter((x) => !elsewhere.includes(x))),
+    );
     expect(new Set(hooks.map((e) => e.type))).toEqual(
-      new Set(EVENT_TYPES.filter((x) => x !== "organization.created")),
+      new Set(EVENT_TYPES.filter((x) => x !== "organization.created" && !elsewhere.includes(x))),
     );
     for (const event of [...feed, ...hooks]) {
       expect(() => parseEvent(event), event.type).not.toThrow();
