@@ -24,7 +24,7 @@ const settings = {
   connections: number("BENCH_CONNECTIONS", 10),
   seconds: number("BENCH_SECONDS", 5),
   rounds: number("BENCH_ROUNDS", 3),
-  mutations: number("BENCH_MUTATIONS", 1000),
+  mutations: number("BENCH_MUTATIONS", 400),
   bulkRequests: number("BENCH_BULK_REQUESTS", 30),
   drainSeconds: number("BENCH_DRAIN_SECONDS", 15),
 };
@@ -51,6 +51,22 @@ const results = {
 };
 const work = mkdtempSync(join(tmpdir(), "roster-bench-"));
 
+/** What to stop and drop when the run is interrupted (Ctrl-C, SIGTERM). */
+const live = { children: new Set(), database: null };
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, async () => {
+    for (const child of live.children) child.kill("SIGTERM");
+    await live.database?.drop().catch(() => {});
+    rmSync(work, { recursive: true, force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
+}
+const track = (child) => {
+  live.children.add(child);
+  child.once("exit", () => live.children.delete(child));
+  return child;
+};
+
 /** Resident memory of a process, in MB, from /proc. */
 function rssMb(pid) {
   try {
@@ -64,11 +80,13 @@ function rssMb(pid) {
 /** Runs a node script to its end; resolves with its exit code and output. */
 function runNode(script, args, options = {}) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
-      cwd: options.cwd ?? here,
-      env: { ...env, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = track(
+      spawn(process.execPath, [script, ...args], {
+        cwd: options.cwd ?? here,
+        env: { ...env, ...options.env },
+        stdio: ["pipe", "pipe", "pipe"],
+      }),
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => {
@@ -112,11 +130,13 @@ async function waitHealthy(url, child, what) {
 
 function startProcess(script, extraEnv, logName) {
   const out = openSync(join(work, logName), "w");
-  return spawn(process.execPath, [script], {
-    cwd: here,
-    env: { PATH: env.PATH, ...extraEnv },
-    stdio: ["ignore", out, out],
-  });
+  return track(
+    spawn(process.execPath, [script], {
+      cwd: here,
+      env: { PATH: env.PATH, ...extraEnv },
+      stdio: ["ignore", out, out],
+    }),
+  );
 }
 
 async function stopProcess(child) {
@@ -183,6 +203,7 @@ async function compare() {
   results.sizes = sizes;
   log(`seeding: ${JSON.stringify(sizes)}`);
   const database = await createTestDatabase({ poolSize: 2 });
+  live.database = database;
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   const smtp = await startSmtpSink();

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -111,12 +111,17 @@ describe("the benchmark's verdicts", () => {
 
 describe("pnpm bench, run small", () => {
   const dir = mkdtempSync(join(tmpdir(), "roster-bench-test-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    // A run cut short stops its servers and drops its database on SIGTERM.
+    if (child?.exitCode === null) child.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("measures both servers on every call, finds them answering alike, and writes its report", async () => {
     const docs = join(dir, "benchmarks.md");
     writeFileSync(docs, `# Benchmarks\n\nKept.\n\n${RESULTS_START}\nold\n${RESULTS_END}\n\nAlso kept.\n`);
-    const child = spawn(process.execPath, [fileURLToPath(new URL("../bench/run.mjs", import.meta.url))], {
+    const bench = spawn(process.execPath, [fileURLToPath(new URL("../bench/run.mjs", import.meta.url))], {
       env: {
         ...process.env,
         BENCH_PARTS: "compare",
@@ -137,14 +142,15 @@ describe("pnpm bench, run small", () => {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    child = bench;
     let output = "";
-    child.stdout.on("data", (chunk) => {
+    bench.stdout.on("data", (chunk) => {
       output += chunk;
     });
-    child.stderr.on("data", (chunk) => {
+    bench.stderr.on("data", (chunk) => {
       output += chunk;
     });
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const code = await new Promise<number | null>((resolve) => bench.on("exit", resolve));
 
     const file = join(dir, `${new Date().toISOString().slice(0, 10)}.json`);
     const report = JSON.parse(readFileSync(file, "utf8")) as Results & { problems: string[] };
