@@ -39,6 +39,7 @@ export interface Budget {
 
 export interface Results {
   date: string;
+  commit?: string | null;
   settings: { connections: number; seconds: number; rounds: number; mutations: number; bulkRequests: number };
   sizes: Record<string, number> | null;
   machine: { cpus: number; node: string; postgres: string } | null;

@@ -136,7 +136,7 @@ export function renderTable(results) {
   const lines = [];
   const s = results.settings;
   lines.push(
-    `Run of ${results.date} (\`bench/results/${results.date}.json\`): ${results.machine.cpus} cores, Node ${results.machine.node}, ` +
+    `Run of ${results.date}${results.commit ? ` at commit ${results.commit}` : ""} (\`bench/results/${results.date}.json\`): ${results.machine.cpus} cores, Node ${results.machine.node}, ` +
       `${results.machine.postgres}; ${round(results.sizes.organizations)} organizations, ${round(results.sizes.memberships)} memberships, ` +
       `the measured organization of ${round(results.sizes.bigOrganization)} members; ${s.connections} connections, ` +
       `${s.rounds} rounds per call, targets alternated, medians shown. Reads run ${s.seconds} s each; writes a fixed number of requests ` +

@@ -4,7 +4,7 @@
 // measurement; then idle CPU, cold start, the widgets' size and the soak test. Prints every figure
 // and budget, writes bench/results/<date>.json and the results table of docs/benchmarks.md, and
 // exits non-zero when a budget is missed. See docs/benchmarks.md ("How to reproduce") for the knobs.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -41,8 +41,17 @@ const SECRET_KEY = "bench-secret-key-that-is-long-enough-0000";
 const log = (...args) => console.log("[bench]", ...args);
 
 const date = new Date().toISOString().slice(0, 10);
+/** The commit measured, so that a table can be read against the code it describes. */
+function commit() {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: repo, encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+}
 const results = {
   date,
+  commit: commit(),
   startedAt: new Date().toISOString(),
   settings,
   sizes: null,
