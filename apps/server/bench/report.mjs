@@ -135,13 +135,17 @@ const figure = (value, unit) =>
 export function renderTable(results) {
   const lines = [];
   const s = results.settings;
-  lines.push(
-    `Run of ${results.date}${results.commit ? ` at commit ${results.commit}` : ""} (\`bench/results/${results.date}.json\`): ${results.machine.cpus} cores, Node ${results.machine.node}, ` +
-      `${results.machine.postgres}; ${round(results.sizes.organizations)} organizations, ${round(results.sizes.memberships)} memberships, ` +
-      `the measured organization of ${round(results.sizes.bigOrganization)} members; ${s.connections} connections, ` +
-      `${s.rounds} rounds per call, targets alternated, medians shown. Reads run ${s.seconds} s each; writes a fixed number of requests ` +
-      `(${s.mutations} single ones, ${s.bulkRequests} of 100 addresses). Verdict: **${results.pass ? "PASS" : "FAIL"}**.`,
-  );
+  const run = `Run of ${results.date}${results.commit ? ` at commit ${results.commit}` : ""} (\`bench/results/${results.date}.json\`)`;
+  // A run of some parts only (BENCH_PARTS) has no comparison to describe.
+  const comparison =
+    results.machine && results.sizes
+      ? `: ${results.machine.cpus} cores, Node ${results.machine.node}, ${results.machine.postgres}; ` +
+        `${round(results.sizes.organizations)} organizations, ${round(results.sizes.memberships)} memberships, ` +
+        `the measured organization of ${round(results.sizes.bigOrganization)} members; ${s.connections} connections, ` +
+        `${s.rounds} rounds per call, targets alternated, medians shown. Reads run ${s.seconds} s each; writes a fixed number of requests ` +
+        `(${s.mutations} single ones, ${s.bulkRequests} of 100 addresses).`
+      : ".";
+  lines.push(`${run}${comparison} Verdict: **${results.pass ? "PASS" : "FAIL"}**.`);
   lines.push("");
   if (results.calls?.length) {
     lines.push(
