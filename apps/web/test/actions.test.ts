@@ -56,6 +56,24 @@ describe("double clicks", () => {
   });
 });
 
+describe("only the actions a person may take", () => {
+  it("shows an admin no change-role, deactivate or remove on an owner's row", async () => {
+    await alice.goto(`${orgPath}/members`);
+    await alice.getByRole("button", { name: "Change role Bob" }).click();
+    await alice.getByLabel("New role").selectOption("admin");
+    await alice.getByRole("button", { name: "Save" }).click();
+    await alice.getByText("Bob is now Admin.").waitFor();
+
+    await bob.goto(`${orgPath}/members`);
+    const aliceRow = bob.getByRole("row", { name: /Alice/ });
+    await aliceRow.waitFor();
+    await bob.getByRole("button", { name: "Change role" }).first().waitFor({ state: "detached" });
+    expect(await aliceRow.getByRole("button").count()).toBe(0);
+    expect(await aliceRow.getByRole("checkbox").count()).toBe(0);
+    await accessible(bob, "actions-02-admin-sees-owner-row");
+  });
+});
+
 describe("losing access while looking", () => {
   it("shows Bob the paused page at his next action once he is deactivated, with Sign out", async () => {
     await bob.goto(orgPath);
@@ -70,7 +88,7 @@ describe("losing access while looking", () => {
     await bob.getByRole("heading", { name: "Your access to Alice's organization is paused" }).waitFor();
     expect(await bob.locator('tr[data-cluster="alpha"]').count()).toBe(0);
     expect(await bob.getByRole("button", { name: "Sign out" }).count()).toBe(1);
-    await accessible(bob, "actions-02-bob-paused");
+    await accessible(bob, "actions-03-bob-paused");
 
     await alice.getByRole("button", { name: "Reactivate Bob" }).click();
     await alice.getByText("Bob was reactivated.").waitFor();
@@ -86,7 +104,7 @@ describe("losing access while looking", () => {
     await bob.getByRole("button", { name: "Stop alpha" }).click();
     await bob.getByRole("heading", { name: "You are no longer a member of Alice's organization" }).waitFor();
     expect(await bob.locator('tr[data-cluster="alpha"]').count()).toBe(0);
-    await accessible(bob, "actions-03-bob-removed");
+    await accessible(bob, "actions-04-bob-removed");
     await bob.getByRole("link", { name: "Go to your organizations" }).click();
     await bob.getByRole("heading", { level: 1, name: "Bob's organization" }).waitFor();
     const options = await bob.getByLabel("Organization").locator("option").allTextContents();

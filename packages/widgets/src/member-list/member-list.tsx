@@ -11,7 +11,7 @@ import {
 } from "../hooks/members.js";
 import { usePermissions, useRoles, useViewer } from "../hooks/organizations.js";
 import { useLabels } from "../provider.js";
-import type { ActionCallbacks, MemberListItem, MemberStatus } from "../types.js";
+import type { ActionCallbacks, MemberListItem, MemberStatus, Permission } from "../types.js";
 import { classNames } from "../ui/class-names.js";
 import { StatusRegion } from "../ui/status.js";
 import { useAction } from "../ui/use-action.js";
@@ -71,10 +71,18 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
   const invitationLink = useInvitationLink();
 
   const roleName = (key: string) => roles.data?.find((r) => r.key === key)?.name ?? key;
+  // The server's rule (assertMayActOn): owners act on anyone; others only on members whose role
+  // grants nothing they lack themselves, never on an owner. Rows show only the actions it allows.
+  const mayActOn = (targetRole: string) => {
+    if (permissions.data?.role === "owner") return true;
+    if (targetRole === "owner") return false;
+    const target = roles.data?.find((r) => r.key === targetRole);
+    return target?.permissions.every((p) => permissions.can(p as Permission)) ?? false;
+  };
   const viewerId = viewer.data?.user.id;
   const canRemove = permissions.can("members:remove");
   const items = members.items;
-  const selectable = items.filter((i) => i.kind === "member" && i.userId !== viewerId);
+  const selectable = items.filter((i) => i.kind === "member" && i.userId !== viewerId && mayActOn(i.role));
   const selectedItems = selectable.filter((i) => selected.has(i.id));
   const filtered = Boolean(filters.search || status || role);
 
@@ -273,7 +281,10 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
                 self={item.kind === "member" && item.id === viewerId}
                 roleName={roleName(item.role)}
                 can={permissions.can}
-                selectable={canRemove && item.kind === "member" && item.id !== viewerId}
+                mayAct={mayActOn(item.role)}
+                selectable={
+                  canRemove && item.kind === "member" && item.id !== viewerId && mayActOn(item.role)
+                }
                 selected={selected.has(item.id)}
                 onSelect={(on) => toggle(item.id, on)}
                 busy={action.busy}

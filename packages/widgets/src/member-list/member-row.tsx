@@ -7,6 +7,8 @@ interface MemberRowProps {
   self: boolean;
   roleName: string;
   can: (permission: Permission) => boolean;
+  /** Whether the viewer's role may act on this member's role at all (an admin never on an owner). */
+  mayAct: boolean;
   selectable: boolean;
   selected: boolean;
   onSelect: (selected: boolean) => void;
@@ -54,7 +56,7 @@ export function MemberRow(props: MemberRowProps) {
   const common = { who, busy };
 
   const actions = [];
-  if (isMember && !props.self) {
+  if (isMember && !props.self && props.mayAct) {
     if (can("members:update_role")) {
       actions.push(
         <RowButton
