@@ -13,6 +13,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { type Context, Hono } from "hono";
 import { cors } from "hono/cors";
 import { sql } from "kysely";
+import { exportAuditLog } from "./audit-export.js";
 import { clientAddressResolver } from "./client-address.js";
 import { createContext } from "./context.js";
 import type { Deps } from "./deps.js";
@@ -175,6 +176,10 @@ export function createApp(deps: Deps): Hono<Env> {
         }
       },
     }),
+  );
+
+  app.get("/audit/export", (c) =>
+    exportAuditLog(deps, c, { requestId: c.get("requestId"), ip: c.get("ip") }),
   );
 
   app.get("/healthz", async (c) => {
