@@ -24,6 +24,7 @@ let bobs: {
   botId: string;
   domainId: string;
   eventId: string;
+  requestId: string;
 };
 let aliceKey: string;
 /** More of Bob's objects, and a few of Alice's to pair them with. */
@@ -61,7 +62,22 @@ beforeAll(async () => {
   });
   const bot = await b.serviceAccounts.create.mutate({ orgId: bobOrg, name: "Bob bot", role: "member" });
   const domain = await b.domains.add.mutate({ orgId: bobOrg, domain: "bob-isolated.example" });
+  // A request to join Bob's organization (how it comes about is join-requests.test.ts's concern).
+  const { id: requestId } = await t.database.db
+    .insertInto("join_requests")
+    .values({
+      org_id: bobOrg,
+      user_id: alice.user.id,
+      email: alice.email,
+      domain: "bob-isolated.example",
+      status: "pending",
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   bobs = {
+    requestId,
     domainId: domain.id,
     resourceId: resource.id,
     workspaceId: workspace.id,
@@ -239,6 +255,7 @@ const ID_KEYS = [
   "resourceId",
   "endpointId",
   "domainId",
+  "requestId",
   "toUserId",
   "transferTo",
   "ownerId",
@@ -429,6 +446,13 @@ const ID_CASES: Record<string, IdCase[] | { exempt: string }> = {
     { input: () => ({ endpointId: bobs.endpointId, deliveryId: randomUUID() }), expect: "WEBHOOK_NOT_FOUND" },
   ],
   "events.list": [{ input: () => ({ after: bobs.eventId }), expect: "EVENT_NOT_FOUND" }],
+  "domains.setEnrollment": [
+    { input: () => ({ domainId: bobs.domainId, enrollment: "off" }), expect: "DOMAIN_NOT_FOUND" },
+  ],
+  "joinRequests.approve": [
+    { input: () => ({ requestId: bobs.requestId, role: "member" }), expect: "JOIN_REQUEST_NOT_FOUND" },
+  ],
+  "joinRequests.reject": [{ input: () => ({ requestId: bobs.requestId }), expect: "JOIN_REQUEST_NOT_FOUND" }],
 };
 
 type ProcRecord = Record<string, { _def: { type: string; inputs: { shape?: Record<string, unknown> }[] } }>;

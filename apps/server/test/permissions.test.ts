@@ -746,6 +746,13 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "domains.verify": org("domains:manage"),
   "domains.remove": org("domains:manage"),
   "webhooks.replay": org("webhooks:manage"),
+  "domains.setEnrollment": org("domains:manage"),
+  "joinRequests.suggestions": account,
+  "joinRequests.create": account,
+  "joinRequests.withdraw": account,
+  "joinRequests.list": org("members:read"),
+  "joinRequests.approve": org("members:invite"),
+  "joinRequests.reject": org("members:invite"),
 };
 
 /** A custom role with two reading permissions; a viewer with admin on W2 (not W1). */
@@ -826,7 +833,9 @@ describe("every procedure", () => {
     for (const [path, req] of Object.entries(REQUIREMENTS)) {
       const scoped = req.kind === "org" || req.kind === "workspace";
       // Host procedures may name an organization; the host key, not a membership, authorizes them.
-      expect(takesOrgId(path) && req.kind !== "host", path).toBe(scoped);
+      // Asking to join names an organization one is not a member of (yet).
+      const outsider = req.kind === "host" || path === "joinRequests.create";
+      expect(takesOrgId(path) && !outsider, path).toBe(scoped);
     }
     // The detailed matrix above agrees with the declarations.
     for (const p of procedures)

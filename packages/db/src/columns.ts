@@ -247,6 +247,19 @@ export const schemaColumns = {
     "created_at",
     "updated_at",
   ],
+  join_requests: [
+    "id",
+    "org_id",
+    "user_id",
+    "email",
+    "domain",
+    "status",
+    "role",
+    "decided_by",
+    "decided_at",
+    "created_at",
+    "updated_at",
+  ],
   dev_mailbox: ["id", "outbox_id", "to", "from", "subject", "text", "html", "created_at"],
 } as const satisfies { [T in keyof Database]: readonly (keyof Database[T] & string)[] };
 

@@ -409,6 +409,23 @@ export interface EventsTable {
   created_at: Timestamp;
 }
 
+export type JoinRequestStatus = "pending" | "approved" | "rejected" | "withdrawn";
+
+/** A person's request to join an organization through one of its verified domains. */
+export interface JoinRequestsTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  email: string;
+  domain: string;
+  status: JoinRequestStatus;
+  role: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   host_api_keys: HostApiKeysTable;
   external_identities: ExternalIdentitiesTable;
@@ -422,6 +439,7 @@ export interface Database {
   deployment_audit_events: DeploymentAuditEventsTable;
   org_domains: OrgDomainsTable;
   events: EventsTable;
+  join_requests: JoinRequestsTable;
   workspaces: WorkspacesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -451,6 +469,7 @@ export type Membership = Selectable<MembershipsTable>;
 export type Invitation = Selectable<InvitationsTable>;
 export type Role = Selectable<RolesTable>;
 export type OrgDomain = Selectable<OrgDomainsTable>;
+export type JoinRequest = Selectable<JoinRequestsTable>;
 export type Resource = Selectable<ResourcesTable>;
 export type Workspace = Selectable<WorkspacesTable>;
 export type Group = Selectable<GroupsTable>;

@@ -128,6 +128,10 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   DOMAIN_TAKEN: "Another organization has already verified this domain.",
   DOMAIN_LIMIT: "This organization has as many domains as it may. Remove one first.",
   DOMAIN_NOT_VERIFIED: "We could not find the TXT record yet. DNS changes can take a while; try again later.",
+  DOMAIN_NEEDS_VERIFIED_MEMBER:
+    "Automatic invitations need a member with a confirmed address on this domain. Use suggestions until one joins.",
+  JOIN_REQUEST_NOT_FOUND: "This join request no longer exists.",
+  JOIN_REQUEST_CLOSED: "This join request was already answered or withdrawn. Reload the page.",
   DOMAIN_ADDRESS_REQUIRED:
     "Only an owner whose confirmed email address is on this domain can verify it this way.",
   INVALID_WEBHOOK_URL: "This webhook address cannot be used. Use a public https address.",

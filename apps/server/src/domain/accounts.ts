@@ -10,6 +10,7 @@ import { emailChangedNotice, passwordResetEmail, verificationEmail } from "../ma
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { assertUnderLimit, clearRateLimit, consumeRateLimit, countFailure } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
+import { inviteByDomain } from "./domain-enrollment.js";
 import { afterSignUp } from "./hooks.js";
 import { accountLink } from "./host-links.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
@@ -295,6 +296,8 @@ export async function verifyEmail(deps: Deps, input: { token: string }): Promise
       .where("used_at", "is", null)
       .where((eb) => eb(eb.fn("lower", ["email"]), "!=", row.email.toLowerCase()))
       .execute();
+    // An address confirmed on a domain set to automatic invitations gets its invitation now.
+    await inviteByDomain(deps, trx, user, now);
     return toPublicUser(user);
   }).catch(
     conflictOnUnique({
@@ -359,7 +362,7 @@ export async function resetPassword(deps: Deps, input: { token: string; password
       expired: "This password reset link has expired. Ask for a new one.",
     });
     // Receiving the email proves the address, so a reset also confirms it.
-    await trx
+    const user = await trx
       .updateTable("users")
       .set((eb) => ({
         password_hash: passwordHash,
@@ -367,7 +370,9 @@ export async function resetPassword(deps: Deps, input: { token: string; password
         updated_at: now,
       }))
       .where("id", "=", row.user_id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await inviteByDomain(deps, trx, user, now);
     await trx.deleteFrom("sessions").where("user_id", "=", row.user_id).execute();
   });
 }

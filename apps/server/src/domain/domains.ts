@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import { domainToASCII } from "node:url";
-import type { Database, DomainEnrollment, OrgDomain } from "@roster/db";
+import type { Database, OrgDomain } from "@roster/db";
 import type { Kysely, Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { badRequest, conflict, forbidden, notFound } from "../errors.js";
@@ -32,7 +32,7 @@ export interface DomainView {
   lastCheckedAt: string | null;
   /** The TXT record that proves the domain: to copy into the domain's DNS. */
   dnsRecord: { type: "TXT"; name: string; value: string };
-  enrollment: DomainEnrollment;
+  enrollment: "off" | "invitation" | "suggestion";
   defaultRole: string;
   createdAt: string;
 }

@@ -12,6 +12,7 @@ import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { findUserByEmail } from "./accounts.js";
+import { inviteByDomain } from "./domain-enrollment.js";
 import { afterSignUp } from "./hooks.js";
 import { getHostLinks, requireAllowedRedirect } from "./host-links.js";
 import { lockAccount } from "./locks.js";
@@ -85,6 +86,8 @@ export async function createEmbedToken(
       .returningAll()
       .executeTakeFirstOrThrow();
     await afterSignUp(deps, trx, user, now);
+    // The host vouches for the address: a domain set to automatic invitations invites it now.
+    await inviteByDomain(deps, trx, user, now);
     await trx
       .insertInto("external_identities")
       .values({

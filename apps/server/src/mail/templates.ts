@@ -99,3 +99,53 @@ export function accountLinkEmail(to: string, name: string, host: string, url: st
       "The link works once and expires in 24 hours. If you did not ask for this, ignore this email: nothing is connected.",
   });
 }
+
+/** An automatic invitation: the person's confirmed address is on a domain the organization verified. */
+export function domainInvitationEmail(
+  to: string,
+  details: { organization: string; domain: string; role: string; url: string; expiresAt: Date },
+): EmailMessage {
+  return render({
+    to,
+    subject: `Join ${details.organization}`,
+    paragraphs: [
+      `${details.organization} has verified ${details.domain} and invites everyone with an address there to join as ${article(details.role)} ${details.role}.`,
+      "Accept the invitation to share the organization's configuration, resources and credits.",
+    ],
+    action: { label: `Join ${details.organization}`, url: details.url },
+    footer: `This invitation expires on ${details.expiresAt.toUTCString()}. If you were not expecting it, ignore this email.`,
+  });
+}
+
+/** Tells an organization's admins that someone on one of its domains asks to join. */
+export function joinRequestEmail(
+  to: string,
+  details: { organization: string; requester: string; email: string; url: string },
+): EmailMessage {
+  return render({
+    to,
+    subject: `${details.requester} asks to join ${details.organization}`,
+    paragraphs: [
+      `${details.requester} (${details.email}) asks to join ${details.organization}.`,
+      "Approve the request with a role, or reject it, from the organization's members page.",
+    ],
+    action: { label: "Review the request", url: details.url },
+    footer: "You receive this because you can add members to this organization.",
+  });
+}
+
+/** Tells a person that their request to join was approved. */
+export function joinRequestApprovedEmail(
+  to: string,
+  details: { organization: string; role: string; url: string },
+): EmailMessage {
+  return render({
+    to,
+    subject: `You joined ${details.organization}`,
+    paragraphs: [
+      `Your request to join ${details.organization} was approved: you are ${article(details.role)} ${details.role}.`,
+    ],
+    action: { label: `Open ${details.organization}`, url: details.url },
+    footer: "If you did not ask to join, you can leave the organization from its page.",
+  });
+}

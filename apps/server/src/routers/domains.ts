@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { setEnrollment } from "../domain/domain-enrollment.js";
 import * as domains from "../domain/domains.js";
 import { orgProcedure, router } from "../trpc.js";
-import { uuid } from "./schemas.js";
+import { roleKey, uuid } from "./schemas.js";
 
 const domainId = uuid("domain");
 const domain = z
@@ -28,6 +29,24 @@ export const domainsRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => domains.verifyDomain(ctx.deps, ctx.access, input)),
+
+  /**
+   * What happens to people on a verified domain: `invitation` (confirming an address there gives a
+   * pending invitation with `defaultRole`), `suggestion` (they may ask to join) or `off`.
+   */
+  setEnrollment: orgProcedure("domains:manage")
+    .input(
+      z.object({
+        domainId,
+        enrollment: z.enum(["off", "invitation", "suggestion"], {
+          error: "Choose off, invitation or suggestion.",
+        }),
+        defaultRole: roleKey
+          .refine((key) => key !== "owner", "People joining through a domain cannot start as owners.")
+          .optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => setEnrollment(ctx.deps, ctx.access, input)),
 
   remove: orgProcedure("domains:manage")
     .input(z.object({ domainId }))

@@ -8,6 +8,7 @@ import { eventsRouter } from "./events.js";
 import { groupsRouter } from "./groups.js";
 import { hostRouter } from "./host.js";
 import { invitationsRouter } from "./invitations.js";
+import { joinRequestsRouter } from "./joinRequests.js";
 import { membersRouter } from "./members.js";
 import { orgsRouter } from "./orgs.js";
 import { resourcesRouter } from "./resources.js";
@@ -34,6 +35,7 @@ export const appRouter = router({
   webhooks: webhooksRouter,
   domains: domainsRouter,
   events: eventsRouter,
+  joinRequests: joinRequestsRouter,
   embed: embedRouter,
   host: hostRouter,
   dev: devRouter,
