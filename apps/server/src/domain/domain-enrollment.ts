@@ -72,17 +72,11 @@ export async function setEnrollment(
       .where("id", "=", domain.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "domain.enrollment_changed",
-        targetType: "domain",
-        targetId: domain.id,
-        data: { domain: domain.domain, enrollment: input.enrollment, defaultRole: role.key },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "domain.enrollment_changed", ["domain", domain.id], {
+      domain: domain.domain,
+      enrollment: input.enrollment,
+      defaultRole: role.key,
+    });
     return toDomainView(updated);
   });
 }

@@ -305,24 +305,13 @@ export async function approveJoinRequest(
       })
       .where("id", "=", request.id)
       .execute();
-    const entry = { targetType: "join_request", targetId: request.id };
-    await recordChange(
-      trx,
-      access,
-      { action: "join_request.approved", ...entry, data: { role: role.key } },
-      now,
-    );
-    await recordChange(
-      trx,
-      access,
-      {
-        action: "member.joined",
-        targetType: "user",
-        targetId: request.user_id,
-        data: { joinRequestId: request.id, role: role.key },
-      },
-      now,
-    );
+    await recordChange(trx, access, now, "join_request.approved", ["join_request", request.id], {
+      role: role.key,
+    });
+    await recordChange(trx, access, now, "member.joined", ["user", request.user_id], {
+      joinRequestId: request.id,
+      role: role.key,
+    });
     const org = await trx
       .selectFrom("organizations")
       .select("name")
@@ -356,12 +345,7 @@ export async function rejectJoinRequest(
       .set({ status: "rejected", decided_by: access.actor.userId, decided_at: now, updated_at: now })
       .where("id", "=", request.id)
       .execute();
-    await recordChange(
-      trx,
-      access,
-      { action: "join_request.rejected", targetType: "join_request", targetId: request.id, data: {} },
-      now,
-    );
+    await recordChange(trx, access, now, "join_request.rejected", ["join_request", request.id]);
     return (await readRequest(trx, request.id))!;
   });
 }
