@@ -10,7 +10,7 @@ import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordAudit, recordChange } from "./audit.js";
 import { type DomainView, emailDomain, findDomain, toDomainView } from "./domains.js";
-import { inviteUrl } from "./invitations.js";
+import { invitationUrl } from "./host-links.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
 import { reserveSeats } from "./seats.js";
 
@@ -165,7 +165,7 @@ export async function inviteByDomain(
     organization: match.org_name,
     domain: match.domain,
     role: (await roleName(trx, match.org_id, match.default_role)).toLowerCase(),
-    url: inviteUrl(deps, token),
+    url: await invitationUrl(deps, trx, { host_key_id: null, redirect_url: null }, token),
     expiresAt,
   });
   await enqueueEmail(trx, `invitation:${inv.id}:1`, message, now, deps.sealer);
