@@ -306,10 +306,7 @@ export async function approveJoinRequest(
       .where("id", "=", request.id)
       .execute();
     await recordChange(trx, access, now, "join_request.approved", ["join_request", request.id], {
-      role: role.key,
-    });
-    await recordChange(trx, access, now, "member.joined", ["user", request.user_id], {
-      joinRequestId: request.id,
+      userId: request.user_id,
       role: role.key,
     });
     const org = await trx
