@@ -54,6 +54,12 @@ describe("the organization story in a browser", () => {
     await signUp(alice, "Alice", "alice@example.com");
     await expect.poll(() => alice.getByRole("heading", { name: "Alice's organization" }).count()).toBe(1);
     aliceOrgUrl = new URL(alice.url()).pathname;
+    const icon = await alice.evaluate(async () => {
+      const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? "";
+      const response = await fetch(href);
+      return { status: response.status, type: response.headers.get("content-type") ?? "" };
+    });
+    expect(icon).toMatchObject({ status: 200, type: expect.stringContaining("image/svg+xml") });
     expect(aliceOrgUrl).toMatch(/^\/orgs\/[0-9a-f-]{36}$/);
     await accessible(alice, "02-alice-dashboard");
   });
