@@ -29,9 +29,19 @@ export default defineConfig({
   plugins: [react(), copyStylesheet()],
   build: {
     lib: {
-      entry: fileURLToPath(new URL("src/index.ts", import.meta.url)),
+      // The label sets are entries of their own: `@roster/widgets/locales/de`, and chunks that
+      // `locale="de"` loads on demand, so none of them weighs on a page that does not show it.
+      entry: {
+        index: fileURLToPath(new URL("src/index.ts", import.meta.url)),
+        ...Object.fromEntries(
+          ["de", "fr", "es", "ja"].map((code) => [
+            `locales/${code}`,
+            fileURLToPath(new URL(`src/locales/${code}.ts`, import.meta.url)),
+          ]),
+        ),
+      },
       formats: ["es"],
-      fileName: () => "index.js",
+      fileName: (_format, name) => `${name}.js`,
     },
     rolldownOptions: { external: externals },
     sourcemap: true,

@@ -381,15 +381,16 @@ export type LabelOverrides = Partial<Omit<Labels, "messages" | "status" | "resul
   roles?: Record<string, string>;
 };
 
-export function mergeLabels(overrides: LabelOverrides | undefined): Labels {
-  if (!overrides) return defaultLabels;
+/** `base` (English unless a locale is chosen) with the host's overrides on top. */
+export function mergeLabels(overrides: LabelOverrides | undefined, base: Labels = defaultLabels): Labels {
+  if (!overrides) return base;
   return {
-    ...defaultLabels,
+    ...base,
     ...overrides,
-    messages: { ...defaultLabels.messages, ...overrides.messages },
-    status: { ...defaultLabels.status, ...overrides.status },
-    result: { ...defaultLabels.result, ...overrides.result },
-    roles: { ...defaultLabels.roles, ...overrides.roles },
+    messages: { ...base.messages, ...overrides.messages },
+    status: { ...base.status, ...overrides.status },
+    result: { ...base.result, ...overrides.result },
+    roles: { ...base.roles, ...overrides.roles },
   };
 }
 

@@ -7,7 +7,8 @@ import {
 } from "@tanstack/react-query";
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { type AccessLoss, watchAccessLoss } from "./access-loss.js";
-import { type LabelOverrides, type Labels, mergeLabels } from "./labels.js";
+import { defaultLabels, type LabelOverrides, type Labels, mergeLabels } from "./labels.js";
+import { loadedLocale, loadLocale, type RosterLocale } from "./locales/load.js";
 import { TRPCProvider } from "./trpc.js";
 
 export type RosterToken = string | (() => string | undefined | Promise<string | undefined>);
@@ -25,7 +26,13 @@ export interface RosterProviderProps {
   queryClient?: QueryClient;
   /** `auto` (default) follows the system's colour scheme. */
   theme?: RosterTheme;
-  /** Rewords or translates any string; `messages` maps error reasons to sentences. */
+  /**
+   * The language of every string: `en` (default), `de`, `fr`, `es` or `ja` (loaded on first use; the
+   * widgets appear once it has), or a label set imported from `@roster/widgets/locales/<code>`, which
+   * renders at once, also on the server.
+   */
+  locale?: RosterLocale | Labels;
+  /** Rewords or translates any string over the locale's; `messages` maps error reasons to sentences. */
   labels?: LabelOverrides;
   /** Data prefetched on the server with `prefetchWidgets` (no loading state on the first render). */
   state?: DehydratedState;
@@ -89,6 +96,25 @@ function createClient(
   });
 }
 
+/** The label set of `locale`: at once when given or already loaded, else after it loads. */
+function useLocale(locale: RosterLocale | Labels | undefined): Labels | null {
+  const code = typeof locale === "string" ? locale : null;
+  const [, setLoaded] = useState(0);
+  useEffect(() => {
+    if (!code || loadedLocale(code, defaultLabels)) return;
+    let current = true;
+    void loadLocale(code as Exclude<RosterLocale, "en">).then(() => {
+      if (current) setLoaded((n) => n + 1);
+    });
+    return () => {
+      current = false;
+    };
+  }, [code]);
+  if (locale === undefined) return defaultLabels;
+  if (typeof locale !== "string") return locale;
+  return loadedLocale(locale, defaultLabels) ?? null;
+}
+
 /** Gives the widgets inside it a Roster client, a query cache, labels and a theme. */
 export function RosterProvider(props: RosterProviderProps) {
   const tokenRef = useRef(props.token);
@@ -97,12 +123,13 @@ export function RosterProvider(props: RosterProviderProps) {
   const trpcClient = useMemo(() => createClient(props.url, tokenRef, fetchRef), [props.url, fetchRef]);
   const [ownQueryClient] = useState(() => (props.queryClient ? null : createDefaultQueryClient()));
   const queryClient = props.queryClient ?? (ownQueryClient as QueryClient);
-  const labels = useMemo(() => mergeLabels(props.labels), [props.labels]);
   const onAccessLost = useRef(props.onAccessLost);
   onAccessLost.current = props.onAccessLost;
   useEffect(() => watchAccessLoss(queryClient, (loss) => onAccessLost.current?.(loss)), [queryClient]);
-  const context = useMemo(() => ({ labels }), [labels]);
-  const content = props.state ? (
+  const base = useLocale(props.locale);
+  const labels = useMemo(() => (base ? mergeLabels(props.labels, base) : null), [props.labels, base]);
+  const context = useMemo(() => (labels ? { labels } : null), [labels]);
+  const content = !context ? null : props.state ? (
     <HydrationBoundary state={props.state}>{props.children}</HydrationBoundary>
   ) : (
     props.children
@@ -114,6 +141,7 @@ export function RosterProvider(props: RosterProviderProps) {
           <div
             className={props.className ? `roster-root ${props.className}` : "roster-root"}
             data-roster-theme={props.theme ?? "auto"}
+            aria-busy={context ? undefined : true}
           >
             {content}
           </div>

@@ -1,6 +1,7 @@
 import { useId } from "react";
 import { errorReason } from "../errors.js";
 import { useAcceptInvitation, useDeclineInvitation, useMyInvitations } from "../hooks/invitations.js";
+import { roleLabel } from "../labels.js";
 import { useLabels } from "../provider.js";
 import type { ActionCallbacks, MyInvitation } from "../types.js";
 import { classNames } from "../ui/class-names.js";
@@ -75,7 +76,7 @@ export function AcceptBanner({ className, onAccepted, onBefore, onAfter }: Accep
                 {labels.invitationText(
                   invitation.inviter?.name ?? null,
                   invitation.organization.name,
-                  invitation.roleName,
+                  roleLabel(labels, invitation.role, invitation.roleName),
                 )}
               </p>
               <div className="roster-invitation-actions">

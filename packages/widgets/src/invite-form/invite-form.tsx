@@ -1,6 +1,7 @@
 import { type ClipboardEvent, type KeyboardEvent, useId, useRef, useState } from "react";
 import { useInviteMembers } from "../hooks/invitations.js";
 import { usePermissions, useRoles } from "../hooks/organizations.js";
+import { roleLabel } from "../labels.js";
 import { useLabels } from "../provider.js";
 import type { ActionCallbacks, InviteResult } from "../types.js";
 import { classNames } from "../ui/class-names.js";
@@ -196,7 +197,7 @@ export function InviteForm({ orgId, className, defaultRole = "member", onBefore,
             {roleOptions.length === 0 ? <option value={chosenRole}>{chosenRole}</option> : null}
             {roleOptions.map((r) => (
               <option key={r.key} value={r.key}>
-                {r.name}
+                {roleLabel(labels, r.key, r.name)}
               </option>
             ))}
           </select>

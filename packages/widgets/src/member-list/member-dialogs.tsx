@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { roleLabel } from "../labels.js";
 import { useLabels } from "../provider.js";
 import type { MemberListItem, Role } from "../types.js";
 import { ConfirmButtons, Dialog, DialogError } from "../ui/dialog.js";
@@ -51,7 +52,7 @@ function RoleDialog({ item, props }: { item: MemberListItem; props: MemberDialog
         <select className="roster-select" value={role} onChange={(e) => setRole(e.target.value)}>
           {props.roles.map((r) => (
             <option key={r.key} value={r.key}>
-              {r.name}
+              {roleLabel(labels, r.key, r.name)}
             </option>
           ))}
         </select>

@@ -10,6 +10,7 @@ import {
   useUpdateMemberRole,
 } from "../hooks/members.js";
 import { usePermissions, useRoles, useViewer } from "../hooks/organizations.js";
+import { roleLabel } from "../labels.js";
 import { useLabels } from "../provider.js";
 import type { ActionCallbacks, MemberListItem, MemberStatus, Permission } from "../types.js";
 import { classNames } from "../ui/class-names.js";
@@ -70,7 +71,7 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
   const revoke = useRevokeInvitation();
   const invitationLink = useInvitationLink();
 
-  const roleName = (key: string) => roles.data?.find((r) => r.key === key)?.name ?? key;
+  const roleName = (key: string) => roleLabel(labels, key, roles.data?.find((r) => r.key === key)?.name);
   // The server's rule (assertMayActOn): owners act on anyone; others only on members whose role
   // grants nothing they lack themselves, never on an owner. Rows show only the actions it allows.
   const mayActOn = (targetRole: string) => {
@@ -222,7 +223,7 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
             <option value="">{labels.allRoles}</option>
             {roles.data?.map((r) => (
               <option key={r.key} value={r.key}>
-                {r.name}
+                {roleLabel(labels, r.key, r.name)}
               </option>
             ))}
           </select>

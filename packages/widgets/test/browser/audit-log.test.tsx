@@ -50,4 +50,15 @@ describe("AuditLog against a real Roster server", () => {
       .element(page.getByText("Your role does not allow this. Ask an owner or an admin."))
       .toBeVisible();
   });
+
+  it("speaks the locale it is given, loading it on first use, server refusals included", async () => {
+    const { org } = await freshTeam("Lokale Labs");
+    withRoster(roster.tokens.viewer, <AuditLog orgId={org.id} />, { locale: "de" });
+    await expect.element(page.getByRole("heading", { name: "Audit-Log" })).toBeVisible();
+    await expect.element(page.getByText("Ihre Rolle erlaubt das nicht.", { exact: false })).toBeVisible();
+    cleanup();
+    withRoster(roster.tokens.owner, <AuditLog orgId={org.id} />, { locale: "ja" });
+    await expect.element(page.getByRole("heading", { name: "監査ログ" })).toBeVisible();
+    await expect.element(page.getByRole("columnheader", { name: "実行者" })).toBeVisible();
+  });
 });

@@ -14,6 +14,7 @@ import {
   prefetchWidgets,
   RosterProvider,
 } from "../../src/index.js";
+import { de } from "../../src/locales/de.js";
 
 const roster = inject("roster");
 const orgId = roster.orgs.acme;
@@ -43,6 +44,18 @@ describe("server rendering", () => {
     );
     expect(html).toContain('data-roster-theme="dark"');
     expect(html).toContain('class="roster-root"');
+  });
+
+  it("renders in the label set it is given, on the server too", () => {
+    const html = renderToString(
+      <RosterProvider url={roster.url} token={roster.tokens.owner} locale={de}>
+        <MemberList orgId={orgId} />
+        <AuditLog orgId={orgId} />
+      </RosterProvider>,
+    );
+    expect(html).toContain("Mitglieder");
+    expect(html).toContain("Audit-Log");
+    expect(html).not.toContain("Members");
   });
 
   it("shows member names in the first render when the page prefetched them", async () => {
