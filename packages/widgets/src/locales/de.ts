@@ -128,6 +128,11 @@ export const de: Labels = {
       "Diese Anfrage wurde bereits verwendet, um etwas anderes zu erstellen. Versuchen Sie es erneut.",
     DELIVERY_NOT_FOUND: "Diese Zustellung gibt es nicht mehr.",
     EVENT_NOT_FOUND: "Dieses Ereignis gibt es nicht mehr.",
+    DOMAIN_NEEDS_VERIFIED_MEMBER:
+      "Automatische Einladungen brauchen ein Mitglied mit bestätigter Adresse dieser Domain. Nutzen Sie Vorschläge, bis jemand beitritt.",
+    JOIN_REQUEST_NOT_FOUND: "Diese Beitrittsanfrage gibt es nicht mehr.",
+    JOIN_REQUEST_CLOSED:
+      "Diese Beitrittsanfrage wurde bereits beantwortet oder zurückgezogen. Laden Sie die Seite neu.",
     WEBHOOK_NOT_FOUND: "Diesen Webhook gibt es nicht mehr.",
     WEBHOOK_LIMIT: "Diese Organisation hat so viele Webhooks wie erlaubt. Löschen Sie zuerst einen.",
     DOMAIN_NOT_FOUND: "Diese Domain gehört nicht mehr zu dieser Organisation.",

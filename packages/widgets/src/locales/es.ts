@@ -123,6 +123,10 @@ export const es: Labels = {
     IDEMPOTENCY_KEY_REUSED: "Esta solicitud ya se usó para crear otra cosa. Vuelva a intentarlo.",
     DELIVERY_NOT_FOUND: "Esta entrega ya no existe.",
     EVENT_NOT_FOUND: "Este evento ya no existe.",
+    DOMAIN_NEEDS_VERIFIED_MEMBER:
+      "Las invitaciones automáticas necesitan un miembro con una dirección confirmada en este dominio. Use sugerencias hasta que se una uno.",
+    JOIN_REQUEST_NOT_FOUND: "Esta solicitud de unión ya no existe.",
+    JOIN_REQUEST_CLOSED: "Esta solicitud de unión ya se respondió o se retiró. Recargue la página.",
     WEBHOOK_NOT_FOUND: "Este webhook ya no existe.",
     WEBHOOK_LIMIT: "Esta organización tiene tantos webhooks como puede. Elimine uno primero.",
     INVALID_WEBHOOK_URL: "Esta dirección de webhook no se puede usar. Use una dirección https pública.",

@@ -128,6 +128,11 @@ export const fr: Labels = {
     IDEMPOTENCY_KEY_REUSED: "Cette requête a déjà servi à créer autre chose. Réessayez.",
     DELIVERY_NOT_FOUND: "Cette livraison n’existe plus.",
     EVENT_NOT_FOUND: "Cet événement n’existe plus.",
+    DOMAIN_NEEDS_VERIFIED_MEMBER:
+      "Les invitations automatiques exigent un membre ayant une adresse confirmée sur ce domaine. Utilisez les suggestions en attendant.",
+    JOIN_REQUEST_NOT_FOUND: "Cette demande d’adhésion n’existe plus.",
+    JOIN_REQUEST_CLOSED:
+      "Cette demande d’adhésion a déjà reçu une réponse ou a été retirée. Rechargez la page.",
     WEBHOOK_NOT_FOUND: "Ce webhook n’existe plus.",
     WEBHOOK_LIMIT: "Cette organisation a autant de webhooks que permis. Supprimez-en un d’abord.",
     INVALID_WEBHOOK_URL:

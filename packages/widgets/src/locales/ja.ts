@@ -125,6 +125,11 @@ export const ja: Labels = {
     IDEMPOTENCY_KEY_REUSED: "このリクエストはすでに別のものの作成に使われています。もう一度お試しください。",
     DELIVERY_NOT_FOUND: "この配信はもう存在しません。",
     EVENT_NOT_FOUND: "このイベントはもう存在しません。",
+    DOMAIN_NEEDS_VERIFIED_MEMBER:
+      "自動招待には、このドメインの確認済みアドレスを持つメンバーが必要です。参加するまでは候補を使ってください。",
+    JOIN_REQUEST_NOT_FOUND: "この参加リクエストはもう存在しません。",
+    JOIN_REQUEST_CLOSED:
+      "この参加リクエストはすでに回答済みか取り下げられています。ページを再読み込みしてください。",
     WEBHOOK_NOT_FOUND: "この Webhook はもう存在しません。",
     WEBHOOK_LIMIT: "この組織の Webhook 数は上限に達しています。先に 1 つ削除してください。",
     INVALID_WEBHOOK_URL: "この Webhook のアドレスは使えません。公開された https のアドレスを使ってください。",
