@@ -7,6 +7,7 @@ import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from "./pa
 import { DashboardPage } from "./pages/dashboard";
 import { InvitePage } from "./pages/invite";
 import { OrgLayout } from "./pages/layout";
+import { LinkAccountPage } from "./pages/link-account";
 import { MailboxPage } from "./pages/mailbox";
 import { MembersPage } from "./pages/members";
 import { SettingsPage } from "./pages/settings";
@@ -30,6 +31,8 @@ export function App() {
   // Pages anyone can open.
   let params = match("/invite/:token", path);
   if (params) return <InvitePage token={params.token!} />;
+  params = match("/link-account/:token", path);
+  if (params) return <LinkAccountPage token={params.token!} />;
   params = match("/verify-email/:token", path);
   if (params) return <VerifyEmail token={params.token!} />;
   params = match("/reset-password/:token", path);
