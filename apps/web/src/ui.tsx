@@ -215,3 +215,17 @@ export function AuthCard({
     </main>
   );
 }
+
+/** A secret the server shows once (a signing secret, an API key), with Copy. */
+export function ShownOnce({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="notice" role="status">
+      <span>
+        {label} (shown once — copy it now): <code data-testid="shown-once">{value}</code>
+      </span>
+      <Button tone="secondary" onClick={() => void navigator.clipboard?.writeText(value)}>
+        Copy
+      </Button>
+    </div>
+  );
+}

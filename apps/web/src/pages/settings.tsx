@@ -2,8 +2,9 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useMutation } from "../mutation";
 import { useCan, useTRPC } from "../trpc";
-import { Button, Confirm, Empty, ErrorNote, Field, formatDate, useErrorToast, useToast } from "../ui";
+import { Button, Empty, ErrorNote, Field, formatDate, ShownOnce, useErrorToast, useToast } from "../ui";
 import { OrganizationSettings, RolesEditor } from "./settings-org";
+import { Webhooks } from "./webhooks";
 
 /** The shared cloud account every member's clusters use. The secret key is write-only. */
 export const CLOUD_SECRET_KEY = "cloud.secret_access_key";
@@ -100,19 +101,6 @@ function CloudCredentials({ orgId, canWrite }: { orgId: string; canWrite: boolea
         </Button>
       ) : null}
     </form>
-  );
-}
-
-function ShownOnce({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="notice" role="status">
-      <span>
-        {label} (shown once — copy it now): <code data-testid="shown-once">{value}</code>
-      </span>
-      <Button tone="secondary" onClick={() => void navigator.clipboard?.writeText(value)}>
-        Copy
-      </Button>
-    </div>
   );
 }
 
@@ -235,168 +223,6 @@ function ServiceAccounts({ orgId }: { orgId: string }) {
           </li>
         ))}
       </ul>
-    </section>
-  );
-}
-
-function Webhooks({ orgId }: { orgId: string }) {
-  const trpc = useTRPC();
-  const toast = useToast();
-  const onError = useErrorToast();
-  const queryClient = useQueryClient();
-  const endpoints = useQuery(trpc.webhooks.list.queryOptions({ orgId }));
-  const catalogue = useQuery(trpc.webhooks.events.queryOptions({ orgId }));
-  const [url, setUrl] = useState("");
-  const [events, setEvents] = useState<NonNullable<typeof catalogue.data>>([]);
-  const [shown, setShown] = useState<string | null>(null);
-  const [open, setOpen] = useState<string | null>(null);
-  const [deleting, setDeleting] = useState<string | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.webhooks.pathKey() });
-  const create = useMutation(
-    trpc.webhooks.create.mutationOptions({
-      onSuccess: ({ secret }) => {
-        setShown(secret);
-        setUrl("");
-        setEvents([]);
-        void refresh();
-      },
-    }),
-  );
-  const sendTest = useMutation(
-    trpc.webhooks.sendTest.mutationOptions({
-      onSuccess: () => {
-        toast("success", "Test event queued.");
-        void refresh();
-      },
-      onError,
-    }),
-  );
-  const remove = useMutation(
-    trpc.webhooks.delete.mutationOptions({
-      onSuccess: () => {
-        setDeleting(null);
-        toast("success", "Endpoint deleted.");
-        void refresh();
-      },
-      onError,
-    }),
-  );
-  const deliveries = useQuery(
-    trpc.webhooks.deliveries.queryOptions(
-      { orgId, endpointId: open ?? "", limit: 20 },
-      { enabled: open !== null, refetchInterval: 3000 },
-    ),
-  );
-  return (
-    <section className="card stack" aria-labelledby="webhooks-title">
-      <h2 id="webhooks-title">Webhooks</h2>
-      <p className="muted">
-        Signed events (HMAC-SHA256) when members join, change role, are deactivated or removed, and when
-        resources change.
-      </p>
-      {shown ? <ShownOnce label="Signing secret" value={shown} /> : null}
-      <form
-        className="stack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ orgId, url, events });
-        }}
-      >
-        <Field
-          label="Endpoint URL"
-          type="url"
-          required
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder="https://example.com/hooks/roster"
-        />
-        <fieldset className="checks">
-          <legend>Events</legend>
-          {catalogue.data?.map((ev) => (
-            <label key={ev}>
-              <input
-                type="checkbox"
-                checked={events.includes(ev)}
-                onChange={(e) =>
-                  setEvents(e.target.checked ? [...events, ev] : events.filter((x) => x !== ev))
-                }
-              />{" "}
-              {ev}
-            </label>
-          ))}
-        </fieldset>
-        <ErrorNote error={create.error} />
-        <Button type="submit" busy={create.isPending}>
-          Add endpoint
-        </Button>
-      </form>
-      {endpoints.data?.length === 0 ? <Empty title="No webhook endpoints" /> : null}
-      <ul className="plain-list">
-        {endpoints.data?.map((ep) => (
-          <li key={ep.id} className="stack">
-            <div className="row">
-              <span>
-                <code>{ep.url}</code> · {ep.status}
-                {ep.disabledReason ? ` (${ep.disabledReason})` : ""} · {ep.events.length} event(s)
-              </span>
-              <span className="row">
-                <Button
-                  tone="secondary"
-                  busy={sendTest.isPending}
-                  onClick={() => sendTest.mutate({ orgId, endpointId: ep.id })}
-                >
-                  Send test event
-                </Button>
-                <Button
-                  tone="secondary"
-                  aria-expanded={open === ep.id}
-                  onClick={() => setOpen(open === ep.id ? null : ep.id)}
-                >
-                  Delivery log
-                </Button>
-                <Button tone="danger" onClick={() => setDeleting(ep.id)}>
-                  Delete
-                </Button>
-              </span>
-            </div>
-            {open === ep.id ? (
-              <div className="table-wrap">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Event</th>
-                      <th scope="col">Attempt</th>
-                      <th scope="col">Result</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {deliveries.data?.items.map((d) => (
-                      <tr key={d.id}>
-                        <td>{new Date(d.createdAt).toLocaleString()}</td>
-                        <td>{d.eventType}</td>
-                        <td>{d.attempt}</td>
-                        <td>
-                          {d.ok ? `OK ${d.statusCode}` : `Failed ${d.statusCode ?? ""} ${d.error ?? ""}`}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            ) : null}
-          </li>
-        ))}
-      </ul>
-      <Confirm
-        open={deleting !== null}
-        title="Delete this endpoint?"
-        body="It stops receiving events at once."
-        confirmLabel="Delete endpoint"
-        busy={remove.isPending}
-        onCancel={() => setDeleting(null)}
-        onConfirm={() => deleting && remove.mutate({ orgId, endpointId: deleting })}
-      />
     </section>
   );
 }
