@@ -1,4 +1,5 @@
-import { catchUpEvents, createRosterClient, EVENT_TYPES, parseEvent, type RosterEvent } from "@roster/sdk";
+import { catchUpEvents, createRosterClient, type RosterEvent } from "@roster/sdk";
+import { EVENT_TYPES, parseEvent } from "@roster/sdk/events";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createHostApiKey } from "../src/auth/host-keys.js";

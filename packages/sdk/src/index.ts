@@ -3,20 +3,9 @@ import type { AppRouter } from "@roster/server";
 import { createTRPCClient, httpBatchLink, type TRPCClient, TRPCClientError } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
-// The event catalogue and its payload schemas (zod), for webhook receivers and feed readers.
-export {
-  EVENT_SCHEMAS,
-  EVENT_TYPES,
-  EVENT_VERSION,
-  type EventData,
-  type EventMember,
-  type EventType,
-  eventEnvelope,
-  isEventType,
-  parseEvent,
-  parseEventData,
-  type RosterEvent,
-} from "@roster/events";
+// The event catalogue's types; its payload schemas (zod) are at `@roster/sdk/events`, so a client
+// that never parses events (the widgets) loads no schema code.
+export type { EventData, EventMember, EventType, RosterEvent } from "@roster/events";
 // The reasons live in a dependency-free package, so the SDK never loads server code.
 export {
   isRosterErrorReason,
