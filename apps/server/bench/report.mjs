@@ -118,6 +118,21 @@ export function evaluateBudgets(results) {
       results.soak.pass,
     );
   }
+  if (results.auditExport) {
+    // The export streams keyset pages: the server's memory stays flat however long the log is.
+    const budgetMb = Number(process.env.AUDIT_EXPORT_MAX_GROWTH_MB ?? 150);
+    for (const format of ["jsonl", "csv"]) {
+      const f = results.auditExport[format];
+      if (!f) continue;
+      add(
+        `audit export of ${f.entries.toLocaleString("en")} entries as ${format}: server memory growth`,
+        f.growthMb,
+        `≤ ${budgetMb} MB`,
+        f.growthMb <= budgetMb,
+        "MB",
+      );
+    }
+  }
   for (const problem of results.problems ?? []) add(problem, null, "ran", false);
   return budgets;
 }
