@@ -194,6 +194,20 @@ describe("join requests", () => {
 
     const { items } = await org.owner.client.audit.list.query({ orgId: org.orgId });
     expect(items.map((i) => i.action).slice(0, 2)).toEqual(["join_request.approved", "join_request.created"]);
+    // A host mirroring members hears of it as of any other newcomer.
+    const { events } = await org.owner.client.events.list.query({
+      orgId: org.orgId,
+      types: ["membership.joined"],
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: "membership.joined",
+      data: {
+        member: { email: person.email },
+        role: "member",
+        via: "join_request",
+        joinRequestId: request.id,
+      },
+    });
   });
 
   it("rejects and withdraws once, and only the person withdraws their request", async () => {

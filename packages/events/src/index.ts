@@ -65,12 +65,16 @@ export const EVENT_SCHEMAS = {
   /** Every membership, invitation and grant of the organization ended with it. */
   "organization.deleted": z.object({ organization: organizationSchema, members: z.number().int() }),
 
-  /** Someone became a member: by creating the organization, accepting an invitation, or as a service account. */
+  /**
+   * Someone became a member: by creating the organization, accepting an invitation, having a join
+   * request approved, or as a service account.
+   */
   "membership.joined": z.object({
     member: memberSchema,
     role: z.string(),
-    via: z.enum(["organization_created", "invitation", "service_account"]),
+    via: z.enum(["organization_created", "invitation", "join_request", "service_account"]),
     invitationId: z.uuid().optional(),
+    joinRequestId: z.uuid().optional(),
   }),
   "membership.role_changed": z.object({ member: memberSchema, from: z.string(), to: z.string() }),
   /** A deactivated member keeps the seat and the role but has no access: block their accounts. */

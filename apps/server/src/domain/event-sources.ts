@@ -289,6 +289,21 @@ export const EVENTS_FOR_ACTION: Record<string, Derive> = {
   "invitation.resent": invitationEvent("invitation.resent"),
   "invitation.revoked": invitationEvent("invitation.revoked"),
   "invitation.declined": invitationEvent("invitation.declined"),
+  "join_request.approved": async (db, change) => {
+    const userId = String(change.data.userId);
+    return [
+      {
+        type: "membership.joined",
+        target: { type: "user", id: userId },
+        data: {
+          member: await eventMember(db, userId),
+          role: await membershipRole(db, change.orgId, userId),
+          via: "join_request",
+          joinRequestId: target(change).id,
+        },
+      },
+    ];
+  },
   "member.joined": async (db, change) => {
     const userId = target(change).id;
     const invitationId = String(change.data.invitationId);
