@@ -232,8 +232,20 @@ describe("pruning", () => {
       prune: { batchSize: 2, maxBatches: 1 },
     });
     // Two rows per table per run: the third expired session waits for the next run.
-    expect(await worker.prune()).toEqual({ sessions: 2, rate_limits: 1, email_tokens: 1, outbox: 2 });
-    expect(await worker.prune()).toEqual({ sessions: 1, rate_limits: 0, email_tokens: 0, outbox: 0 });
+    expect(await worker.prune()).toEqual({
+      sessions: 2,
+      rate_limits: 1,
+      email_tokens: 1,
+      outbox: 2,
+      events: 0,
+    });
+    expect(await worker.prune()).toEqual({
+      sessions: 1,
+      rate_limits: 0,
+      email_tokens: 0,
+      outbox: 0,
+      events: 0,
+    });
     expect(await db.selectFrom("sessions").select("id").execute()).toEqual([{ id: "live" }]);
     expect(await db.selectFrom("rate_limits").select("key").execute()).toEqual([{ key: "recent" }]);
     expect(await db.selectFrom("email_tokens").select("kind").orderBy("expires_at").execute()).toEqual([
