@@ -1,7 +1,8 @@
 import type { Database } from "@roster/db";
-import type { EventMember, EventType } from "@roster/events";
+import type { EventType } from "@roster/events";
 import type { Kysely } from "kysely";
 import type { Actor } from "../deps.js";
+import { eventInvitation, eventMember, eventOrganization, membershipRole } from "./event-rows.js";
 
 /**
  * What each audited action publishes: the events an entry of the audit log stands for, built from
@@ -31,47 +32,6 @@ export interface Change {
   data: Record<string, unknown>;
 }
 export type Derive = (trx: Kysely<Database>, change: Change) => Promise<NewEvent[]>;
-
-export async function eventMember(db: Kysely<Database>, userId: string): Promise<EventMember> {
-  const user = await db
-    .selectFrom("users")
-    .select(["id", "email", "name", "kind"])
-    .where("id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    serviceAccount: user.kind === "service_account",
-  };
-}
-
-async function membershipRole(db: Kysely<Database>, orgId: string, userId: string): Promise<string> {
-  const row = await db
-    .selectFrom("memberships")
-    .select("role")
-    .where("org_id", "=", orgId)
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return row.role;
-}
-
-export async function eventOrganization(db: Kysely<Database>, orgId: string) {
-  return db
-    .selectFrom("organizations")
-    .select(["id", "name", "slug", "personal"])
-    .where("id", "=", orgId)
-    .executeTakeFirstOrThrow();
-}
-
-export async function eventInvitation(db: Kysely<Database>, invitationId: string) {
-  const inv = await db
-    .selectFrom("invitations")
-    .select(["id", "email", "role", "expires_at"])
-    .where("id", "=", invitationId)
-    .executeTakeFirstOrThrow();
-  return { id: inv.id, email: inv.email, role: inv.role, expiresAt: inv.expires_at.toISOString() };
-}
 
 async function eventGroup(db: Kysely<Database>, change: Change) {
   const row = await db

@@ -1,6 +1,6 @@
 import type { Deps } from "../deps.js";
 import { runTransaction } from "../transaction.js";
-import { eventInvitation } from "./event-sources.js";
+import { eventInvitation } from "./event-rows.js";
 import { publishEvent } from "./events.js";
 
 /** Invitations whose expiry one pass publishes at most; the rest wait for the next pass. */
