@@ -6,8 +6,8 @@ import { conflict, forbidden, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { recordAudit } from "./audit.js";
 import { type InvitationState, invitationNotFound, invitationState } from "./invitations.js";
+import { addActiveMember } from "./joining.js";
 import { lockAccount, lockInvitation } from "./locks.js";
-import { assertMayJoinAnotherOrganization } from "./organizations.js";
 import { builtInRole } from "./permissions.js";
 import { roleName } from "./roles.js";
 import { reserveSeats } from "./seats.js";
@@ -223,28 +223,19 @@ export async function acceptInvitation(
     if ("invitationId" in input) requireVerified(user);
     refuseClosed(invitationState(inv, now));
 
-    const existing = await trx
-      .selectFrom("memberships")
-      .select("status")
-      .where("org_id", "=", inv.org_id)
-      .where("user_id", "=", user.id)
-      .executeTakeFirst();
-    if (existing) throw conflict("ALREADY_MEMBER", "You are already a member of this organization.");
-    await assertMayJoinAnotherOrganization(deps, trx, user.id);
-
-    await trx
-      .insertInto("memberships")
-      .values({
-        org_id: inv.org_id,
-        user_id: user.id,
+    await addActiveMember(
+      deps,
+      trx,
+      {
+        orgId: inv.org_id,
+        userId: user.id,
         role: inv.role,
-        status: "active",
-        metadata: JSON.stringify(inv.metadata),
-        invited_by: inv.inviter_id,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+        metadata: inv.metadata,
+        invitedBy: inv.inviter_id,
+      },
+      now,
+      "You are already a member of this organization.",
+    );
     await trx
       .updateTable("invitations")
       .set({ status: "accepted", responded_by: user.id, responded_at: now, updated_at: now })

@@ -9,8 +9,8 @@ import { type OrgAccess, orgNotFound } from "./access.js";
 import { recordAudit, recordChange } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
 import { emailDomain } from "./domains.js";
+import { addActiveMember } from "./joining.js";
 import { lockAccount } from "./locks.js";
-import { assertMayJoinAnotherOrganization } from "./organizations.js";
 import { BUILT_IN_ROLES } from "./permissions.js";
 import { resolveGrantableRole, roleName } from "./roles.js";
 import { reserveSeats } from "./seats.js";
@@ -273,27 +273,19 @@ export async function approveJoinRequest(
     await reserveSeats(deps, trx, access.orgId, 1, now);
     const request = await lockPending(trx, { id: input.requestId, orgId: access.orgId });
     const role = await resolveGrantableRole(trx, access, input.role);
-    const member = await trx
-      .selectFrom("memberships")
-      .select("user_id")
-      .where("org_id", "=", access.orgId)
-      .where("user_id", "=", request.user_id)
-      .executeTakeFirst();
-    if (member) throw conflict("ALREADY_MEMBER", "This person is already a member of this organization.");
-    await assertMayJoinAnotherOrganization(deps, trx, request.user_id);
-    await trx
-      .insertInto("memberships")
-      .values({
-        org_id: access.orgId,
-        user_id: request.user_id,
+    await addActiveMember(
+      deps,
+      trx,
+      {
+        orgId: access.orgId,
+        userId: request.user_id,
         role: role.key,
-        status: "active",
-        metadata: JSON.stringify({ joinRequestId: request.id }),
-        invited_by: access.actor.userId,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+        metadata: { joinRequestId: request.id },
+        invitedBy: access.actor.userId,
+      },
+      now,
+      "This person is already a member of this organization.",
+    );
     await trx
       .updateTable("join_requests")
       .set({
