@@ -1,9 +1,10 @@
 import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "./deps.js";
+import { RosterError } from "./errors.js";
 
 /** Attempts per transaction when Postgres aborts it for a deadlock or a serialization failure. */
-export const TRANSACTION_ATTEMPTS = 3;
+export const TRANSACTION_ATTEMPTS = 5;
 
 /** SQLSTATEs after which running the whole transaction again is safe and usually succeeds. */
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -18,7 +19,8 @@ export function isRetryableTransactionError(error: unknown): boolean {
  * deadlock (40P01) or a serialization check (40001); nothing of it was committed, so it is run
  * again from the start, up to TRANSACTION_ATTEMPTS times with a short jittered pause. `fn` must
  * therefore only touch the database: anything outside it (waking the outbox, sending) happens
- * after this returns, once the transaction has committed.
+ * after this returns, once the transaction has committed. When every attempt was aborted, the
+ * caller is told TRY_AGAIN (503): nothing was changed, and the same request may simply be sent again.
  */
 export async function runTransaction<T>(
   deps: Pick<Deps, "db" | "logger">,
@@ -28,9 +30,21 @@ export async function runTransaction<T>(
     try {
       return await deps.db.transaction().execute(fn);
     } catch (error) {
-      if (attempt >= TRANSACTION_ATTEMPTS || !isRetryableTransactionError(error)) throw error;
+      if (!isRetryableTransactionError(error)) throw error;
+      if (attempt >= TRANSACTION_ATTEMPTS) {
+        deps.logger.warn("transaction aborted by the database on every attempt", {
+          code: (error as { code: string }).code,
+          attempts: attempt,
+        });
+        throw new RosterError(
+          "SERVICE_UNAVAILABLE",
+          "TRY_AGAIN",
+          "Too many changes to the same data at once; nothing was changed. Try again.",
+        );
+      }
       deps.logger.warn("transaction aborted by the database; running it again", {
         code: (error as { code: string }).code,
+        detail: (error as { detail?: string }).detail,
         attempt,
       });
       // Jitter, so the transactions that collided do not collide again in step.

@@ -40,6 +40,8 @@ export interface TestServer {
   deliver(): Promise<number>;
   /** Emails sent to an address through the dev mailbox, oldest first. */
   mailTo(address: string): Promise<{ subject: string; text: string; html: string | null }[]>;
+  /** What the server logged at `warn` and above (it logs nothing to stdout in tests), oldest first. */
+  warnings: Record<string, unknown>[];
   /** Keeps the next transaction that takes `lock` inside it until released (see LockGate). */
   holdLock(lock: LockPoint): LockGate;
   close(): Promise<void>;
@@ -85,10 +87,12 @@ export async function startTestServer(
     ...env,
   });
   let afterLock: ((lock: LockPoint, key: string) => Promise<void>) | undefined;
+  const warnings: Record<string, unknown>[] = [];
   const server = await startServer({
     config,
     database,
     clock,
+    logger: createLogger("warn", {}, (line) => warnings.push(JSON.parse(line))),
     runWorker: false,
     afterLock: (lock, key) => afterLock?.(lock, key) ?? Promise.resolve(),
     ...options,
@@ -102,6 +106,7 @@ export async function startTestServer(
     clock,
     config,
     client,
+    warnings,
     async signUp(name, email) {
       counter += 1;
       const address = email ?? `${name.toLowerCase().replace(/\W+/g, ".")}.${counter}@example.com`;

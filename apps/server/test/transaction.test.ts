@@ -1,7 +1,8 @@
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runTransaction } from "../src/transaction.js";
+import { RosterError } from "../src/errors.js";
+import { runTransaction, TRANSACTION_ATTEMPTS } from "../src/transaction.js";
 import { silentLogger } from "./helpers.js";
 
 let database: TestDatabase;
@@ -69,5 +70,17 @@ describe("runTransaction", () => {
     });
     await expect(failing).rejects.toMatchObject({ code: "22012" });
     expect(attempts).toBe(1);
+  });
+
+  it("answers TRY_AGAIN, not an internal error, when every attempt was aborted", async () => {
+    let attempts = 0;
+    const alwaysAborted = runTransaction({ db: database.db, logger: silentLogger }, async () => {
+      attempts += 1;
+      throw Object.assign(new Error("deadlock detected"), { code: "40P01" });
+    });
+    const error = await alwaysAborted.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RosterError);
+    expect(error).toMatchObject({ reason: "TRY_AGAIN", code: "SERVICE_UNAVAILABLE" });
+    expect(attempts).toBe(TRANSACTION_ATTEMPTS);
   });
 });

@@ -142,6 +142,7 @@ async function removeWithinTransaction(
     .select(["user_id", "role", "status"])
     .where("org_id", "=", access.orgId)
     .where("user_id", "in", ids)
+    .orderBy("user_id")
     .forUpdate()
     .execute();
   if (rows.length !== ids.length) {

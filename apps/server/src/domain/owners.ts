@@ -2,11 +2,14 @@ import type { Database } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { conflict } from "../errors.js";
+import { lockOrganization } from "./locks.js";
 
 /**
  * Locks the organization's active owners and returns their ids. Every change that can take away an
  * owner (demote, deactivate, remove, leave, transfer) takes this lock first, so racing requests run
- * one after another and each sees the owners the previous one left. (`FOR NO KEY UPDATE`: workspace
+ * one after another and each sees the owners the previous one left. The organization's row is
+ * locked first: many requests queueing on one row wait in line, where queueing on several owner
+ * rows at once can form a cycle that Postgres breaks as a deadlock. (`FOR NO KEY UPDATE`: workspace
  * grants and group members reference memberships, and their foreign-key checks must not wait here.)
  */
 export async function lockActiveOwners(
@@ -14,12 +17,15 @@ export async function lockActiveOwners(
   trx: Transaction<Database>,
   orgId: string,
 ): Promise<Set<string>> {
+  await lockOrganization(deps, trx, orgId);
   const rows = await trx
     .selectFrom("memberships")
     .select("user_id")
     .where("org_id", "=", orgId)
     .where("role", "=", "owner")
     .where("status", "=", "active")
+    // Sorted, so that two transactions lock the owners' rows in the same order and never in a cycle.
+    .orderBy("user_id")
     .forNoKeyUpdate()
     .execute();
   await deps.afterLock?.("owners", orgId);

@@ -47,6 +47,7 @@ export async function handOverResources(
     .select(["id", "owner_id"])
     .where("org_id", "=", access.orgId)
     .where("owner_id", "in", going)
+    .orderBy("id")
     .forUpdate()
     .execute();
   const moved = await trx
