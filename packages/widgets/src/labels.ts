@@ -23,6 +23,7 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   INTERNAL: "Something went wrong on our side. Try again; if it keeps happening, contact support.",
   SERVICE_UNAVAILABLE: "Roster is briefly unavailable. Try again in a moment.",
   DATABASE_UNAVAILABLE: "Roster is briefly unavailable. Nothing was changed; try again in a moment.",
+  TRY_AGAIN: "Too many changes were made to the same thing at once. Nothing was changed; try again.",
   NETWORK: "Roster could not be reached. Check your connection, then try again.",
 
   INVALID_CREDENTIALS: "This email address and password do not match.",

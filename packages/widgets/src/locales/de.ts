@@ -25,6 +25,8 @@ export const de: Labels = {
     SERVICE_UNAVAILABLE: "Roster ist kurz nicht erreichbar. Versuchen Sie es gleich noch einmal.",
     DATABASE_UNAVAILABLE:
       "Roster ist kurz nicht erreichbar. Nichts wurde geändert; versuchen Sie es gleich noch einmal.",
+    TRY_AGAIN:
+      "Zu viele gleichzeitige Änderungen an derselben Sache. Nichts wurde geändert; versuchen Sie es erneut.",
     NETWORK: "Roster ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     INVALID_CREDENTIALS: "E-Mail-Adresse und Passwort passen nicht zusammen.",
     INVALID_SESSION: "Ihre Sitzung ist nicht mehr gültig. Melden Sie sich erneut an.",

@@ -22,6 +22,7 @@ export const es: Labels = {
     SERVICE_UNAVAILABLE: "Roster no está disponible por un momento. Vuelva a intentarlo enseguida.",
     DATABASE_UNAVAILABLE:
       "Roster no está disponible por un momento. No se ha cambiado nada; vuelva a intentarlo enseguida.",
+    TRY_AGAIN: "Demasiados cambios a la vez sobre lo mismo. No se cambió nada; inténtelo de nuevo.",
     NETWORK: "No se ha podido contactar con Roster. Compruebe su conexión y vuelva a intentarlo.",
     INVALID_CREDENTIALS: "Este correo electrónico y esta contraseña no coinciden.",
     INVALID_SESSION: "Su sesión ya no es válida. Inicie sesión de nuevo para continuar.",

@@ -23,6 +23,7 @@ export const fr: Labels = {
     SERVICE_UNAVAILABLE: "Roster est momentanément indisponible. Réessayez dans un instant.",
     DATABASE_UNAVAILABLE:
       "Roster est momentanément indisponible. Rien n’a été modifié ; réessayez dans un instant.",
+    TRY_AGAIN: "Trop de modifications simultanées du même élément. Rien n’a été modifié ; réessayez.",
     NETWORK: "Impossible de joindre Roster. Vérifiez votre connexion, puis réessayez.",
     INVALID_CREDENTIALS: "Cette adresse e-mail et ce mot de passe ne correspondent pas.",
     INVALID_SESSION: "Votre session n’est plus valide. Reconnectez-vous pour continuer.",

@@ -25,6 +25,7 @@ export const ja: Labels = {
     SERVICE_UNAVAILABLE: "Roster は一時的に利用できません。しばらくしてからお試しください。",
     DATABASE_UNAVAILABLE:
       "Roster は一時的に利用できません。何も変更されていません。しばらくしてからお試しください。",
+    TRY_AGAIN: "同じ対象への変更が同時に多すぎました。何も変更されていません。もう一度お試しください。",
     NETWORK: "Roster に接続できませんでした。接続を確認して、もう一度お試しください。",
     INVALID_CREDENTIALS: "メールアドレスとパスワードが一致しません。",
     INVALID_SESSION: "セッションが無効になりました。もう一度サインインしてください。",
