@@ -209,7 +209,11 @@ describe("inviting 100 addresses at once", () => {
     const o = owner.client;
     await o.invitations.create.mutate({ orgId, emails: ["held@seats.example"], role: "member" });
     // Owner and one pending invitation use 2 seats; 10 are left.
-    await t.database.db.updateTable("organizations").set({ seat_limit: 12 }).where("id", "=", orgId).execute();
+    await t.database.db
+      .updateTable("organizations")
+      .set({ seat_limit: 12 })
+      .where("id", "=", orgId)
+      .execute();
     t.clock.advance(60);
     const batchAt = t.clock();
     const eleven = Array.from({ length: 11 }, (_, i) => `seat.${i}@seats.example`);

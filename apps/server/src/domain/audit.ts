@@ -36,22 +36,36 @@ export async function recordAudit(
   given: AuditEntry,
   now: Date,
 ): Promise<void> {
-  const entry = { ...given, data: withoutPlumbing(given.data) };
+  await recordAudits(trx, orgId, actor, [given], now);
+}
+
+/** `recordAudit` for several entries at once: one statement for the log, one for their events. */
+export async function recordAudits(
+  trx: Transaction<Database>,
+  orgId: string,
+  actor: Actor | null,
+  given: readonly AuditEntry[],
+  now: Date,
+): Promise<void> {
+  if (given.length === 0) return;
+  const entries = given.map((entry) => ({ ...entry, data: withoutPlumbing(entry.data) }));
   await trx
     .insertInto("audit_events")
-    .values({
-      org_id: orgId,
-      actor_id: actor?.userId ?? null,
-      action: entry.action,
-      target_type: entry.targetType ?? null,
-      target_id: entry.targetId ?? null,
-      data: JSON.stringify(entry.data ?? {}),
-      ip: actor?.ip ?? null,
-      user_agent: actor?.userAgent?.slice(0, 512) ?? null,
-      created_at: now,
-    })
+    .values(
+      entries.map((entry) => ({
+        org_id: orgId,
+        actor_id: actor?.userId ?? null,
+        action: entry.action,
+        target_type: entry.targetType ?? null,
+        target_id: entry.targetId ?? null,
+        data: JSON.stringify(entry.data ?? {}),
+        ip: actor?.ip ?? null,
+        user_agent: actor?.userAgent?.slice(0, 512) ?? null,
+        created_at: now,
+      })),
+    )
     .execute();
-  await publishAuditedEvents(trx, orgId, actor, entry, now);
+  await publishAuditedEvents(trx, orgId, actor, entries, now);
 }
 
 /** What a change was made to: its type and id (`["group", groupId]`). */
@@ -69,12 +83,31 @@ export function recordChange(
   target: AuditTarget | null,
   data?: Record<string, unknown>,
 ): Promise<void> {
-  const entry: AuditEntry = {
-    action,
-    ...(target ? { targetType: target[0], targetId: target[1] } : {}),
-    ...(data !== undefined ? { data } : {}),
-  };
-  return recordAudit(trx, access.orgId, access.actor, entry, now);
+  return recordChanges(trx, access, now, [{ action, target, ...(data !== undefined ? { data } : {}) }]);
+}
+
+/** A change in the caller's organization, as `recordChange` takes it. */
+export interface Change {
+  action: string;
+  target: AuditTarget | null;
+  data?: Record<string, unknown>;
+}
+
+/** `recordChange` for many changes made by one call (a batch of invitations), written together. */
+export function recordChanges(
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  now: Date,
+  changes: readonly Change[],
+): Promise<void> {
+  const entries = changes.map(
+    ({ action, target, data }): AuditEntry => ({
+      action,
+      ...(target ? { targetType: target[0], targetId: target[1] } : {}),
+      ...(data !== undefined ? { data } : {}),
+    }),
+  );
+  return recordAudits(trx, access.orgId, access.actor, entries, now);
 }
 
 /**

@@ -36,11 +36,33 @@ export async function eventOrganization(db: Kysely<Database>, orgId: string) {
     .executeTakeFirstOrThrow();
 }
 
-export async function eventInvitation(db: Kysely<Database>, invitationId: string) {
-  const inv = await db
+export interface EventInvitation {
+  id: string;
+  email: string;
+  role: string;
+  expiresAt: string;
+}
+
+export async function eventInvitation(db: Kysely<Database>, invitationId: string): Promise<EventInvitation> {
+  const inv = (await eventInvitations(db, [invitationId])).get(invitationId);
+  if (!inv) throw new Error(`No invitation ${invitationId}.`);
+  return inv;
+}
+
+/** Several invitations as events carry them, in one statement. */
+export async function eventInvitations(
+  db: Kysely<Database>,
+  invitationIds: readonly string[],
+): Promise<Map<string, EventInvitation>> {
+  const rows = await db
     .selectFrom("invitations")
     .select(["id", "email", "role", "expires_at"])
-    .where("id", "=", invitationId)
-    .executeTakeFirstOrThrow();
-  return { id: inv.id, email: inv.email, role: inv.role, expiresAt: inv.expires_at.toISOString() };
+    .where("id", "in", [...new Set(invitationIds)])
+    .execute();
+  return new Map(
+    rows.map((inv) => [
+      inv.id,
+      { id: inv.id, email: inv.email, role: inv.role, expiresAt: inv.expires_at.toISOString() },
+    ]),
+  );
 }

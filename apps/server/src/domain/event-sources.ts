@@ -2,7 +2,13 @@ import type { Database } from "@roster/db";
 import type { EventType } from "@roster/events";
 import type { Kysely } from "kysely";
 import type { Actor } from "../deps.js";
-import { eventInvitation, eventMember, eventOrganization, membershipRole } from "./event-rows.js";
+import {
+  type EventInvitation,
+  eventInvitation,
+  eventMember,
+  eventOrganization,
+  membershipRole,
+} from "./event-rows.js";
 
 /**
  * What each audited action publishes: the events an entry of the audit log stands for, built from
@@ -30,6 +36,8 @@ export interface Change {
   actor: Actor | null;
   entry: AuditEntry;
   data: Record<string, unknown>;
+  /** The invitations a batch of entries names, read once for all of them (else each is read). */
+  invitations?: ReadonlyMap<string, EventInvitation> | undefined;
 }
 export type Derive = (trx: Kysely<Database>, change: Change) => Promise<NewEvent[]>;
 
@@ -52,9 +60,12 @@ function target(change: Change): { type: string; id: string } {
 const optional = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
 const asString = (value: unknown) => (typeof value === "string" ? value : undefined);
 
+const invitationOf = (db: Kysely<Database>, change: Change, id: string) =>
+  change.invitations?.get(id) ?? eventInvitation(db, id);
+
 function invitationEvent(type: EventType): Derive {
   return async (db, change) => [
-    { type, target: target(change), data: { invitation: await eventInvitation(db, target(change).id) } },
+    { type, target: target(change), data: { invitation: await invitationOf(db, change, target(change).id) } },
   ];
 }
 
@@ -241,7 +252,7 @@ export const EVENTS_FOR_ACTION: Record<string, Derive> = {
       type: "invitation.created",
       target: target(change),
       data: {
-        invitation: await eventInvitation(db, target(change).id),
+        invitation: await invitationOf(db, change, target(change).id),
         ...optional("workspaces", change.data.workspaces),
       },
     },

@@ -3,7 +3,8 @@ import type { Database } from "@roster/db";
 import { EVENT_VERSION, parseEventData } from "@roster/events";
 import type { Transaction } from "kysely";
 import type { Actor } from "../deps.js";
-import { type AuditEntry, EVENTS_FOR_ACTION, type NewEvent } from "./event-sources.js";
+import { eventInvitations } from "./event-rows.js";
+import { type AuditEntry, type Derive, EVENTS_FOR_ACTION, type NewEvent } from "./event-sources.js";
 import { enqueueEventWebhooks, type WebhookEvent } from "./webhook-events.js";
 
 export type { AuditEntry, NewEvent };
@@ -17,6 +18,44 @@ export type { AuditEntry, NewEvent };
  * at all.
  */
 
+/** Writes events to the feed and the outbox, in the caller's transaction: one statement each, however many. */
+export async function publishEvents(
+  trx: Transaction<Database>,
+  orgId: string,
+  actor: Pick<Actor, "userId"> | null,
+  events: readonly NewEvent[],
+  now: Date,
+): Promise<WebhookEvent[]> {
+  if (events.length === 0) return [];
+  const stamped = events.map(
+    (event): WebhookEvent => ({
+      id: randomUUID(),
+      type: event.type,
+      version: EVENT_VERSION,
+      createdAt: now.toISOString(),
+      organization: { id: orgId },
+      actor: actor ? { userId: actor.userId } : null,
+      target: event.target ?? null,
+      data: parseEventData(event.type, event.data) as Record<string, unknown>,
+    }),
+  );
+  const published = stamped.map((event) => ({ event, body: JSON.stringify(event) }));
+  await trx
+    .insertInto("events")
+    .values(
+      published.map(({ event, body }) => ({
+        id: event.id,
+        org_id: orgId,
+        type: event.type,
+        payload: body,
+        created_at: now,
+      })),
+    )
+    .execute();
+  await enqueueEventWebhooks(trx, orgId, published, now);
+  return stamped;
+}
+
 /** Writes one event to the feed and the outbox, in the caller's transaction. */
 export async function publishEvent(
   trx: Transaction<Database>,
@@ -25,37 +64,33 @@ export async function publishEvent(
   event: NewEvent,
   now: Date,
 ): Promise<WebhookEvent> {
-  const stamped: WebhookEvent = {
-    id: randomUUID(),
-    type: event.type,
-    version: EVENT_VERSION,
-    createdAt: now.toISOString(),
-    organization: { id: orgId },
-    actor: actor ? { userId: actor.userId } : null,
-    target: event.target ?? null,
-    data: parseEventData(event.type, event.data) as Record<string, unknown>,
-  };
-  const payload = JSON.stringify(stamped);
-  await trx
-    .insertInto("events")
-    .values({ id: stamped.id, org_id: orgId, type: stamped.type, payload, created_at: now })
-    .execute();
-  await enqueueEventWebhooks(trx, stamped, payload, now);
-  return stamped;
+  const [stamped] = await publishEvents(trx, orgId, actor, [event], now);
+  return stamped as WebhookEvent;
 }
 
-/** The events an audit entry stands for (none for most of the log: usage, webhooks' own settings). */
+/**
+ * The events audit entries stand for (none for most of the log: usage, webhooks' own settings),
+ * published together. The invitations the entries name are read once for all of them.
+ */
 export async function publishAuditedEvents(
   trx: Transaction<Database>,
   orgId: string,
   actor: Actor | null,
-  entry: AuditEntry,
+  entries: readonly AuditEntry[],
   now: Date,
 ): Promise<void> {
-  const derive = EVENTS_FOR_ACTION[entry.action];
-  if (!derive) return;
-  const events = await derive(trx, { orgId, actor, entry, data: entry.data ?? {} });
-  for (const event of events) await publishEvent(trx, orgId, actor, event, now);
+  const published = entries.filter((entry) => EVENTS_FOR_ACTION[entry.action]);
+  if (published.length === 0) return;
+  const invitationIds = published.flatMap((e) =>
+    e.targetType === "invitation" && e.targetId ? [e.targetId] : [],
+  );
+  const invitations = invitationIds.length > 0 ? await eventInvitations(trx, invitationIds) : undefined;
+  const events: NewEvent[] = [];
+  for (const entry of published) {
+    const derive = EVENTS_FOR_ACTION[entry.action] as Derive;
+    events.push(...(await derive(trx, { orgId, actor, entry, data: entry.data ?? {}, invitations })));
+  }
+  await publishEvents(trx, orgId, actor, events, now);
 }
 
 /** `organization.deleted`, published just before the organization's rows go. */

@@ -178,12 +178,36 @@ export async function invitationUrl(
   inv: Pick<Invitation, "host_key_id" | "redirect_url">,
   token: string,
 ): Promise<string> {
-  if (inv.redirect_url) return withToken(inv.redirect_url, token);
-  if (inv.host_key_id) {
-    const { acceptInvitationUrl } = await getHostLinks(db, inv.host_key_id);
-    if (acceptInvitationUrl) return fillTemplate(acceptInvitationUrl, token);
+  return (await invitationUrls(deps, db, [{ inv, token }]))[0] as string;
+}
+
+/** `invitationUrl` for several invitations, reading each host's pages once. */
+export async function invitationUrls(
+  deps: Deps,
+  db: Kysely<Database>,
+  links: readonly { inv: Pick<Invitation, "host_key_id" | "redirect_url">; token: string }[],
+): Promise<string[]> {
+  const hosts = new Map<string, HostLinks>();
+  const urls: string[] = [];
+  for (const { inv, token } of links) {
+    if (inv.redirect_url) {
+      urls.push(withToken(inv.redirect_url, token));
+      continue;
+    }
+    if (inv.host_key_id) {
+      let host = hosts.get(inv.host_key_id);
+      if (!host) {
+        host = await getHostLinks(db, inv.host_key_id);
+        hosts.set(inv.host_key_id, host);
+      }
+      if (host.acceptInvitationUrl) {
+        urls.push(fillTemplate(host.acceptInvitationUrl, token));
+        continue;
+      }
+    }
+    urls.push(`${deps.config.publicUrl}/invite/${token}`);
   }
-  return `${deps.config.publicUrl}/invite/${token}`;
+  return urls;
 }
 
 /**

@@ -7,12 +7,12 @@ import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
 import { invitationUrl } from "./host-links.js";
+import { renewAndSend } from "./invitation-sending.js";
 import {
   type InvitationState,
   type InvitationView,
   invitationNotFound,
   invitationState,
-  renewAndSend,
   toInvitationView,
 } from "./invitations.js";
 import { lockInvitation, lockOrganization } from "./locks.js";

@@ -1,19 +1,16 @@
 import type { Database, Invitation } from "@roster/db";
 import { sql, type Transaction } from "kysely";
 import { z } from "zod";
-import { generateEmailToken, hashSecret } from "../auth/tokens.js";
-import { addSeconds } from "../clock.js";
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
-import { invitationEmail } from "../mail/templates.js";
-import { enqueueEmail } from "../outbox/enqueue.js";
 import { consumeRateLimits } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
-import { recordChange } from "./audit.js";
+import { type Change, recordChanges } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
-import { checkInvitationRedirect, invitationUrl } from "./host-links.js";
-import { resolveGrantableRole, roleName } from "./roles.js";
+import { checkInvitationRedirect } from "./host-links.js";
+import { enqueueInvitationEmails, insertInvitations, renewInvitations } from "./invitation-sending.js";
+import { resolveGrantableRole } from "./roles.js";
 import { reserveSeats } from "./seats.js";
 import {
   checkInvitationWorkspaces,
@@ -64,31 +61,6 @@ export function toInvitationView(
     expiresAt: inv.expires_at.toISOString(),
     createdAt: inv.created_at.toISOString(),
   };
-}
-
-const ttlSeconds = (deps: Deps) => deps.config.invitationTtlDays * 24 * 60 * 60;
-
-async function enqueueInvitationEmail(
-  deps: Deps,
-  trx: Transaction<Database>,
-  inv: Invitation,
-  token: string,
-  now: Date,
-): Promise<void> {
-  const details = await trx
-    .selectFrom("organizations as o")
-    .leftJoin("users as u", (j) => j.on("u.id", "=", inv.inviter_id))
-    .select(["o.name as org_name", "u.name as inviter_name"])
-    .where("o.id", "=", inv.org_id)
-    .executeTakeFirstOrThrow();
-  const message = invitationEmail(inv.email, {
-    organization: details.org_name,
-    inviter: details.inviter_name ?? "A member",
-    role: (await roleName(trx, inv.org_id, inv.role)).toLowerCase(),
-    url: await invitationUrl(deps, trx, inv, token),
-    expiresAt: inv.expires_at,
-  });
-  await enqueueEmail(trx, `invitation:${inv.id}:${inv.send_count}`, message, now, deps.sealer);
 }
 
 export interface InviteResult {
@@ -218,50 +190,49 @@ export async function createInvitations(
       now,
     );
 
-    for (const [key, result] of outcome) {
-      if (result.status !== "invited" || !result.invitationId) continue;
-      await renewAndSend(deps, trx, access, result.invitationId, now);
-      await grantInvitationWorkspaces(
-        trx,
-        access.orgId,
-        result.invitationId,
-        workspaces,
-        access.actor.userId,
-        now,
-      );
-      outcome.set(key, result);
+    const renewed = await renewInvitations(
+      deps,
+      trx,
+      [...outcome.values()].flatMap((r) =>
+        r.status === "invited" && r.invitationId ? [r.invitationId] : [],
+      ),
+      now,
+    );
+    const invited = await insertInvitations(
+      deps,
+      trx,
+      access,
+      { emails: fresh, role: role.key, metadata: input.metadata, redirectUrl: input.redirectUrl },
+      now,
+    );
+    for (const { inv } of invited) {
+      outcome.set(inv.email.toLowerCase(), { email: inv.email, status: "invited", invitationId: inv.id });
     }
-    for (const email of fresh) {
-      const token = generateEmailToken();
-      const inv = await trx
-        .insertInto("invitations")
-        .values({
-          org_id: access.orgId,
-          email,
-          role: role.key,
-          status: "pending",
-          token_hash: hashSecret(token),
-          token_sealed: deps.sealer.seal(token),
-          metadata: JSON.stringify(input.metadata ?? {}),
-          inviter_id: access.actor.userId,
-          host_key_id: access.actor.hostKeyId ?? null,
-          redirect_url: input.redirectUrl ?? null,
-          expires_at: addSeconds(now, ttlSeconds(deps)),
-          last_sent_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await enqueueInvitationEmail(deps, trx, inv, token, now);
-      await grantInvitationWorkspaces(trx, access.orgId, inv.id, workspaces, access.actor.userId, now);
-      await recordChange(trx, access, now, "member.invited", ["invitation", inv.id], {
-        email,
-        role: role.key,
-        ...(workspaces.length > 0 ? { workspaces } : {}),
-      });
-      outcome.set(email.toLowerCase(), { email, status: "invited", invitationId: inv.id });
-    }
+    await enqueueInvitationEmails(deps, trx, [...renewed, ...invited], now);
+    await grantInvitationWorkspaces(
+      trx,
+      access.orgId,
+      [...renewed, ...invited].map(({ inv }) => inv.id),
+      workspaces,
+      access.actor.userId,
+      now,
+    );
+    await recordChanges(trx, access, now, [
+      ...renewed.map(
+        ({ inv }): Change => ({
+          action: "invitation.resent",
+          target: ["invitation", inv.id],
+          data: { email: inv.email },
+        }),
+      ),
+      ...invited.map(
+        ({ inv }): Change => ({
+          action: "member.invited",
+          target: ["invitation", inv.id],
+          data: { email: inv.email, role: role.key, ...(workspaces.length > 0 ? { workspaces } : {}) },
+        }),
+      ),
+    ]);
     // Report in the order the addresses were given, each once.
     const ordered: InviteResult[] = [];
     const reported = new Set<string>();
@@ -277,30 +248,6 @@ export async function createInvitations(
   });
   deps.wakeOutbox();
   return { results };
-}
-
-/** Extends a pending invitation's expiry and emails its link again (create for an expired one, resend). */
-export async function renewAndSend(
-  deps: Deps,
-  trx: Transaction<Database>,
-  access: OrgAccess,
-  invitationId: string,
-  now: Date,
-): Promise<Invitation> {
-  const inv = await trx
-    .updateTable("invitations")
-    .set((eb) => ({
-      expires_at: addSeconds(now, ttlSeconds(deps)),
-      send_count: eb("send_count", "+", 1),
-      last_sent_at: now,
-      updated_at: now,
-    }))
-    .where("id", "=", invitationId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await enqueueInvitationEmail(deps, trx, inv, deps.sealer.open(inv.token_sealed), now);
-  await recordChange(trx, access, now, "invitation.resent", ["invitation", inv.id], { email: inv.email });
-  return inv;
 }
 
 export const invitationNotFound = () =>

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Database } from "@roster/db";
 import { EVENT_TYPES, type EventType } from "@roster/events";
 import { type Kysely, sql } from "kysely";
-import { enqueueWebhook } from "../outbox/enqueue.js";
+import { enqueueWebhooks, type WebhookDelivery } from "../outbox/enqueue.js";
 
 /**
  * Outgoing webhooks. Every event of the catalogue (`@roster/events`) can be subscribed to; events
@@ -31,45 +31,52 @@ export interface WebhookEvent {
 }
 
 /**
- * Queues `event` for every active endpoint of its organization subscribed to its type, in the
- * caller's transaction, so it is sent if and only if the change commits. An organization's
- * deletion takes its endpoints with it: that last event, and any delivery still waiting for those
- * endpoints, carries the address and the sealed secret.
+ * Queues each event for every active endpoint of its organization subscribed to its type, in the
+ * caller's transaction, so it is sent if and only if the change commits: one statement to find the
+ * endpoints and one to queue every delivery. An organization's deletion takes its endpoints with
+ * it: that last event, and any delivery still waiting for those endpoints, carries the address and
+ * the sealed secret.
  */
 export async function enqueueEventWebhooks(
   trx: Kysely<Database>,
-  event: WebhookEvent,
-  body: string,
+  orgId: string,
+  published: readonly { event: WebhookEvent; body: string }[],
   now: Date,
 ): Promise<void> {
+  const types = [...new Set(published.map(({ event }) => event.type))];
+  if (types.length === 0) return;
   const endpoints = await trx
     .selectFrom("webhook_endpoints")
-    .select(["id", "url", "secret_sealed"])
-    .where("org_id", "=", event.organization.id)
+    .select(["id", "url", "secret_sealed", "events"])
+    .where("org_id", "=", orgId)
     .where("status", "=", "active")
-    .where(sql<boolean>`${event.type} = any(events)`)
+    .where(sql<boolean>`events && ${types}::text[]`)
     .execute();
-  const last = event.type === "organization.deleted";
-  for (const endpoint of endpoints) {
-    if (last) {
-      // Deliveries still waiting for this endpoint go with it unless they know where to go.
-      const lastCall = JSON.stringify({ url: endpoint.url, secretSealed: endpoint.secret_sealed });
-      await sql`update outbox set payload = jsonb_set(payload, '{lastCall}', ${lastCall}::jsonb)
-        where kind = 'webhook' and lane_key = ${endpoint.id} and status = 'pending'`.execute(trx);
+  const deliveries: { idempotencyKey: string; delivery: WebhookDelivery }[] = [];
+  for (const { event, body } of published) {
+    const last = event.type === "organization.deleted";
+    for (const endpoint of endpoints) {
+      if (!endpoint.events.includes(event.type)) continue;
+      const lastCall = { url: endpoint.url, secretSealed: endpoint.secret_sealed };
+      if (last) {
+        // Deliveries still waiting for this endpoint go with it unless they know where to go.
+        await sql`update outbox set payload = jsonb_set(payload, '{lastCall}', ${JSON.stringify(lastCall)}::jsonb)
+          where kind = 'webhook' and lane_key = ${endpoint.id} and status = 'pending'`.execute(trx);
+        for (const d of deliveries) if (d.delivery.endpointId === endpoint.id) d.delivery.lastCall = lastCall;
+      }
+      deliveries.push({
+        idempotencyKey: `webhook:${event.id}:${endpoint.id}`,
+        delivery: {
+          orgId,
+          endpointId: endpoint.id,
+          deliveryId: randomUUID(),
+          eventId: event.id,
+          event: event.type,
+          body,
+          ...(last ? { lastCall } : {}),
+        },
+      });
     }
-    await enqueueWebhook(
-      trx,
-      `webhook:${event.id}:${endpoint.id}`,
-      {
-        orgId: event.organization.id,
-        endpointId: endpoint.id,
-        deliveryId: randomUUID(),
-        eventId: event.id,
-        event: event.type,
-        body,
-        ...(last ? { lastCall: { url: endpoint.url, secretSealed: endpoint.secret_sealed } } : {}),
-      },
-      now,
-    );
   }
+  await enqueueWebhooks(trx, deliveries, now);
 }

@@ -269,17 +269,44 @@ export async function checkInvitationWorkspaces(
   return checked;
 }
 
+/** Gives each of the invitations every assignment (replacing an earlier role), in one statement. */
 export async function grantInvitationWorkspaces(
   trx: Transaction<Database>,
   orgId: string,
-  invitationId: string,
+  invitationIds: readonly string[],
   workspaces: InvitationWorkspace[],
   grantedBy: string,
   now: Date,
 ): Promise<void> {
-  for (const w of workspaces) {
-    await upsertGrant(trx, orgId, w.workspaceId, { invitationId }, w.role, grantedBy, now);
-  }
+  if (invitationIds.length === 0 || workspaces.length === 0) return;
+  await trx
+    .insertInto("workspace_grants")
+    .values(
+      invitationIds.flatMap((invitationId) =>
+        workspaces.map((w) => ({
+          org_id: orgId,
+          workspace_id: w.workspaceId,
+          user_id: null,
+          group_id: null,
+          invitation_id: invitationId,
+          role: w.role,
+          granted_by: grantedBy,
+          created_at: now,
+          updated_at: now,
+        })),
+      ),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(["workspace_id", "invitation_id"])
+        .where("invitation_id", "is not", null)
+        .doUpdateSet((eb) => ({
+          role: eb.ref("excluded.role"),
+          granted_by: grantedBy,
+          updated_at: now,
+        })),
+    )
+    .execute();
 }
 
 /** On acceptance, the invitation's workspace grants become the new member's, in the same transaction. */

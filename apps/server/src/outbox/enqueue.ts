@@ -55,21 +55,36 @@ export async function enqueueEmail(
   now: Date,
   sealer: Pick<Sealer, "seal">,
 ): Promise<void> {
-  const stored: StoredEmail = {
-    to: message.to,
-    subject: message.subject,
-    sealed: sealer.seal(JSON.stringify(message)),
-  };
+  await enqueueEmails(db, [{ idempotencyKey, message }], now, sealer);
+}
+
+/** `enqueueEmail` for several messages, in one statement. */
+export async function enqueueEmails(
+  db: Kysely<Database>,
+  emails: readonly { idempotencyKey: string; message: EmailMessage }[],
+  now: Date,
+  sealer: Pick<Sealer, "seal">,
+): Promise<void> {
+  if (emails.length === 0) return;
   await db
     .insertInto("outbox")
-    .values({
-      kind: "email",
-      idempotency_key: idempotencyKey,
-      lane_key: message.to.toLowerCase(),
-      payload: JSON.stringify(stored),
-      next_attempt_at: now,
-      created_at: now,
-    })
+    .values(
+      emails.map(({ idempotencyKey, message }) => {
+        const stored: StoredEmail = {
+          to: message.to,
+          subject: message.subject,
+          sealed: sealer.seal(JSON.stringify(message)),
+        };
+        return {
+          kind: "email" as const,
+          idempotency_key: idempotencyKey,
+          lane_key: message.to.toLowerCase(),
+          payload: JSON.stringify(stored),
+          next_attempt_at: now,
+          created_at: now,
+        };
+      }),
+    )
     .onConflict((oc) => oc.column("idempotency_key").doNothing())
     .execute();
 }
@@ -80,16 +95,28 @@ export async function enqueueWebhook(
   delivery: WebhookDelivery,
   now: Date,
 ): Promise<void> {
+  await enqueueWebhooks(db, [{ idempotencyKey, delivery }], now);
+}
+
+/** Webhook deliveries, in one statement. */
+export async function enqueueWebhooks(
+  db: Kysely<Database>,
+  deliveries: readonly { idempotencyKey: string; delivery: WebhookDelivery }[],
+  now: Date,
+): Promise<void> {
+  if (deliveries.length === 0) return;
   await db
     .insertInto("outbox")
-    .values({
-      kind: "webhook",
-      idempotency_key: idempotencyKey,
-      lane_key: delivery.endpointId,
-      payload: JSON.stringify(delivery),
-      next_attempt_at: now,
-      created_at: now,
-    })
+    .values(
+      deliveries.map(({ idempotencyKey, delivery }) => ({
+        kind: "webhook" as const,
+        idempotency_key: idempotencyKey,
+        lane_key: delivery.endpointId,
+        payload: JSON.stringify(delivery),
+        next_attempt_at: now,
+        created_at: now,
+      })),
+    )
     .onConflict((oc) => oc.column("idempotency_key").doNothing())
     .execute();
 }

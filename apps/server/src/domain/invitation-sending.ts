@@ -1,0 +1,163 @@
+import type { Database, Invitation } from "@roster/db";
+import type { Transaction } from "kysely";
+import { generateEmailToken, hashSecret } from "../auth/tokens.js";
+import { addSeconds } from "../clock.js";
+import type { Deps } from "../deps.js";
+import { invitationEmail } from "../mail/templates.js";
+import { enqueueEmails } from "../outbox/enqueue.js";
+import type { OrgAccess } from "./access.js";
+import { recordChange } from "./audit.js";
+import { invitationUrls } from "./host-links.js";
+import { roleName } from "./roles.js";
+
+/**
+ * Writing invitations and their emails, set-based: a batch of a hundred addresses costs the same
+ * few statements as one (one insert of the invitations, one of their emails), and what every email
+ * shares (the organization, the inviter, the role's name, a host's pages) is read once.
+ */
+
+export const invitationTtlSeconds = (deps: Deps) => deps.config.invitationTtlDays * 24 * 60 * 60;
+
+/** An invitation with the token its email carries (the row keeps only its hash and a sealed copy). */
+export interface InvitationToSend {
+  inv: Invitation;
+  token: string;
+}
+
+/** Queues the email of each invitation (its link, its inviter, its role), in the caller's transaction. */
+export async function enqueueInvitationEmails(
+  deps: Deps,
+  trx: Transaction<Database>,
+  sends: readonly InvitationToSend[],
+  now: Date,
+): Promise<void> {
+  const first = sends[0];
+  if (!first) return;
+  const orgId = first.inv.org_id;
+  const org = await trx
+    .selectFrom("organizations")
+    .select("name")
+    .where("id", "=", orgId)
+    .executeTakeFirstOrThrow();
+  const inviterIds = [...new Set(sends.flatMap(({ inv }) => (inv.inviter_id ? [inv.inviter_id] : [])))];
+  const inviters = new Map(
+    inviterIds.length === 0
+      ? []
+      : (await trx.selectFrom("users").select(["id", "name"]).where("id", "in", inviterIds).execute()).map(
+          (u) => [u.id, u.name],
+        ),
+  );
+  const roles = new Map<string, string>();
+  for (const key of new Set(sends.map(({ inv }) => inv.role))) {
+    roles.set(key, (await roleName(trx, orgId, key)).toLowerCase());
+  }
+  const urls = await invitationUrls(deps, trx, sends);
+  await enqueueEmails(
+    trx,
+    sends.map(({ inv }, i) => ({
+      idempotencyKey: `invitation:${inv.id}:${inv.send_count}`,
+      message: invitationEmail(inv.email, {
+        organization: org.name,
+        inviter: (inv.inviter_id ? inviters.get(inv.inviter_id) : undefined) ?? "A member",
+        role: roles.get(inv.role) as string,
+        url: urls[i] as string,
+        expiresAt: inv.expires_at,
+      }),
+    })),
+    now,
+    deps.sealer,
+  );
+}
+
+/** New pending invitations to `emails` (each address once), in one statement, in the order given. */
+export async function insertInvitations(
+  deps: Deps,
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  input: {
+    emails: readonly string[];
+    role: string;
+    metadata?: Record<string, unknown> | undefined;
+    redirectUrl?: string | undefined;
+  },
+  now: Date,
+): Promise<InvitationToSend[]> {
+  if (input.emails.length === 0) return [];
+  const tokens = input.emails.map(() => generateEmailToken());
+  const metadata = JSON.stringify(input.metadata ?? {});
+  const expiresAt = addSeconds(now, invitationTtlSeconds(deps));
+  const rows = await trx
+    .insertInto("invitations")
+    .values(
+      input.emails.map((email, i) => ({
+        org_id: access.orgId,
+        email,
+        role: input.role,
+        status: "pending" as const,
+        token_hash: hashSecret(tokens[i] as string),
+        token_sealed: deps.sealer.seal(tokens[i] as string),
+        metadata,
+        inviter_id: access.actor.userId,
+        host_key_id: access.actor.hostKeyId ?? null,
+        redirect_url: input.redirectUrl ?? null,
+        expires_at: expiresAt,
+        last_sent_at: now,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .returningAll()
+    .execute();
+  // Matched by address (unique in a batch), not by the order rows come back in.
+  const byEmail = new Map(rows.map((inv) => [inv.email, inv]));
+  return input.emails.map((email, i) => {
+    const inv = byEmail.get(email);
+    if (!inv) throw new Error(`The invitation to ${email} was not written.`);
+    return { inv, token: tokens[i] as string };
+  });
+}
+
+/**
+ * Extends pending invitations' expiry and counts one more send, in one statement; returns them,
+ * in the order given, with their tokens (opened from the sealed copy) to email again.
+ */
+export async function renewInvitations(
+  deps: Deps,
+  trx: Transaction<Database>,
+  invitationIds: readonly string[],
+  now: Date,
+): Promise<InvitationToSend[]> {
+  if (invitationIds.length === 0) return [];
+  const rows = await trx
+    .updateTable("invitations")
+    .set((eb) => ({
+      expires_at: addSeconds(now, invitationTtlSeconds(deps)),
+      send_count: eb("send_count", "+", 1),
+      last_sent_at: now,
+      updated_at: now,
+    }))
+    .where("id", "in", [...invitationIds])
+    .returningAll()
+    .execute();
+  const byId = new Map(rows.map((inv) => [inv.id, inv]));
+  return invitationIds.map((id) => {
+    const inv = byId.get(id);
+    if (!inv) throw new Error(`No invitation ${id} to renew.`);
+    return { inv, token: deps.sealer.open(inv.token_sealed) };
+  });
+}
+
+/** Extends a pending invitation's expiry and emails its link again (resend). */
+export async function renewAndSend(
+  deps: Deps,
+  trx: Transaction<Database>,
+  access: OrgAccess,
+  invitationId: string,
+  now: Date,
+): Promise<Invitation> {
+  const [renewed] = await renewInvitations(deps, trx, [invitationId], now);
+  const { inv } = renewed as InvitationToSend;
+  await enqueueInvitationEmails(deps, trx, [renewed as InvitationToSend], now);
+  await recordChange(trx, access, now, "invitation.resent", ["invitation", inv.id], { email: inv.email });
+  return inv;
+}
