@@ -1,11 +1,12 @@
-import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { markConnectionLost } from "./faults.js";
 import type { Database } from "./schema.js";
+import { readPgliteTemplate } from "./template.js";
 
 // Postgres `bigint` (bigserial ids, counts) arrives as a string; keep it a string to stay exact,
 // but parse `numeric` sums the same way callers expect (as strings) — nothing to change there.
@@ -25,6 +26,11 @@ export interface CreateDbOptions {
    * a listener such an error would end the process.
    */
   onPoolError?: ((error: Error) => void) | undefined;
+  /**
+   * A new embedded data folder starts as a copy of the build's migrated template (default true);
+   * false runs initdb, leaving every migration to `migrateToLatest`.
+   */
+  fromTemplate?: boolean | undefined;
 }
 
 const logPoolError = (error: Error) =>
@@ -163,7 +169,9 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
 
   const dataDir = resolve(options.dataDir ?? ".roster/data");
   mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir });
+  const fresh = !existsSync(join(dataDir, "PG_VERSION"));
+  const template = fresh && options.fromTemplate !== false ? readPgliteTemplate() : undefined;
+  const pglite = await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) });
   // PGlite is a single connection: the pool must never hand out a second one.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
   guardPool(pool, options.onPoolError ?? logPoolError);
