@@ -81,6 +81,11 @@ const cases: [string, () => Promise<ListMembersInput>, number | null][] = [
   ["search by email prefix, 111 matches", async () => ({ search: "m777" }), 300],
   ["search by name prefix, about 240 matches", async () => ({ search: "Kai 1" }), 600],
   ["search by a short, common name prefix", async () => ({ search: "ad" }), null],
+  // Any word, not only the first: the hex word after the first name, and a small organization's
+  // domain, whose 20 people are none of this organization's (the word index finds that at once).
+  ["search by a word inside the name", async () => ({ search: "3f2a" }), 100],
+  ["search by a domain no member has", async () => ({ search: "small3.example.com" }), 100],
+  ["search by the domain every member has", async () => ({ search: "big.example.com" }), PAGE],
   ["status: active, deep page", async () => ({ status: "active", cursor: await middleCursor() }), 2 * PAGE],
   ["status: deactivated (2%)", async () => ({ status: "deactivated" }), PAGE],
   [

@@ -66,6 +66,27 @@ describe("members.list", () => {
     expect(second.nextCursor).toBeNull();
   });
 
+  it("finds people and invitations by the start of any word of their name or address", async () => {
+    const owner = await verifiedPerson(t, "Words Owner");
+    const orgId = await personalOrg(owner);
+    const carol = await verifiedPerson(t, "Carol Chen", "carol@chen-labs.test");
+    await addMember(t, owner, orgId, carol);
+    const zoe = await verifiedPerson(t, "Zoë O'Brien", "zoe@words.test");
+    await addMember(t, owner, orgId, zoe);
+    await owner.client.invitations.create.mutate({ orgId, emails: ["dana@chen-labs.test"], role: "member" });
+    const found = async (search: string) =>
+      (await owner.client.members.list.query({ orgId, search, includeInvitations: true })).items
+        .map((i) => i.name ?? i.email)
+        .sort();
+    expect(await found("chen")).toEqual(["Carol Chen", "dana@chen-labs.test"]);
+    expect(await found("CHEN carol")).toEqual(["Carol Chen"]);
+    expect(await found("chen-labs.test")).toEqual(["Carol Chen", "dana@chen-labs.test"]);
+    expect(await found("labs")).toEqual(["Carol Chen", "dana@chen-labs.test"]);
+    expect(await found("brien")).toEqual(["Zoë O'Brien"]);
+    expect(await found("zoë")).toEqual(["Zoë O'Brien"]);
+    expect(await found("hen")).toEqual([]);
+  });
+
   it("searches name and email by case-insensitive prefix, and filters by status and role", async () => {
     const { owner, orgId, people } = await orgWith(3, "Search");
     await owner.client.members.updateRole.mutate({ orgId, userId: people[0]!.user.id, role: "admin" });

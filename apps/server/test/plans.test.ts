@@ -233,6 +233,22 @@ const calls: [string, () => Promise<unknown>][] = [
     "members.list, name prefix with invitations",
     async () => listMembers(roster.deps, await access(big), { search: "Name 3f", includeInvitations: true }),
   ],
+  [
+    "members.list, a word inside the name (word index)",
+    async () => listMembers(roster.deps, await access(big), { search: "3f1" }),
+  ],
+  [
+    "members.list, a domain with invitations",
+    async () =>
+      listMembers(roster.deps, await access(big), {
+        search: "invited.example.com",
+        includeInvitations: true,
+      }),
+  ],
+  [
+    "members.list, words every person has (the whole organization matches)",
+    async () => listMembers(roster.deps, await access(big), { search: "plans example" }),
+  ],
   ["invitation by token (preview)", () => previewInvitation(roster.deps, { token: inviteToken })],
   ["invitations of an organization", async () => listInvitations(roster.deps, await access(big), {})],
   [

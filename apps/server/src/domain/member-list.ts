@@ -3,7 +3,7 @@ import { type CompiledQuery, type Kysely, sql } from "kysely";
 import type { Deps } from "../deps.js";
 import type { OrgAccess } from "./access.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
-import { likePrefix } from "./search.js";
+import { matchesWords, wordQuery, wordsOf } from "./search.js";
 
 /** The member list: members and open invitations merged into one keyset-paged list. */
 
@@ -53,8 +53,8 @@ export interface MemberListRow {
  * The one query `listMembers` runs, compiled: members (and optionally open invitations) newest
  * first, one keyset page of `limit + 1` rows. Each side is read through its (org_id, created_at
  * desc, id desc) index with its own LIMIT, and the two are merged, so a deep page costs the same as
- * the first one. Search is a case-insensitive prefix of name or email (indexes on lower(name) and
- * lower(email) with text_pattern_ops).
+ * the first one. Search matches people by any word of their name or address (see `wordQuery`),
+ * through GIN indexes of those words.
  */
 export function buildMemberListQuery(
   db: Kysely<Database>,
@@ -64,7 +64,7 @@ export function buildMemberListQuery(
 ): CompiledQuery<MemberListRow> {
   const limit = input.limit ?? 50;
   const cursor = decodeCursor(input.cursor);
-  const search = likePrefix(input.search);
+  const search = wordQuery(input.search);
   const wantMembers =
     input.status === undefined || input.status === "active" || input.status === "deactivated";
   const wantInvitations =
@@ -92,11 +92,7 @@ export function buildMemberListQuery(
       q.where("m.status", "=", input.status as MembershipStatus),
     )
     .$if(input.role !== undefined, (q) => q.where("m.role", "=", input.role!))
-    .$if(search !== undefined, (q) =>
-      q.where((eb) =>
-        eb.or([eb(sql`lower(u.name)`, "like", search!), eb(sql`lower(u.email)`, "like", search!)]),
-      ),
-    )
+    .$if(search !== undefined, (q) => q.where(matchesWords(wordsOf(sql`u.name`, sql`u.email`), search as string | null)))
     .$if(cursor !== null, (q) =>
       q.where((eb) =>
         eb(eb.refTuple("m.created_at", "m.user_id"), "<", eb.tuple(cursor!.createdAt, cursor!.id)),
@@ -125,7 +121,7 @@ export function buildMemberListQuery(
     .$if(input.status === "invited", (q) => q.where("i.expires_at", ">", now))
     .$if(input.status === "expired", (q) => q.where("i.expires_at", "<=", now))
     .$if(input.role !== undefined, (q) => q.where("i.role", "=", input.role!))
-    .$if(search !== undefined, (q) => q.where(sql`lower(i.email)`, "like", search!))
+    .$if(search !== undefined, (q) => q.where(matchesWords(wordsOf(null, sql`i.email`), search as string | null)))
     .$if(cursor !== null, (q) =>
       q.where((eb) => eb(eb.refTuple("i.created_at", "i.id"), "<", eb.tuple(cursor!.createdAt, cursor!.id))),
     )

@@ -24,7 +24,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
 
 /**
  * The words of a person's name and address, as the member search matches them. The server's
- * query (`userWords` in apps/server/src/domain/search.ts) repeats this expression exactly, or
+ * query (`wordsOf` in apps/server/src/domain/search.ts) repeats this expression exactly, or
  * Postgres would not use the index.
  */
 const USER_WORDS = `to_tsvector('simple'::regconfig, regexp_replace(lower(coalesce(name, '') || ' ' || email), '[^[:alnum:]]+', ' ', 'g'))`;
