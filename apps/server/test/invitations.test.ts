@@ -1,3 +1,4 @@
+import { isEmailAddress } from "@roster/reasons";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure, linkToken, PASSWORD, startTestServer, type TestServer } from "./helpers.js";
 import { personalOrg, verifiedPerson } from "./people.js";
@@ -30,6 +31,26 @@ describe("inviting", () => {
     expect(again.results).toEqual([
       { email: "Bob@Example.com", status: "already_invited", invitationId: first.results[0]!.invitationId },
     ]);
+  });
+
+  it("sends the valid addresses of a batch and reports the others, by the check clients make too", async () => {
+    const alice = await verifiedPerson(t, "Alice Batch");
+    const orgId = await personalOrg(alice);
+    const emails = ["ann@example.com", "zoë@example.com", "o'neil@example.ie", "a..b@example.com", "cy@x.io"];
+    const { results } = await alice.client.invitations.create.mutate({ orgId, emails, role: "member" });
+    expect(results.map((r) => [r.email, r.status])).toEqual(
+      emails.map((e) => [e, isEmailAddress(e) ? "invited" : "invalid"]),
+    );
+    expect(results.filter((r) => r.status === "invalid").map((r) => r.email)).toEqual([
+      "zoë@example.com",
+      "a..b@example.com",
+    ]);
+    // Signing up takes the same check.
+    expect(
+      await failure(
+        t.client().auth.signUp.mutate({ email: "zoë@example.com", password: PASSWORD, name: "Zoë" }),
+      ),
+    ).toMatchObject({ reason: "VALIDATION" });
   });
 
   it("emails a link naming the organization, the inviter and the role, in text and HTML", async () => {

@@ -161,3 +161,4 @@ export type RosterErrorReasonWithStatus<S extends number> = {
 export function isRosterErrorReason(value: unknown): value is RosterErrorReason {
   return typeof value === "string" && Object.hasOwn(ROSTER_ERROR_STATUS, value);
 }
+export { isEmailAddress } from "./email.js";

@@ -8,6 +8,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 export type { EventData, EventMember, EventType, RosterEvent } from "@roster/events";
 // The reasons live in a dependency-free package, so the SDK never loads server code.
 export {
+  isEmailAddress,
   isRosterErrorReason,
   ROSTER_ERROR_REASONS,
   ROSTER_ERROR_STATUS,

@@ -1,6 +1,6 @@
 import type { Database, Invitation } from "@roster/db";
+import { isEmailAddress } from "@roster/reasons";
 import { sql, type Transaction } from "kysely";
-import { z } from "zod";
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
 import { consumeRateLimits } from "../rate-limit.js";
@@ -38,8 +38,6 @@ export interface InvitationView {
   expiresAt: string;
   createdAt: string;
 }
-
-const emailCheck = z.email();
 
 export function toInvitationView(
   inv: Invitation & { inviter_name?: string | null; inviter_email?: string | null },
@@ -138,7 +136,7 @@ export async function createInvitations(
       const key = email.toLowerCase();
       if (seen.has(key)) continue;
       seen.add(key);
-      if (email.length > 254 || !emailCheck.safeParse(email).success) {
+      if (!isEmailAddress(email)) {
         outcome.set(key, { email, status: "invalid" });
       } else {
         valid.push(email);

@@ -1,3 +1,4 @@
+import { isEmailAddress } from "@roster/reasons";
 import { z } from "zod";
 import { LONE_SURROGATE } from "../input-guard.js";
 
@@ -24,7 +25,8 @@ export const email = z
   .string()
   .trim()
   .max(254, "Email addresses are at most 254 characters.")
-  .pipe(z.email("Enter a valid email address, like name@example.com."));
+  // The same check the widgets make before sending (one validator, in @roster/reasons).
+  .refine((value) => isEmailAddress(value), "Enter a valid email address, like name@example.com.");
 
 export const password = z
   .string()

@@ -4,12 +4,10 @@ export function splitEmails(text: string): string[] {
 }
 
 /**
- * A first look at an address, to mark obvious typos before sending. The server decides: it checks
- * every address again and reports those it refuses as invalid.
+ * Whether the server will take an address: the server's own check (`isEmailAddress` from the SDK),
+ * so an address marked fine here is never refused as invalid after sending.
  */
-export function looksLikeEmail(email: string): boolean {
-  return email.length <= 254 && /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email);
-}
+export { isEmailAddress as looksLikeEmail } from "@roster/sdk";
 
 /** Adds addresses to a list, keeping the first spelling of each (case-insensitive). */
 export function addEmails(current: string[], added: string[]): string[] {

@@ -16,6 +16,13 @@ describe("typed and pasted addresses", () => {
     expect(addEmails(["Ada@x.io"], ["ada@X.io", "bo@x.io"])).toEqual(["Ada@x.io", "bo@x.io"]);
   });
 
+  it("mark what the server refuses, with the server's own check", () => {
+    expect(["zoë@example.com", "a..b@example.com", "ada@example.c", "ada@-x.io"].map(looksLikeEmail)).toEqual(
+      [false, false, false, false],
+    );
+    expect(["o'brien@example.ie", "x_y@mail.example.co"].map(looksLikeEmail)).toEqual([true, true]);
+  });
+
   it("mark obvious typos", () => {
     expect(["ada@example.com", "a.b+c@sub.example.org"].map(looksLikeEmail)).toEqual([true, true]);
     expect(
