@@ -92,7 +92,9 @@ export function buildMemberListQuery(
       q.where("m.status", "=", input.status as MembershipStatus),
     )
     .$if(input.role !== undefined, (q) => q.where("m.role", "=", input.role!))
-    .$if(search !== undefined, (q) => q.where(matchesWords(wordsOf(sql`u.name`, sql`u.email`), search as string | null)))
+    .$if(search !== undefined, (q) =>
+      q.where(matchesWords(wordsOf(sql`u.name`, sql`u.email`), search as string | null)),
+    )
     .$if(cursor !== null, (q) =>
       q.where((eb) =>
         eb(eb.refTuple("m.created_at", "m.user_id"), "<", eb.tuple(cursor!.createdAt, cursor!.id)),
@@ -121,7 +123,9 @@ export function buildMemberListQuery(
     .$if(input.status === "invited", (q) => q.where("i.expires_at", ">", now))
     .$if(input.status === "expired", (q) => q.where("i.expires_at", "<=", now))
     .$if(input.role !== undefined, (q) => q.where("i.role", "=", input.role!))
-    .$if(search !== undefined, (q) => q.where(matchesWords(wordsOf(null, sql`i.email`), search as string | null)))
+    .$if(search !== undefined, (q) =>
+      q.where(matchesWords(wordsOf(null, sql`i.email`), search as string | null)),
+    )
     .$if(cursor !== null, (q) =>
       q.where((eb) => eb(eb.refTuple("i.created_at", "i.id"), "<", eb.tuple(cursor!.createdAt, cursor!.id))),
     )

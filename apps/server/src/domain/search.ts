@@ -38,5 +38,7 @@ export function wordsOf(name: RawBuilder<unknown> | null, email: RawBuilder<unkn
 
 /** `words @@ query`: the row's words match every word of the search. */
 export function matchesWords(words: RawBuilder<unknown>, query: string | null): RawBuilder<boolean> {
-  return query === null ? sql<boolean>`false` : sql<boolean>`${words} @@ to_tsquery('simple'::regconfig, ${query})`;
+  return query === null
+    ? sql<boolean>`false`
+    : sql<boolean>`${words} @@ to_tsquery('simple'::regconfig, ${query})`;
 }
