@@ -46,6 +46,8 @@ const envSchema = z.object({
   PERSONAL_ORGANIZATIONS: flag.default(true),
   SINGLE_ORGANIZATION: flag.default(false),
   DEFAULT_SEAT_LIMIT: z.coerce.number().int().min(1).optional(),
+  CREDITS_PER_RUNNING_HOUR: z.coerce.number().min(0).max(1_000_000).default(1),
+  START_WITHOUT_CREDITS: flag.default(true),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SIGN_UPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
@@ -127,6 +129,10 @@ export interface Config {
   personalOrganizations: boolean;
   singleOrganization: boolean;
   defaultSeatLimit: number | undefined;
+  /** Credits a resource's running time costs an hour, charged when it stops (CREDITS_PER_RUNNING_HOUR). */
+  creditsPerRunningHour: number;
+  /** Whether a resource may start while the organization has no credits (START_WITHOUT_CREDITS). */
+  startWithoutCredits: boolean;
   invitationTtlDays: number;
   /** How long the events feed keeps events (EVENT_RETENTION_DAYS). */
   eventRetentionDays: number;
@@ -209,6 +215,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     personalOrganizations: e.PERSONAL_ORGANIZATIONS,
     singleOrganization: e.SINGLE_ORGANIZATION,
     defaultSeatLimit: e.DEFAULT_SEAT_LIMIT,
+    creditsPerRunningHour: e.CREDITS_PER_RUNNING_HOUR,
+    startWithoutCredits: e.START_WITHOUT_CREDITS,
     invitationTtlDays: e.INVITATION_TTL_DAYS,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     rateLimits: {

@@ -149,7 +149,7 @@ describe("credits", () => {
     const orgId = await personalOrg(owner);
     const member = await verifiedPerson(t, "Mo Credits");
     await addMember(t, owner, orgId, member, "member");
-    expect(await member.client.usage.balance.query({ orgId })).toEqual({
+    expect(await member.client.usage.balance.query({ orgId })).toMatchObject({
       granted: 0,
       consumed: 0,
       balance: 0,
@@ -160,7 +160,7 @@ describe("credits", () => {
       reason: "Trial",
       idempotencyKey: "trial",
     });
-    expect(g).toEqual({ granted: true, balance: { granted: 100, consumed: 0, balance: 100 } });
+    expect(g).toMatchObject({ granted: true, balance: { granted: 100, consumed: 0, balance: 100 } });
     expect(
       (
         await owner.client.usage.grantCredits.mutate({
@@ -179,7 +179,7 @@ describe("credits", () => {
         { idempotencyKey: "b", quantity: 1, unit: "gpu_hours", credits: 12.25 },
       ],
     });
-    expect(await member.client.usage.balance.query({ orgId })).toEqual({
+    expect(await member.client.usage.balance.query({ orgId })).toMatchObject({
       granted: 125.5,
       consumed: 42.25,
       balance: 83.25,

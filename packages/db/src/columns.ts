@@ -88,6 +88,8 @@ export const schemaColumns = {
     "updated_at",
     "workspace_id",
     "idempotency_key",
+    "running_since",
+    "started_by",
   ],
   audit_events: [
     "id",

@@ -201,6 +201,10 @@ export interface ResourcesTable {
   metadata: Json;
   /** The key the creating request carried: a retry with it returns this resource. */
   idempotency_key: string | null;
+  /** Since when it runs (null unless running): stopping charges the time since then. */
+  running_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Who started it last; charged for its running time when it has no owner. */
+  started_by: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -113,6 +113,7 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   RESOURCE_NOT_FOUND: "This resource no longer exists.",
   RESOURCE_TERMINATED: "This resource was terminated and cannot be changed.",
   INVALID_STATE_TRANSITION: "This resource cannot do that in its current state. Reload the page.",
+  CREDITS_EXHAUSTED: "The organization has no credits left. Add credits, then start it again.",
   INVALID_OWNER: "Resources can only belong to an active member of this organization.",
   IDEMPOTENCY_KEY_REUSED: "This request was already used to create something else. Try again.",
   INVALID_RANGE: "This date range is not valid. Pick a start before the end.",
@@ -365,6 +366,31 @@ export const defaultLabels = {
   columnActor: "Actor",
   columnAction: "Action",
   columnTarget: "Target",
+  columnWhat: "What happened",
+  /** One sentence per recorded action; an action without one shows as "actor: action". */
+  auditSentences: {
+    "member.invited": (p) => `${p.actor} invited ${p.target} as ${p.role}`,
+    "member.joined": (p) => `${p.target} joined as ${p.role}`,
+    "member.role_changed": (p) => `${p.actor} changed ${p.target}’s role from ${p.from} to ${p.to}`,
+    "member.deactivated": (p) => `${p.actor} deactivated ${p.target}`,
+    "member.reactivated": (p) => `${p.actor} reactivated ${p.target}`,
+    "member.removed": (p) =>
+      `${p.actor} removed ${p.target}${p.person ? `; ${p.person} took over their resources` : ""}`,
+    "member.left": (p) =>
+      `${p.target} left the organization${p.person ? `; ${p.person} took over their resources` : ""}`,
+    "invitation.resent": (p) => `${p.actor} resent the invitation to ${p.target}`,
+    "invitation.revoked": (p) => `${p.actor} revoked the invitation to ${p.target}`,
+    "invitation.declined": (p) => `${p.actor} declined the invitation`,
+    "org.ownership_transferred": (p) => `${p.actor} made ${p.target} the owner`,
+    "resource.created": (p) => `${p.actor} created ${p.target}`,
+    "resource.deleted": (p) => `${p.actor} deleted ${p.target}`,
+    "resource.state_changed": (p) =>
+      `${p.actor} ${p.verb} ${p.target}${p.person ? ` (running time charged to ${p.person})` : ""}`,
+    "resource.transferred": (p) => `${p.target} went from ${p.from} to ${p.to}`,
+    "credits.granted": (p) => `${p.actor} added ${p.amount} credits`,
+  } as AuditSentences,
+  resourceVerbs: { start: "started", stop: "stopped", terminate: "terminated" } as Record<string, string>,
+  formerMember: "a former member",
   system: "Roster",
   loadingAudit: "Loading the audit log…",
   noEvents: "Nothing has been recorded yet.",
@@ -373,6 +399,20 @@ export const defaultLabels = {
 };
 
 export type Labels = typeof defaultLabels;
+
+/** The names and values an audit sentence is made of, already in words. */
+export interface AuditSentenceParts {
+  actor: string;
+  target: string;
+  role: string;
+  from: string;
+  to: string;
+  /** Who took resources over, or who was charged for running time. */
+  person: string;
+  verb: string;
+  amount: string;
+}
+export type AuditSentences = Partial<Record<string, (parts: AuditSentenceParts) => string>>;
 
 /** What a host passes: any subset of the labels; `messages`, `status` and `result` merge key by key. */
 export type LabelOverrides = Partial<Omit<Labels, "messages" | "status" | "result" | "roles">> & {

@@ -1,5 +1,5 @@
 import type { Database } from "@roster/db";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { badRequest } from "../errors.js";
 import type { OrgAccess } from "./access.js";
@@ -142,11 +142,40 @@ export interface AuditEvent {
   actor: { id: string; name: string; email: string } | null;
   targetType: string | null;
   targetId: string | null;
+  /** What the target is called now (a person's name, an address, a resource's name), if it still exists. */
+  targetName: string | null;
   data: Record<string, unknown>;
+  /** The names of the people whose ids appear in `data` (who took resources over, who was charged). */
+  people: Record<string, string>;
   ip: string | null;
   userAgent: string | null;
   createdAt: string;
 }
+
+const UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
+/** A name from one of the organization's own tables: never another organization's row. */
+const named = (table: string, column: string) =>
+  sql`(select ${sql.ref(column)} from ${sql.table(table)} where id = a.target_id::uuid and org_id = a.org_id)`;
+
+/**
+ * The target's name, read in the same query as the page (a key lookup per entry, no round trip per
+ * row). The id is cast only in the branch of its type, so ids that are not uuids never are.
+ */
+const targetName = sql<string | null>`case when a.target_id !~ ${UUID} then null
+  when a.target_type = 'user' then (select coalesce(nullif(name, ''), email) from users where id = a.target_id::uuid)
+  when a.target_type = 'invitation' then ${named("invitations", "email")}
+  when a.target_type = 'resource' then ${named("resources", "name")}
+  when a.target_type = 'workspace' then ${named("workspaces", "name")}
+  when a.target_type = 'group' then ${named("groups", "name")}
+  when a.target_type = 'organization' then (select name from organizations where id = a.target_id::uuid and id = a.org_id)
+  when a.target_type = 'domain' then ${named("org_domains", "domain")}
+  end`;
+
+/** People named by id in an entry's data (`transferTo`, `chargedTo`, a transfer's `from` and `to`). */
+const peopleInData = sql<Record<string, string> | null>`(
+  select jsonb_object_agg(p.id, coalesce(nullif(p.name, ''), p.email)) from users p
+  where p.id in (select d.value::uuid from jsonb_each_text(case when jsonb_typeof(a.data) = 'object' then a.data else '{}' end) d
+    where d.value ~ ${UUID}))`;
 
 export interface AuditFilters {
   /** The person or service account who acted. */
@@ -183,7 +212,9 @@ export async function listAudit(
       "u.email as actor_email",
       "a.target_type",
       "a.target_id",
+      targetName.as("target_name"),
       "a.data",
+      peopleInData.as("people"),
       "a.ip",
       "a.user_agent",
       "a.created_at",
@@ -208,7 +239,9 @@ export async function listAudit(
       actor: r.actor_id ? { id: r.actor_id, name: r.actor_name ?? "", email: r.actor_email ?? "" } : null,
       targetType: r.target_type,
       targetId: r.target_id,
+      targetName: r.target_name,
       data: r.data,
+      people: r.people ?? {},
       ip: r.ip,
       userAgent: r.user_agent,
       createdAt: r.created_at.toISOString(),

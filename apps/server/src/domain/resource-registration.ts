@@ -4,6 +4,7 @@ import type { Deps } from "../deps.js";
 import { conflict } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
+import { requireCreditsToStart, startedNow } from "./resource-running.js";
 import {
   fetchResourceView,
   type ResourceView,
@@ -41,6 +42,8 @@ export async function registerResource(
       await requireWorkspacePermission(trx, access, workspaceId, "resources:manage");
     }
     await requireActiveMember(trx, access.orgId, ownerId);
+    const running = (input.state ?? "running") === "running";
+    if (running) await requireCreditsToStart(deps, trx, access.orgId);
     const row = await trx
       .insertInto("resources")
       .values({
@@ -49,7 +52,8 @@ export async function registerResource(
         workspace_id: workspaceId,
         type: input.type,
         name: input.name,
-        state: input.state ?? "running",
+        state: running ? "running" : "stopped",
+        ...(running ? startedNow(access, now) : {}),
         metadata: JSON.stringify(input.metadata ?? {}),
         idempotency_key: input.idempotencyKey ?? null,
         created_at: now,

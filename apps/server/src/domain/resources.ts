@@ -9,6 +9,7 @@ import { decodeCursor, keysetPage } from "./cursors.js";
 import { lockActiveMember } from "./locks.js";
 import { findInOrg } from "./org-rows.js";
 import type { Permission } from "./permissions.js";
+import { chargeRunningTime, requireCreditsToStart, startedNow } from "./resource-running.js";
 import { likePrefix } from "./search.js";
 import {
   MAX_WORKSPACE_DEPTH,
@@ -292,6 +293,7 @@ export function operateResource(
   access: OrgAccess,
   input: { resourceId: string; action: ResourceAction },
 ): Promise<ResourceView> {
+  const now = deps.clock();
   return changeResource(deps, access, input.resourceId, async (trx, current) => {
     await requireWorkspacePermission(trx, access, current.workspace_id, "resources:operate");
     const transition = TRANSITIONS[input.action];
@@ -309,11 +311,21 @@ export function operateResource(
         { state: current.state, action: input.action },
       );
     }
+    if (transition.to === "running") await requireCreditsToStart(deps, trx, access.orgId);
+    const charged = await chargeRunningTime(deps, trx, access, current, now);
     return {
-      set: { state: transition.to },
+      set:
+        transition.to === "running"
+          ? { state: "running", ...startedNow(access, now) }
+          : { state: transition.to, running_since: null },
       change: (row) => ({
         action: "resource.state_changed",
-        data: { from: current.state, to: row.state, action: input.action },
+        data: {
+          from: current.state,
+          to: row.state,
+          action: input.action,
+          ...(charged ? { chargedTo: charged.chargedTo, chargedAs: charged.as, hours: charged.hours } : {}),
+        },
       }),
     };
   });

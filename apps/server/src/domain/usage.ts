@@ -94,6 +94,10 @@ export interface CreditBalance {
   granted: number;
   consumed: number;
   balance: number;
+  /** False when the deployment refuses to start resources with no credits left (START_WITHOUT_CREDITS). */
+  startWithoutCredits: boolean;
+  /** What an hour of a resource's running time costs, charged to its owner when it stops. */
+  creditsPerRunningHour: number;
 }
 
 export async function creditBalance(deps: Deps, access: OrgAccess): Promise<CreditBalance> {
@@ -113,7 +117,13 @@ export async function creditBalance(deps: Deps, access: OrgAccess): Promise<Cred
     .executeTakeFirstOrThrow();
   const granted = Number(row.granted ?? 0);
   const consumed = Number(row.consumed ?? 0);
-  return { granted, consumed, balance: granted - consumed };
+  return {
+    granted,
+    consumed,
+    balance: granted - consumed,
+    startWithoutCredits: deps.config.startWithoutCredits,
+    creditsPerRunningHour: deps.config.creditsPerRunningHour,
+  };
 }
 
 export interface CreditGrantView {

@@ -97,6 +97,13 @@ function Credits({ orgId, canGrant }: { orgId: string; canGrant: boolean }) {
           <p className="muted">
             {balance.data.granted.toLocaleString()} granted · {balance.data.consumed.toLocaleString()} used
           </p>
+          {balance.data.balance <= 0 ? (
+            <p className="notice" role="alert" data-credits="exhausted">
+              {balance.data.startWithoutCredits
+                ? "Credits have run out. Clusters still start, and their running time takes the balance below zero until credits are added."
+                : "Credits have run out. Clusters cannot be started until credits are added."}
+            </p>
+          ) : null}
         </>
       ) : (
         <Loading />
@@ -147,7 +154,6 @@ function Clusters({
   const toast = useToast();
   const onError = useErrorToast();
   const queryClient = useQueryClient();
-  const me = useQuery(trpc.auth.me.queryOptions());
   const clusters = useQuery(trpc.resources.list.queryOptions({ orgId, type: "cluster", limit: 100 }));
   const [name, setName] = useState("");
   const [createKey, setCreateKey] = useState(newIdempotencyKey);
@@ -183,33 +189,9 @@ function Clusters({
       },
     }),
   );
-  // The reference product charges a cluster's running time when it stops (1 credit an hour).
-  const chargeRunningTime = async (c: Cluster) => {
-    const hours = Math.max(0.01, (Date.now() - new Date(c.updatedAt).getTime()) / 3_600_000);
-    const quantity = Math.round(hours * 100) / 100;
-    const chargedTo = c.owner?.id ?? me.data?.user.id;
-    await trpcClient.usage.record.mutate({
-      orgId,
-      events: [
-        {
-          idempotencyKey: `cluster-run:${c.id}:${c.updatedAt}`,
-          quantity,
-          unit: "cluster-hours",
-          resourceId: c.id,
-          ...(chargedTo ? { userId: chargedTo } : {}),
-          credits: quantity,
-          metadata: { chargedTo: c.owner ? "owner" : "stopped-by" },
-        },
-      ],
-    });
-  };
-  // Stopping charges the running time (1 credit an hour) to the cluster's owner, who ran it, not
-  // to whoever pressed Stop; both steps run as one action, so the button stays busy for both.
+  // The server charges the running time to the cluster's owner when it stops, whoever presses Stop.
   const stop = useMutation({
-    mutationFn: async (c: Cluster) => {
-      await chargeRunningTime(c);
-      return trpcClient.resources.stop.mutate({ orgId, resourceId: c.id });
-    },
+    mutationFn: (c: Cluster) => trpcClient.resources.stop.mutate({ orgId, resourceId: c.id }),
     onSuccess: operated("stopped"),
     onError,
   });
@@ -357,6 +339,9 @@ function UsageCharts({ orgId }: { orgId: string }) {
         </div>
       </div>
       {byGroup.isPending ? <Loading /> : null}
+      <p className="muted">
+        A cluster's running time is charged to its owner when it stops, whoever presses Stop.
+      </p>
       {byGroup.isSuccess && groups.size === 0 ? <Empty title="No usage recorded yet" /> : null}
       <div className="grid-2">
         {groups.size > 0 ? <BarChart title={`Credits by ${groupBy}`} data={[...groups]} /> : null}

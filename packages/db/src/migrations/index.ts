@@ -15,7 +15,7 @@ import * as m0013 from "./0013_audit_filters.js";
 import * as m0014 from "./0014_retry_keys_and_word_search.js";
 import * as m0015 from "./0015_verified_domains.js";
 import * as m0016 from "./0016_join_requests.js";
-import * as m0020 from "./0020_invitation_word_search.js";
+import * as m0020 from "./0020_word_search_and_running_time.js";
 
 /** Every migration, in the order it runs. Names sort in that order too. */
 export const migrations: Record<string, Migration> = {
@@ -35,5 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0014_retry_keys_and_word_search": m0014,
   "0015_verified_domains": m0015,
   "0016_join_requests": m0016,
-  "0020_invitation_word_search": m0020,
+  "0020_word_search_and_running_time": m0020,
 };

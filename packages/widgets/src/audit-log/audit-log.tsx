@@ -6,6 +6,7 @@ import { useLabels } from "../provider.js";
 import type { AuditEvent, AuditFilters } from "../types.js";
 import { classNames } from "../ui/class-names.js";
 import { useDebounced } from "../ui/use-debounced.js";
+import { auditSentence } from "./sentence.js";
 
 export interface AuditLogProps {
   orgId: string;
@@ -59,7 +60,8 @@ function endOfDay(day: string): string | undefined {
   return next.toISOString();
 }
 
-const targetText = (e: AuditEvent) => (e.targetType ? `${e.targetType} ${e.targetId ?? ""}`.trim() : "");
+const targetText = (e: AuditEvent) =>
+  e.targetType ? (e.targetName ?? `${e.targetType} ${e.targetId ?? ""}`.trim()) : "";
 
 /** Who did what to which target, and when: filtered by actor, action, target and dates, a page at a time. */
 export function AuditLog({ orgId, className, pageSize }: AuditLogProps) {
@@ -196,8 +198,7 @@ export function AuditLog({ orgId, className, pageSize }: AuditLogProps) {
           <thead>
             <tr>
               <th scope="col">{labels.columnWhen}</th>
-              <th scope="col">{labels.columnActor}</th>
-              <th scope="col">{labels.columnAction}</th>
+              <th scope="col">{labels.columnWhat}</th>
               <th scope="col">{labels.columnTarget}</th>
             </tr>
           </thead>
@@ -208,17 +209,10 @@ export function AuditLog({ orgId, className, pageSize }: AuditLogProps) {
                   <time dateTime={e.createdAt}>{labels.formatDateTime(e.createdAt)}</time>
                 </td>
                 <td>
-                  {e.actor ? (
-                    <>
-                      <span className="roster-name">{e.actor.name || e.actor.email}</span>{" "}
-                      <span className="roster-email">{e.actor.email}</span>
-                    </>
-                  ) : (
-                    labels.system
-                  )}
-                </td>
-                <td>
-                  <code className="roster-code">{e.action}</code>
+                  <span className="roster-audit-sentence">{auditSentence(e, labels)}</span>{" "}
+                  <code className="roster-code" title={e.actor?.email}>
+                    {e.action}
+                  </code>
                 </td>
                 <td>
                   {e.targetType && e.targetId ? (

@@ -113,6 +113,8 @@ export const de: Labels = {
       "Dies wurde mit einem Schlüssel gespeichert, den der Server nicht mehr hat. Legen Sie es neu an.",
     RESOURCE_NOT_FOUND: "Diese Ressource gibt es nicht mehr.",
     RESOURCE_TERMINATED: "Diese Ressource wurde beendet und kann nicht geändert werden.",
+    CREDITS_EXHAUSTED:
+      "Die Organisation hat kein Guthaben mehr. Laden Sie Guthaben auf und starten Sie erneut.",
     INVALID_STATE_TRANSITION:
       "Diese Ressource kann das in ihrem aktuellen Zustand nicht. Laden Sie die Seite neu.",
     INVALID_OWNER: "Ressourcen können nur einem aktiven Mitglied dieser Organisation gehören.",
@@ -351,6 +353,31 @@ export const de: Labels = {
   columnActor: "Akteur",
   columnAction: "Aktion",
   columnTarget: "Ziel",
+  columnWhat: "Was geschah",
+  auditSentences: {
+    "member.invited": (p) => `${p.actor} hat ${p.target} als ${p.role} eingeladen`,
+    "member.joined": (p) => `${p.target} ist als ${p.role} beigetreten`,
+    "member.role_changed": (p) =>
+      `${p.actor} hat die Rolle von ${p.target} von ${p.from} zu ${p.to} geändert`,
+    "member.deactivated": (p) => `${p.actor} hat ${p.target} deaktiviert`,
+    "member.reactivated": (p) => `${p.actor} hat ${p.target} reaktiviert`,
+    "member.removed": (p) =>
+      `${p.actor} hat ${p.target} entfernt${p.person ? `; ${p.person} hat die Ressourcen übernommen` : ""}`,
+    "member.left": (p) =>
+      `${p.target} hat die Organisation verlassen${p.person ? `; ${p.person} hat die Ressourcen übernommen` : ""}`,
+    "invitation.resent": (p) => `${p.actor} hat die Einladung an ${p.target} erneut gesendet`,
+    "invitation.revoked": (p) => `${p.actor} hat die Einladung an ${p.target} zurückgezogen`,
+    "invitation.declined": (p) => `${p.actor} hat die Einladung abgelehnt`,
+    "org.ownership_transferred": (p) => `${p.actor} hat ${p.target} zum Inhaber gemacht`,
+    "resource.created": (p) => `${p.actor} hat ${p.target} erstellt`,
+    "resource.deleted": (p) => `${p.actor} hat ${p.target} gelöscht`,
+    "resource.state_changed": (p) =>
+      `${p.actor} hat ${p.target} ${p.verb}${p.person ? ` (Laufzeit berechnet an ${p.person})` : ""}`,
+    "resource.transferred": (p) => `${p.target} ging von ${p.from} an ${p.to}`,
+    "credits.granted": (p) => `${p.actor} hat ${p.amount} Guthaben hinzugefügt`,
+  },
+  resourceVerbs: { start: "gestartet", stop: "gestoppt", terminate: "beendet" },
+  formerMember: "ein ehemaliges Mitglied",
   system: "Roster",
   loadingAudit: "Audit-Log wird geladen…",
   noEvents: "Noch nichts aufgezeichnet.",

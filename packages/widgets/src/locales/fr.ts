@@ -103,6 +103,7 @@ export const fr: Labels = {
       "Ceci a été enregistré avec une clé que le serveur n’a plus. Créez-le à nouveau.",
     RESOURCE_NOT_FOUND: "Cette ressource n’existe plus.",
     RESOURCE_TERMINATED: "Cette ressource a été arrêtée définitivement et ne peut plus être modifiée.",
+    CREDITS_EXHAUSTED: "L’organisation n’a plus de crédits. Ajoutez des crédits, puis relancez-le.",
     INVALID_STATE_TRANSITION:
       "Cette ressource ne peut pas faire cela dans son état actuel. Rechargez la page.",
     INVALID_OWNER: "Les ressources ne peuvent appartenir qu’à un membre actif de cette organisation.",
@@ -336,6 +337,30 @@ export const fr: Labels = {
   columnActor: "Auteur",
   columnAction: "Action",
   columnTarget: "Cible",
+  columnWhat: "Ce qui s’est passé",
+  auditSentences: {
+    "member.invited": (p) => `${p.actor} a invité ${p.target} comme ${p.role}`,
+    "member.joined": (p) => `${p.target} a rejoint l’organisation comme ${p.role}`,
+    "member.role_changed": (p) => `${p.actor} a changé le rôle de ${p.target} de ${p.from} à ${p.to}`,
+    "member.deactivated": (p) => `${p.actor} a désactivé ${p.target}`,
+    "member.reactivated": (p) => `${p.actor} a réactivé ${p.target}`,
+    "member.removed": (p) =>
+      `${p.actor} a retiré ${p.target}${p.person ? ` ; ${p.person} a repris ses ressources` : ""}`,
+    "member.left": (p) =>
+      `${p.target} a quitté l’organisation${p.person ? ` ; ${p.person} a repris ses ressources` : ""}`,
+    "invitation.resent": (p) => `${p.actor} a renvoyé l’invitation à ${p.target}`,
+    "invitation.revoked": (p) => `${p.actor} a révoqué l’invitation à ${p.target}`,
+    "invitation.declined": (p) => `${p.actor} a refusé l’invitation`,
+    "org.ownership_transferred": (p) => `${p.actor} a fait de ${p.target} le propriétaire`,
+    "resource.created": (p) => `${p.actor} a créé ${p.target}`,
+    "resource.deleted": (p) => `${p.actor} a supprimé ${p.target}`,
+    "resource.state_changed": (p) =>
+      `${p.actor} a ${p.verb} ${p.target}${p.person ? ` (durée facturée à ${p.person})` : ""}`,
+    "resource.transferred": (p) => `${p.target} est passé de ${p.from} à ${p.to}`,
+    "credits.granted": (p) => `${p.actor} a ajouté ${p.amount} crédits`,
+  },
+  resourceVerbs: { start: "démarré", stop: "arrêté", terminate: "résilié" },
+  formerMember: "un ancien membre",
   system: "Roster",
   loadingAudit: "Chargement du journal d’audit…",
   noEvents: "Rien n’a encore été enregistré.",

@@ -101,6 +101,8 @@ export const ja: Labels = {
     SEALED_WITH_UNKNOWN_KEY: "これはサーバーがもう持っていない鍵で保存されています。作成し直してください。",
     RESOURCE_NOT_FOUND: "このリソースはもう存在しません。",
     RESOURCE_TERMINATED: "このリソースは終了しているため変更できません。",
+    CREDITS_EXHAUSTED:
+      "組織のクレジットが残っていません。クレジットを追加してから、もう一度開始してください。",
     INVALID_STATE_TRANSITION:
       "現在の状態ではこのリソースにその操作はできません。ページを再読み込みしてください。",
     INVALID_OWNER: "リソースはこの組織の有効なメンバーだけが所有できます。",
@@ -326,6 +328,31 @@ export const ja: Labels = {
   columnActor: "実行者",
   columnAction: "操作",
   columnTarget: "対象",
+  columnWhat: "内容",
+  auditSentences: {
+    "member.invited": (p) => `${p.actor} が ${p.target} を ${p.role} として招待しました`,
+    "member.joined": (p) => `${p.target} が ${p.role} として参加しました`,
+    "member.role_changed": (p) =>
+      `${p.actor} が ${p.target} のロールを ${p.from} から ${p.to} に変更しました`,
+    "member.deactivated": (p) => `${p.actor} が ${p.target} を無効にしました`,
+    "member.reactivated": (p) => `${p.actor} が ${p.target} を再有効化しました`,
+    "member.removed": (p) =>
+      `${p.actor} が ${p.target} を削除しました${p.person ? `（リソースは ${p.person} に移りました）` : ""}`,
+    "member.left": (p) =>
+      `${p.target} が組織を離れました${p.person ? `（リソースは ${p.person} に移りました）` : ""}`,
+    "invitation.resent": (p) => `${p.actor} が ${p.target} への招待を再送しました`,
+    "invitation.revoked": (p) => `${p.actor} が ${p.target} への招待を取り消しました`,
+    "invitation.declined": (p) => `${p.actor} が招待を辞退しました`,
+    "org.ownership_transferred": (p) => `${p.actor} が ${p.target} をオーナーにしました`,
+    "resource.created": (p) => `${p.actor} が ${p.target} を作成しました`,
+    "resource.deleted": (p) => `${p.actor} が ${p.target} を削除しました`,
+    "resource.state_changed": (p) =>
+      `${p.actor} が ${p.target} を${p.verb}${p.person ? `（稼働時間は ${p.person} に課金）` : ""}`,
+    "resource.transferred": (p) => `${p.target} は ${p.from} から ${p.to} に移りました`,
+    "credits.granted": (p) => `${p.actor} が ${p.amount} クレジットを追加しました`,
+  },
+  resourceVerbs: { start: "開始しました", stop: "停止しました", terminate: "終了しました" },
+  formerMember: "元メンバー",
   system: "Roster",
   loadingAudit: "監査ログを読み込み中…",
   noEvents: "まだ何も記録されていません。",
