@@ -26,7 +26,7 @@ export interface Stage {
 }
 
 /** The whole product as a user meets it: the built web app and the API on one port, real Postgres, real Chromium. */
-export async function startStage(): Promise<Stage> {
+export async function startStage(env: Record<string, string> = {}): Promise<Stage> {
   const database = await createTestDatabase();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -37,6 +37,7 @@ export async function startStage(): Promise<Stage> {
     SECRET_KEY: "web-story-secret-key-long-enough-0000000",
     WEB_DIST_DIR: webDist,
     LOG_LEVEL: "warn",
+    ...env,
   });
   const server = await startServer({ config, database, outboxPollMs: 200 });
   const browser = await chromium.launch(chromiumLaunchOptions);

@@ -78,6 +78,9 @@ export function InviteForm({ orgId, className, defaultRole = "member", onBefore,
     inputRef.current?.focus();
   };
 
+  // What is still being typed stays in the field when it loses focus: turning it into a chip then
+  // (and showing a warning for it) moved the Send button under a pressed mouse, losing the click.
+  // Sending takes it along with the chips.
   const submit = async () => {
     const all = addEmails(emails, splitEmails(draft));
     if (all.length === 0) {
@@ -171,10 +174,6 @@ export function InviteForm({ orgId, className, defaultRole = "member", onBefore,
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
-          onBlur={() => {
-            commit(draft);
-            setDraft("");
-          }}
         />
       </div>
       <p id={ids.hint} className="roster-hint">
