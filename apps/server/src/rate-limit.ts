@@ -30,23 +30,43 @@ export async function consumeRateLimits(
   keys: readonly string[],
   options: Limit & { cost?: number },
 ): Promise<void> {
-  if (keys.length === 0) return;
-  const { windowSeconds, now, limit } = options;
-  const cost = options.cost ?? 1;
+  await consumeRateLimitGroups(db, [{ keys, ...options }]);
+}
+
+/**
+ * `consumeRateLimits` for several limits over one window length (an organization's budget and
+ * each address's), counted in one statement; the first group with a key over its limit refuses.
+ */
+export async function consumeRateLimitGroups(
+  db: Kysely<Database>,
+  groups: readonly (Limit & { keys: readonly string[]; cost?: number })[],
+): Promise<void> {
+  const first = groups[0];
+  if (!first) return;
+  const { windowSeconds, now } = first;
+  if (groups.some((g) => g.windowSeconds !== windowSeconds || g.now.getTime() !== now.getTime())) {
+    throw new Error("Rate limits counted together share one window.");
+  }
+  const costs = new Map<string, number>();
+  for (const g of groups) for (const key of g.keys) costs.set(key, g.cost ?? 1);
+  if (costs.size === 0) return;
   const windowStart = new Date(now.getTime() - windowSeconds * 1000);
   const rows = await db
     .insertInto("rate_limits")
-    .values([...new Set(keys)].map((key) => ({ key, window_start: now, count: cost })))
+    .values([...costs].map(([key, count]) => ({ key, window_start: now, count })))
     .onConflict((oc) =>
       oc.column("key").doUpdateSet({
         window_start: sql`case when rate_limits.window_start <= ${windowStart} then ${now} else rate_limits.window_start end`,
-        count: sql`case when rate_limits.window_start <= ${windowStart} then ${cost} else rate_limits.count + ${cost} end`,
+        count: sql`case when rate_limits.window_start <= ${windowStart} then excluded.count else rate_limits.count + excluded.count end`,
       }),
     )
-    .returning(["count", "window_start"])
+    .returning(["key", "count", "window_start"])
     .execute();
-  const over = rows.find((row) => row.count > limit);
-  if (over) refuse(over.window_start, options);
+  const counted = new Map(rows.map((row) => [row.key, row]));
+  for (const g of groups) {
+    const over = g.keys.map((key) => counted.get(key)).find((row) => row && row.count > g.limit);
+    if (over) refuse(over.window_start, g);
+  }
 }
 
 export function consumeRateLimit(db: Kysely<Database>, key: string, options: Limit & { cost?: number }) {

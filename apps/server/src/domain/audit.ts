@@ -8,6 +8,9 @@ import { type AuditEntry, publishAuditedEvents } from "./events.js";
 
 export type { AuditEntry };
 
+/** Rows the events of a change carry, when the caller already holds them. */
+export type AuditedRows = Parameters<typeof publishAuditedEvents>[5];
+
 /** Keys naming the scope a call was made in (router plumbing), never part of what changed. */
 const PLUMBING_KEYS: ReadonlySet<string> = new Set(["orgId"]);
 
@@ -46,6 +49,7 @@ export async function recordAudits(
   actor: Actor | null,
   given: readonly AuditEntry[],
   now: Date,
+  known?: AuditedRows,
 ): Promise<void> {
   if (given.length === 0) return;
   const entries = given.map((entry) => ({ ...entry, data: withoutPlumbing(entry.data) }));
@@ -65,7 +69,7 @@ export async function recordAudits(
       })),
     )
     .execute();
-  await publishAuditedEvents(trx, orgId, actor, entries, now);
+  await publishAuditedEvents(trx, orgId, actor, entries, now, known);
 }
 
 /** What a change was made to: its type and id (`["group", groupId]`). */
@@ -93,12 +97,16 @@ export interface Change {
   data?: Record<string, unknown>;
 }
 
-/** `recordChange` for many changes made by one call (a batch of invitations), written together. */
+/**
+ * `recordChange` for many changes made by one call (a batch of invitations), written together.
+ * `known` gives rows the events carry that the caller already holds as the change left them.
+ */
 export function recordChanges(
   trx: Transaction<Database>,
   access: OrgAccess,
   now: Date,
   changes: readonly Change[],
+  known?: AuditedRows,
 ): Promise<void> {
   const entries = changes.map(
     ({ action, target, data }): AuditEntry => ({
@@ -107,7 +115,7 @@ export function recordChanges(
       ...(data !== undefined ? { data } : {}),
     }),
   );
-  return recordAudits(trx, access.orgId, access.actor, entries, now);
+  return recordAudits(trx, access.orgId, access.actor, entries, now, known);
 }
 
 /**

@@ -59,10 +59,14 @@ export async function eventInvitations(
     .select(["id", "email", "role", "expires_at"])
     .where("id", "in", [...new Set(invitationIds)])
     .execute();
-  return new Map(
-    rows.map((inv) => [
-      inv.id,
-      { id: inv.id, email: inv.email, role: inv.role, expiresAt: inv.expires_at.toISOString() },
-    ]),
-  );
+  return new Map(rows.map((inv) => [inv.id, toEventInvitation(inv)]));
+}
+
+export function toEventInvitation(inv: {
+  id: string;
+  email: string;
+  role: string;
+  expires_at: Date;
+}): EventInvitation {
+  return { id: inv.id, email: inv.email, role: inv.role, expiresAt: inv.expires_at.toISOString() };
 }

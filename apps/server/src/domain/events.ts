@@ -3,7 +3,7 @@ import type { Database } from "@roster/db";
 import { EVENT_VERSION, parseEventData } from "@roster/events";
 import type { Transaction } from "kysely";
 import type { Actor } from "../deps.js";
-import { eventInvitations } from "./event-rows.js";
+import { type EventInvitation, eventInvitations } from "./event-rows.js";
 import { type AuditEntry, type Derive, EVENTS_FOR_ACTION, type NewEvent } from "./event-sources.js";
 import { enqueueEventWebhooks, type WebhookEvent } from "./webhook-events.js";
 
@@ -70,7 +70,8 @@ export async function publishEvent(
 
 /**
  * The events audit entries stand for (none for most of the log: usage, webhooks' own settings),
- * published together. The invitations the entries name are read once for all of them.
+ * published together. The invitations the entries name are read once for all of them, except those
+ * the caller has at hand as the change left them (`known`).
  */
 export async function publishAuditedEvents(
   trx: Transaction<Database>,
@@ -78,13 +79,16 @@ export async function publishAuditedEvents(
   actor: Actor | null,
   entries: readonly AuditEntry[],
   now: Date,
+  known: { invitations?: ReadonlyMap<string, EventInvitation> } = {},
 ): Promise<void> {
   const published = entries.filter((entry) => EVENTS_FOR_ACTION[entry.action]);
   if (published.length === 0) return;
-  const invitationIds = published.flatMap((e) =>
-    e.targetType === "invitation" && e.targetId ? [e.targetId] : [],
+  const invitations = new Map(known.invitations ?? []);
+  const unread = published.flatMap((e) =>
+    e.targetType === "invitation" && e.targetId && !invitations.has(e.targetId) ? [e.targetId] : [],
   );
-  const invitations = invitationIds.length > 0 ? await eventInvitations(trx, invitationIds) : undefined;
+  if (unread.length > 0)
+    for (const [id, inv] of await eventInvitations(trx, unread)) invitations.set(id, inv);
   const events: NewEvent[] = [];
   for (const entry of published) {
     const derive = EVENTS_FOR_ACTION[entry.action] as Derive;

@@ -1,12 +1,13 @@
 import type { Database, Invitation } from "@roster/db";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { generateEmailToken, hashSecret } from "../auth/tokens.js";
 import { addSeconds } from "../clock.js";
 import type { Deps } from "../deps.js";
 import { invitationEmail } from "../mail/templates.js";
 import { enqueueEmails } from "../outbox/enqueue.js";
 import type { OrgAccess } from "./access.js";
-import { recordChange } from "./audit.js";
+import { recordChanges } from "./audit.js";
+import { toEventInvitation } from "./event-rows.js";
 import { invitationUrls } from "./host-links.js";
 import { roleName } from "./roles.js";
 
@@ -34,19 +35,18 @@ export async function enqueueInvitationEmails(
   const first = sends[0];
   if (!first) return;
   const orgId = first.inv.org_id;
-  const org = await trx
-    .selectFrom("organizations")
-    .select("name")
-    .where("id", "=", orgId)
-    .executeTakeFirstOrThrow();
   const inviterIds = [...new Set(sends.flatMap(({ inv }) => (inv.inviter_id ? [inv.inviter_id] : [])))];
-  const inviters = new Map(
-    inviterIds.length === 0
-      ? []
-      : (await trx.selectFrom("users").select(["id", "name"]).where("id", "in", inviterIds).execute()).map(
-          (u) => [u.id, u.name],
-        ),
-  );
+  const rows = await trx
+    .selectFrom("organizations as o")
+    .leftJoin("users as u", (j) =>
+      inviterIds.length > 0 ? j.on("u.id", "in", inviterIds) : j.on(sql<boolean>`false`),
+    )
+    .select(["o.name as org_name", "u.id as inviter_id", "u.name as inviter_name"])
+    .where("o.id", "=", orgId)
+    .execute();
+  const organization = rows[0]?.org_name;
+  if (organization === undefined) throw new Error(`No organization ${orgId}.`);
+  const inviters = new Map(rows.flatMap((r) => (r.inviter_id ? [[r.inviter_id, r.inviter_name]] : [])));
   const roles = new Map<string, string>();
   for (const key of new Set(sends.map(({ inv }) => inv.role))) {
     roles.set(key, (await roleName(trx, orgId, key)).toLowerCase());
@@ -57,7 +57,7 @@ export async function enqueueInvitationEmails(
     sends.map(({ inv }, i) => ({
       idempotencyKey: `invitation:${inv.id}:${inv.send_count}`,
       message: invitationEmail(inv.email, {
-        organization: org.name,
+        organization,
         inviter: (inv.inviter_id ? inviters.get(inv.inviter_id) : undefined) ?? "A member",
         role: roles.get(inv.role) as string,
         url: urls[i] as string,
@@ -158,6 +158,12 @@ export async function renewAndSend(
   const [renewed] = await renewInvitations(deps, trx, [invitationId], now);
   const { inv } = renewed as InvitationToSend;
   await enqueueInvitationEmails(deps, trx, [renewed as InvitationToSend], now);
-  await recordChange(trx, access, now, "invitation.resent", ["invitation", inv.id], { email: inv.email });
+  await recordChanges(
+    trx,
+    access,
+    now,
+    [{ action: "invitation.resent", target: ["invitation", inv.id], data: { email: inv.email } }],
+    { invitations: new Map([[inv.id, toEventInvitation(inv)]]) },
+  );
   return inv;
 }

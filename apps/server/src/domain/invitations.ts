@@ -3,15 +3,17 @@ import { isEmailAddress } from "@roster/reasons";
 import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
-import { consumeRateLimits } from "../rate-limit.js";
+import { consumeRateLimitGroups } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { type Change, recordChanges } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
+import { toEventInvitation } from "./event-rows.js";
 import { checkInvitationRedirect } from "./host-links.js";
 import { enqueueInvitationEmails, insertInvitations, renewInvitations } from "./invitation-sending.js";
+import { lockOrganization } from "./locks.js";
 import { resolveGrantableRole } from "./roles.js";
-import { reserveSeats } from "./seats.js";
+import { checkSeats } from "./seats.js";
 import {
   checkInvitationWorkspaces,
   grantInvitationWorkspaces,
@@ -84,24 +86,25 @@ async function limitInvitationEmails(
   now: Date,
 ): Promise<void> {
   if (addresses.length === 0) return;
-  await consumeRateLimits(trx, [`invitation-emails:${orgId}`], {
-    limit: deps.config.rateLimits.invitationsPerOrgPerHour,
-    windowSeconds: 60 * 60,
-    now,
-    cost: addresses.length,
-    message: "This organization has sent too many invitations in the last hour. Wait a while and try again.",
-  });
-  await consumeRateLimits(
-    trx,
-    addresses.map((address) => `invitation-address:${orgId}:${address}`),
+  await consumeRateLimitGroups(trx, [
     {
+      keys: [`invitation-emails:${orgId}`],
+      limit: deps.config.rateLimits.invitationsPerOrgPerHour,
+      windowSeconds: 60 * 60,
+      now,
+      cost: addresses.length,
+      message:
+        "This organization has sent too many invitations in the last hour. Wait a while and try again.",
+    },
+    {
+      keys: addresses.map((address) => `invitation-address:${orgId}:${address}`),
       limit: INVITATIONS_PER_ADDRESS_PER_HOUR,
       windowSeconds: 60 * 60,
       now,
       message:
         "One of these addresses was invited too many times in the last hour. Wait a while and try again.",
     },
-  );
+  ]);
 }
 
 /**
@@ -144,7 +147,7 @@ export async function createInvitations(
     }
     const lower = valid.map((e) => e.toLowerCase());
     // Taking the seat lock first also serialises concurrent invitations to this organization.
-    await reserveSeats(deps, trx, access.orgId, 0, now);
+    const org = await lockOrganization(deps, trx, access.orgId);
     if (lower.length > 0) {
       const members = await trx
         .selectFrom("memberships as m")
@@ -176,7 +179,7 @@ export async function createInvitations(
       (r) => r.status === "invited" && r.invitationId,
     ).length;
     const fresh = valid.filter((e) => !outcome.has(e.toLowerCase()));
-    await reserveSeats(deps, trx, access.orgId, fresh.length + expiredToRenew, now);
+    await checkSeats(deps, trx, access.orgId, org.seatLimit, fresh.length + expiredToRenew, now);
     await limitInvitationEmails(
       deps,
       trx,
@@ -206,31 +209,38 @@ export async function createInvitations(
     for (const { inv } of invited) {
       outcome.set(inv.email.toLowerCase(), { email: inv.email, status: "invited", invitationId: inv.id });
     }
-    await enqueueInvitationEmails(deps, trx, [...renewed, ...invited], now);
+    const sent = [...renewed, ...invited];
+    await enqueueInvitationEmails(deps, trx, sent, now);
     await grantInvitationWorkspaces(
       trx,
       access.orgId,
-      [...renewed, ...invited].map(({ inv }) => inv.id),
+      sent.map(({ inv }) => inv.id),
       workspaces,
       access.actor.userId,
       now,
     );
-    await recordChanges(trx, access, now, [
-      ...renewed.map(
-        ({ inv }): Change => ({
-          action: "invitation.resent",
-          target: ["invitation", inv.id],
-          data: { email: inv.email },
-        }),
-      ),
-      ...invited.map(
-        ({ inv }): Change => ({
-          action: "member.invited",
-          target: ["invitation", inv.id],
-          data: { email: inv.email, role: role.key, ...(workspaces.length > 0 ? { workspaces } : {}) },
-        }),
-      ),
-    ]);
+    await recordChanges(
+      trx,
+      access,
+      now,
+      [
+        ...renewed.map(
+          ({ inv }): Change => ({
+            action: "invitation.resent",
+            target: ["invitation", inv.id],
+            data: { email: inv.email },
+          }),
+        ),
+        ...invited.map(
+          ({ inv }): Change => ({
+            action: "member.invited",
+            target: ["invitation", inv.id],
+            data: { email: inv.email, role: role.key, ...(workspaces.length > 0 ? { workspaces } : {}) },
+          }),
+        ),
+      ],
+      { invitations: new Map(sent.map(({ inv }) => [inv.id, toEventInvitation(inv)])) },
+    );
     // Report in the order the addresses were given, each once.
     const ordered: InviteResult[] = [];
     const reported = new Set<string>();

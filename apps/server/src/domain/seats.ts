@@ -18,7 +18,19 @@ export async function reserveSeats(
   now: Date,
 ): Promise<void> {
   const org = await lockOrganization(deps, trx, orgId);
-  const limit = org.seatLimit ?? deps.config.defaultSeatLimit;
+  await checkSeats(deps, trx, orgId, org.seatLimit, adding, now);
+}
+
+/** `reserveSeats` for a caller that already holds the organization's lock (and read its seat limit). */
+export async function checkSeats(
+  deps: Deps,
+  trx: Transaction<Database>,
+  orgId: string,
+  seatLimit: number | null,
+  adding: number,
+  now: Date,
+): Promise<void> {
+  const limit = seatLimit ?? deps.config.defaultSeatLimit;
   if (limit === undefined || adding <= 0) return;
   const row = await trx
     .selectNoFrom((eb) => [
