@@ -55,6 +55,7 @@ async function startServer({ databasePort = Number(dbUrl.port), cpuProf = false,
       SECRET_KEY: "profile-secret-key-long-enough-0000000000",
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       SIGN_UPS_PER_IP_PER_HOUR: "1000000",
+      INVITATIONS_PER_ORG_PER_HOUR: "1000000000",
       ...extraEnv,
     },
     stdio: ["ignore", "ignore", "inherit"],
@@ -159,7 +160,18 @@ const calls = {
   "members.list": { path: "members.list", input: { orgId: org.id } },
   "members.list (deep)": { path: "members.list", input: { orgId: org.id, cursor: deepCursor } },
   "members.list (search)": { path: "members.list", input: { orgId: org.id, search: "m4242" } },
+  // Writes: each request invites new addresses.
+  "invitations.create (1)": { path: "invitations.create", invite: 1 },
+  "invitations.create (100)": { path: "invitations.create", invite: 100 },
 };
+let invited = 0;
+/** A request's method and input: an invitation call gets addresses never invited before. */
+function requestOf(call) {
+  if (!call.invite) return { input: call.input };
+  invited += 1;
+  const emails = Array.from({ length: call.invite }, (_, i) => `count-${invited}-${i}@invitees.example.com`);
+  return { method: "POST", input: { orgId: org.id, emails, role: "member" } };
+}
 const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const countOnly = process.argv.includes("--count-only");
 const chosen = only.length ? only : Object.keys(calls);
@@ -170,11 +182,11 @@ const counted = await startServer({ databasePort: counter.port });
 const perRequest = {};
 for (const name of chosen) {
   const call = calls[name];
-  for (let i = 0; i < 5; i++) await trpc(counted.base, call.path, { input: call.input, token: owner.token });
+  for (let i = 0; i < 5; i++) await trpc(counted.base, call.path, { ...requestOf(call), token: owner.token });
   await new Promise((r) => setTimeout(r, 200));
   counter.reset();
-  const n = 50;
-  for (let i = 0; i < n; i++) await trpc(counted.base, call.path, { input: call.input, token: owner.token });
+  const n = call.invite === 100 ? 10 : 50;
+  for (let i = 0; i < n; i++) await trpc(counted.base, call.path, { ...requestOf(call), token: owner.token });
   await new Promise((r) => setTimeout(r, 200));
   const c = counter.snapshot();
   perRequest[name] = { roundTrips: c.roundTrips / n, statements: c.statements / n, parses: c.parses / n };
@@ -194,7 +206,13 @@ for (const name of countOnly ? [] : chosen) {
     connections,
     seconds,
     token: owner.token,
-    request: { method: "GET", path },
+    request: call.invite
+      ? {
+          method: "POST",
+          path: `/trpc/${call.path}`,
+          invite: { orgId: org.id, count: call.invite, role: "member", tag: `profile-${call.invite}` },
+        }
+      : { method: "GET", path },
   };
   const load = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [loadJs], { stdio: ["pipe", "pipe", "inherit"] });
