@@ -1,10 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { HttpBindings } from "@hono/node-server";
-import { serveStatic } from "@hono/node-server/serve-static";
 import { isDatabaseUnavailable } from "@roster/db";
 import type { RosterErrorReasonWithStatus } from "@roster/reasons";
 import { TRPCError } from "@trpc/server";
@@ -19,6 +15,7 @@ import { createContext } from "./context.js";
 import type { Deps } from "./deps.js";
 import { databaseUnavailable } from "./errors.js";
 import { appRouter } from "./routers/index.js";
+import { serveWebApp } from "./web-app.js";
 
 type Env = { Bindings: Partial<HttpBindings>; Variables: { requestId: string; ip: string | null } };
 
@@ -193,16 +190,7 @@ export function createApp(deps: Deps): Hono<Env> {
   });
 
   // The reference web app, when built, is served from the same port as the API.
-  const webDir = config.webDistDir
-    ? resolve(config.webDistDir)
-    : fileURLToPath(new URL("../../web/dist", import.meta.url));
-  if (webDir && existsSync(join(webDir, "index.html"))) {
-    const root = relative(process.cwd(), webDir) || ".";
-    app.use("/assets/*", serveStatic({ root }));
-    app.use("*", serveStatic({ root }));
-    // Client-side routes (/invite/:token, /members, …) all load the app shell.
-    app.get("*", async (c) => c.html(await readFile(join(webDir, "index.html"), "utf8")));
-  }
+  serveWebApp(app, config.webDistDir ?? fileURLToPath(new URL("../../web/dist", import.meta.url)));
 
   return app;
 }
