@@ -48,6 +48,15 @@ export interface Results {
   idle?: Record<string, { cpuPercent: number }>;
   coldStart?: { seconds: number | null };
   widgets?: { gzippedKb: number; budgetKb: number; pass: boolean };
+  webSize?: {
+    jsKb: number;
+    jsBudgetKb: number;
+    usableMs: number;
+    usableBudgetMs: number;
+    usableRunsMs: number[];
+    apiRequests: number;
+    pass: boolean;
+  };
   soak?: { errors?: number; pass: boolean };
   problems?: string[];
   budgets: Budget[];

@@ -110,6 +110,24 @@ export function evaluateBudgets(results) {
       "kB",
     );
   }
+  if (results.webSize) {
+    const w = results.webSize;
+    add(
+      "dashboard JavaScript, compressed as sent",
+      w.jsKb,
+      `≤ ${w.jsBudgetKb} kB`,
+      w.jsKb <= w.jsBudgetKb,
+      "kB",
+    );
+    add(
+      "dashboard usable (navigation to content visible, Chromium, median)",
+      w.usableMs,
+      `≤ ${w.usableBudgetMs} ms`,
+      w.usableMs <= w.usableBudgetMs,
+      "ms",
+    );
+    add("dashboard API requests per load", w.apiRequests, "1", w.apiRequests === 1);
+  }
   if (results.soak) {
     add(
       "soak: no failed request, flat memory",

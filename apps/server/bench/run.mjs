@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm bench`: Roster's production build and the raw node:http + pg reference server on one
 // seeded Postgres database, driven by autocannon from a separate process, targets alternated per
-// measurement; then idle CPU, cold start, the widgets' size, the soak test and the export of a
+// measurement; then idle CPU, cold start, the widgets' size, the web dashboard's weight and time to
+// usable in Chromium (web-size), the soak test and the export of a
 // 1,000,000-entry audit log (AUDIT_EXPORT_ROWS). Prints every figure and budget, writes
 // bench/results/<date>.json and the results table of docs/benchmarks.md, and exits non-zero when
 // a budget is missed. See docs/benchmarks.md ("How to reproduce") for the knobs.
@@ -33,7 +34,9 @@ const settings = {
 settings.mutations = Math.max(settings.mutations, settings.connections);
 settings.bulkRequests = Math.max(settings.bulkRequests, settings.connections);
 const parts = new Set(
-  (env.BENCH_PARTS ?? "compare,idle,cold-start,widgets,soak,audit-export").split(",").map((p) => p.trim()),
+  (env.BENCH_PARTS ?? "compare,idle,cold-start,widgets,web-size,soak,audit-export")
+    .split(",")
+    .map((p) => p.trim()),
 );
 const resultsDir = env.BENCH_RESULTS_DIR ? resolve(env.BENCH_RESULTS_DIR) : join(repo, "bench/results");
 const docsPath =
@@ -546,6 +549,16 @@ try {
     if (match)
       results.widgets = { gzippedKb: Number(match[1]), budgetKb: Number(match[2]), pass: code === 0 };
     else results.problems.push(`widgets size: no figures (exit ${code})`);
+  }
+  if (parts.has("web-size")) {
+    const { figures } = await script(
+      join(repo, "apps/web/bench/dashboard.mjs"),
+      "web dashboard size and speed",
+      {
+        cwd: join(repo, "apps/web"),
+      },
+    );
+    if (figures) results.webSize = figures.webSize;
   }
   if (parts.has("soak")) {
     const { code, stdout } = await script("soak.mjs", "soak", {

@@ -1,20 +1,40 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useRef } from "react";
+import { type ComponentType, lazy, type ReactNode, Suspense, useRef } from "react";
 import { useMutation } from "./mutation";
-import { AccountPage, CreateOrganizationPage } from "./pages/account";
-import { AuditPage } from "./pages/audit";
-import { ForgotPassword, ResetPassword, SignIn, SignUp, VerifyEmail } from "./pages/auth";
 import { DashboardPage } from "./pages/dashboard";
-import { InvitePage } from "./pages/invite";
 import { OrgLayout } from "./pages/layout";
-import { LinkAccountPage } from "./pages/link-account";
-import { MailboxPage } from "./pages/mailbox";
-import { MembersPage } from "./pages/members";
-import { SettingsPage } from "./pages/settings";
-import { WorkspacesPage } from "./pages/workspaces";
 import { Link, match, Redirect, useRouter } from "./router";
 import { useTRPC } from "./trpc";
 import { AuthCard, Button, Loading } from "./ui";
+
+/**
+ * A page loaded as its own chunk the first time it is shown. The dashboard, where a signed-in
+ * person lands, and the frame around it are in the first chunk; every other page waits its turn.
+ */
+function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
+  // biome-ignore lint/suspicious/noExplicitAny: any page, with the props it declares
+  type Page = M[K] & ComponentType<any>;
+  return lazy(() => load().then((m) => ({ default: m[name] as Page })));
+}
+const AccountPage = page(() => import("./pages/account"), "AccountPage");
+const CreateOrganizationPage = page(() => import("./pages/account"), "CreateOrganizationPage");
+const AuditPage = page(() => import("./pages/audit"), "AuditPage");
+const ForgotPassword = page(() => import("./pages/auth"), "ForgotPassword");
+const ResetPassword = page(() => import("./pages/auth"), "ResetPassword");
+const SignIn = page(() => import("./pages/auth"), "SignIn");
+const SignUp = page(() => import("./pages/auth"), "SignUp");
+const VerifyEmail = page(() => import("./pages/auth"), "VerifyEmail");
+const InvitePage = page(() => import("./pages/invite"), "InvitePage");
+const LinkAccountPage = page(() => import("./pages/link-account"), "LinkAccountPage");
+const MailboxPage = page(() => import("./pages/mailbox"), "MailboxPage");
+const MembersPage = page(() => import("./pages/members"), "MembersPage");
+const SettingsPage = page(() => import("./pages/settings"), "SettingsPage");
+const WorkspacesPage = page(() => import("./pages/workspaces"), "WorkspacesPage");
+
+/** Shows a page whose chunk may still be loading. */
+function Loaded({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
 
 const orgPages = {
   "": DashboardPage,
@@ -25,6 +45,14 @@ const orgPages = {
 } as const;
 
 export function App() {
+  return (
+    <Loaded>
+      <Routes />
+    </Loaded>
+  );
+}
+
+function Routes() {
   const { path } = useRouter();
   const trpc = useTRPC();
 
@@ -65,7 +93,9 @@ function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRP
     const Page = orgPages[section as keyof typeof orgPages];
     return (
       <OrgLayout orgId={orgId}>
-        <Page orgId={orgId} />
+        <Loaded>
+          <Page orgId={orgId} />
+        </Loaded>
       </OrgLayout>
     );
   }

@@ -3,6 +3,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app";
+import { preloadFirstPage } from "./preload";
 import { Router } from "./router";
 import { createQueryClient, TRPCProvider, trpcClient } from "./trpc";
 import { ToastProvider } from "./ui";
@@ -10,6 +11,7 @@ import "@roster/widgets/styles.css";
 import "./styles.css";
 
 const queryClient = createQueryClient();
+preloadFirstPage(trpcClient, queryClient, window.location.pathname);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

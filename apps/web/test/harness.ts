@@ -52,7 +52,8 @@ export async function startStage(env: Record<string, string> = {}): Promise<Stag
       const context = await browser.newContext({ baseURL: url, viewport });
       contexts.push(context);
       const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
+      // Generous: a loaded 2-core machine can take many seconds for what a quiet one does at once.
+      page.setDefaultTimeout(60_000);
       return { context, page };
     },
     async close() {

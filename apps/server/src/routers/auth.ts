@@ -35,6 +35,8 @@ export const authRouter = router({
   me: authedProcedure.query(({ ctx }) => ({
     user: accounts.toPublicUser(ctx.auth.user),
     session: { id: ctx.auth.session.id, expiresAt: ctx.auth.session.expires_at.toISOString() },
+    /** Whether this deployment keeps its emails in the dev mailbox (no SMTP server, not production). */
+    devMailbox: !ctx.deps.config.smtpUrl && !ctx.deps.config.production,
   })),
 
   verifyEmail: publicProcedure

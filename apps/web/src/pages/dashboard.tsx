@@ -1,12 +1,14 @@
 import { AcceptBanner } from "@roster/widgets";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ConfirmEmailNotice } from "../confirm-email";
 import { newIdempotencyKey, useMutation } from "../mutation";
+import { clusterListInput, usageRange } from "../preload";
 import { Link, useRouter } from "../router";
+import { CLOUD_SECRET_KEY } from "../settings-keys";
 import { trpcClient, useCan, useTRPC } from "../trpc";
 import { Button, Confirm, Empty, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
 import { BarChart } from "./chart";
-import { CLOUD_SECRET_KEY } from "./settings";
 
 type Cluster = {
   id: string;
@@ -23,14 +25,21 @@ export function DashboardPage({ orgId }: { orgId: string }) {
   const queryClient = useQueryClient();
   const org = useQuery(trpc.orgs.get.queryOptions({ orgId }));
   const can = useCan(orgId);
+  const me = useQuery(trpc.auth.me.queryOptions());
+  const user = me.data?.user;
   return (
     <>
-      <AcceptBanner
-        onAccepted={async ({ orgId: joined }: { orgId: string }) => {
-          await queryClient.invalidateQueries();
-          navigate(`/orgs/${joined}`);
-        }}
-      />
+      {/* An unconfirmed address sees no invitations yet: the note says why and resends the link. */}
+      {user && !user.emailVerified ? (
+        <ConfirmEmailNotice email={user.email} />
+      ) : (
+        <AcceptBanner
+          onAccepted={async ({ orgId: joined }: { orgId: string }) => {
+            await queryClient.invalidateQueries();
+            navigate(`/orgs/${joined}`);
+          }}
+        />
+      )}
       <h1>{org.data?.name ?? "Dashboard"}</h1>
       <div className="grid-2">
         {can("settings:read") ? <CloudAccount orgId={orgId} canWrite={can("settings:write")} /> : null}
@@ -154,7 +163,7 @@ function Clusters({
   const toast = useToast();
   const onError = useErrorToast();
   const queryClient = useQueryClient();
-  const clusters = useQuery(trpc.resources.list.queryOptions({ orgId, type: "cluster", limit: 100 }));
+  const clusters = useQuery(trpc.resources.list.queryOptions(clusterListInput(orgId)));
   const [name, setName] = useState("");
   const [createKey, setCreateKey] = useState(newIdempotencyKey);
   const [terminating, setTerminating] = useState<Cluster | null>(null);
@@ -298,11 +307,7 @@ function UsageCharts({ orgId }: { orgId: string }) {
   const trpc = useTRPC();
   const [groupBy, setGroupBy] = useState<"member" | "workspace" | "resource">("member");
   // Fixed once per visit: a range recomputed on each render would be a new query every time.
-  const [range] = useState(() => {
-    const now = new Date();
-    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 5, 1));
-    return { from: from.toISOString(), to: new Date(now.getTime() + 86_400_000).toISOString() };
-  });
+  const [range] = useState(usageRange);
   const byGroup = useQuery(trpc.usage.report.queryOptions({ orgId, groupBy, period: "month", ...range }));
   const byMonth = useQuery(
     trpc.usage.report.queryOptions({ orgId, groupBy: "organization", period: "month", ...range }),

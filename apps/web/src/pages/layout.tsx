@@ -11,9 +11,6 @@ export function OrgLayout({ orgId, children }: { orgId: string; children: ReactN
   const { navigate, path } = useRouter();
   const orgs = useQuery(trpc.orgs.list.queryOptions());
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false }));
-  const mailbox = useQuery(
-    trpc.dev.mailbox.queryOptions({ limit: 1 }, { retry: false, staleTime: Number.POSITIVE_INFINITY }),
-  );
   const setActive = useMutation(trpc.orgs.setActive.mutationOptions());
   const signOut = useMutation(
     trpc.auth.signOut.mutationOptions({
@@ -60,7 +57,7 @@ export function OrgLayout({ orgId, children }: { orgId: string; children: ReactN
           </select>
         </div>
         <nav aria-label="Account" className="account-nav">
-          {mailbox.isSuccess ? <Link href="/dev/mailbox">Dev mailbox</Link> : null}
+          {me.data?.devMailbox ? <Link href="/dev/mailbox">Dev mailbox</Link> : null}
           <Link href="/account">{me.data?.user.name ?? "Account"}</Link>
           <button type="button" className="linkish" onClick={() => signOut.mutate()}>
             Sign out

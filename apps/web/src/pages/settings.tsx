@@ -1,13 +1,12 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useMutation } from "../mutation";
+/** The shared cloud account every member's clusters use. The secret key is write-only. */
+import { CLOUD_SECRET_KEY } from "../settings-keys";
 import { useCan, useTRPC } from "../trpc";
 import { Button, Empty, ErrorNote, Field, formatDate, ShownOnce, useErrorToast, useToast } from "../ui";
 import { OrganizationSettings, RolesEditor } from "./settings-org";
 import { Webhooks } from "./webhooks";
-
-/** The shared cloud account every member's clusters use. The secret key is write-only. */
-export const CLOUD_SECRET_KEY = "cloud.secret_access_key";
 
 export function SettingsPage({ orgId }: { orgId: string }) {
   const can = useCan(orgId);
