@@ -1,6 +1,7 @@
 // `pnpm start`: builds the server and the web app, then runs the server in its place. Signals sent
 // to `pnpm start` reach whichever step runs, so stopping it stops the server and frees the port.
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -25,6 +26,23 @@ function run(command, args, cwd) {
     });
     current.once("exit", (code, signal) => resolve(code ?? (signal === "SIGINT" ? 130 : 143)));
   });
+}
+
+// A taken port is said at once, in one sentence, not after the build and the database have started.
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "localhost";
+if (Number.isInteger(port) && port > 0) {
+  const taken = await new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", (error) => resolve(error.code === "EADDRINUSE"));
+    probe.listen(port, host, () => probe.close(() => resolve(false)));
+  });
+  if (taken) {
+    console.error(
+      `Port ${port} on ${host} is already in use (is Roster already running?): stop what listens there or start with another PORT, e.g. PORT=${port + 1} pnpm start.`,
+    );
+    process.exit(1);
+  }
 }
 
 const built = await run(

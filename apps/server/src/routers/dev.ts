@@ -3,7 +3,10 @@ import { notFound } from "../errors.js";
 import { publicProcedure, router } from "../trpc.js";
 
 export const devRouter = router({
-  /** Every email the server sent, newest first. Only on a deployment without SMTP_URL. */
+  /**
+   * Every email the server sent, newest first, optionally only those whose address contains `to`.
+   * Only on a deployment without SMTP_URL.
+   */
   mailbox: publicProcedure
     .input(
       z
@@ -26,7 +29,11 @@ export const devRouter = router({
         .selectAll()
         .orderBy("id", "desc")
         .limit(input?.limit ?? 50);
-      if (input?.to) query = query.where((eb) => eb(eb.fn("lower", ["to"]), "=", input.to!.toLowerCase()));
+      // Any part of the address: "carol", "@example.com" and "carol@example.com" all find Carol's.
+      if (input?.to) {
+        const part = input.to.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+        query = query.where((eb) => eb(eb.fn("lower", ["to"]), "like", `%${part}%`));
+      }
       const rows = await query.execute();
       return rows.map((m) => ({
         id: m.id,

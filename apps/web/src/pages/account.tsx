@@ -1,5 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ConfirmEmailNotice } from "../confirm-email";
+import { describeDevice } from "../device";
 import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
@@ -41,12 +43,7 @@ export function AccountPage() {
       onSuccess: ({ pendingEmail }) => toast("success", `We sent a confirmation link to ${pendingEmail}.`),
     }),
   );
-  const resend = useMutation(
-    trpc.auth.resendVerification.mutationOptions({
-      onSuccess: () => toast("success", "We sent a new confirmation link."),
-      onError,
-    }),
-  );
+
   const revoke = useMutation(trpc.auth.revokeSession.mutationOptions({ onSuccess: refresh, onError }));
   const revokeOthers = useMutation(
     trpc.auth.revokeOtherSessions.mutationOptions({ onSuccess: refresh, onError }),
@@ -59,14 +56,7 @@ export function AccountPage() {
         <Link href="/">← Back</Link>
       </p>
       <h1>Your account</h1>
-      {!user.emailVerified ? (
-        <div className="notice" role="note">
-          Confirm {user.email} to see invitations sent to it.{" "}
-          <Button tone="secondary" busy={resend.isPending} onClick={() => resend.mutate()}>
-            Send the link again
-          </Button>
-        </div>
-      ) : null}
+      {!user.emailVerified ? <ConfirmEmailNotice email={user.email} /> : null}
       <form
         className="card stack"
         aria-labelledby="profile-title"
@@ -142,8 +132,8 @@ export function AccountPage() {
           {sessions.data?.map((s) => (
             <li key={s.id} className="row">
               <span>
-                {s.userAgent ?? "Unknown device"} · {s.ip ?? "unknown IP"} · last seen{" "}
-                {new Date(s.lastSeenAt).toLocaleString()}
+                <span title={s.userAgent ?? undefined}>{describeDevice(s.userAgent)}</span> ·{" "}
+                {s.ip ?? "unknown IP"} · last seen {new Date(s.lastSeenAt).toLocaleString()}
                 {s.current ? <strong> (this device)</strong> : null}
               </span>
               {!s.current ? (

@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
+import { Link } from "../router";
 import { errorInfo, useTRPC } from "../trpc";
 import { Empty, Loading } from "../ui";
 
@@ -28,6 +29,9 @@ export function MailboxPage() {
   );
   return (
     <main className="page narrow">
+      <p>
+        <Link href="/">← Back to Roster</Link>
+      </p>
       <h1>Dev mailbox</h1>
       <p className="muted">Emails Roster sent. Shown because no SMTP server is configured.</p>
       <div className="field">
@@ -35,7 +39,7 @@ export function MailboxPage() {
         <input
           id="mailbox-to"
           type="search"
-          placeholder="Filter by address"
+          placeholder="Any part of the address"
           value={to}
           onChange={(e) => setTo(e.target.value)}
         />
