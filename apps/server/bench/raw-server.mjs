@@ -620,6 +620,8 @@ const queries = {
         createdAt: row.created_at.toISOString(),
       },
       session: { id: sessionId, expiresAt: row.expires_at.toISOString() },
+      // Like Roster in production, the reference server keeps no dev mailbox.
+      devMailbox: false,
     };
   },
   "orgs.permissions": async (req, input) => {
