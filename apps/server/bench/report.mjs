@@ -176,7 +176,7 @@ export function renderTable(results) {
         `${round(results.sizes.organizations)} organizations, ${round(results.sizes.memberships)} memberships, ` +
         `the measured organization of ${round(results.sizes.bigOrganization)} members; ${s.connections} connections, ` +
         `${s.rounds} rounds per call, targets alternated, medians shown. Reads run ${s.seconds} s each; writes a fixed number of requests ` +
-        `(${s.mutations} single ones, ${s.bulkRequests} of 100 addresses).`
+        `(${s.mutations} single ones, ${s.bulkRequests} of 100 addresses over ${s.bulkConnections ?? s.connections} connection${(s.bulkConnections ?? s.connections) === 1 ? "" : "s"}).`
       : ".";
   lines.push(`${run}${comparison} Verdict: **${results.pass ? "PASS" : "FAIL"}**.`);
   lines.push("");

@@ -28,11 +28,14 @@ const settings = {
   rounds: number("BENCH_ROUNDS", 3),
   mutations: number("BENCH_MUTATIONS", 400),
   bulkRequests: number("BENCH_BULK_REQUESTS", 30),
+  // One person inviting 100 colleagues waits for one request: concurrent batches into one
+  // organization would only queue on its seat lock (both servers take it), measuring the queue.
+  bulkConnections: number("BENCH_BULK_CONNECTIONS", 1),
   drainSeconds: number("BENCH_DRAIN_SECONDS", 15),
 };
 // autocannon needs at least one request per connection.
 settings.mutations = Math.max(settings.mutations, settings.connections);
-settings.bulkRequests = Math.max(settings.bulkRequests, settings.connections);
+settings.bulkRequests = Math.max(settings.bulkRequests, settings.bulkConnections);
 const parts = new Set(
   (env.BENCH_PARTS ?? "compare,idle,cold-start,widgets,web-size,soak,audit-export")
     .split(",")
@@ -425,6 +428,7 @@ async function compare() {
             invite: { orgId, count: 100, role: "member", tag: `hundred-${target}-${round}` },
           },
           amount: settings.bulkRequests,
+          connections: settings.bulkConnections,
         }),
       },
     ];
