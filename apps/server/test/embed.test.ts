@@ -322,6 +322,16 @@ describe("scoped embed tokens", () => {
     expect(await failure(c.orgs.update.mutate({ orgId, name: "Nope" }))).toMatchObject({
       reason: "EMBED_SCOPE_MISSING",
     });
+    const noRequests = await failure(c.joinRequests.suggestions.query());
+    expect(noRequests).toMatchObject({ reason: "EMBED_SCOPE_MISSING" });
+    expect(noRequests.message).toContain('"invitations"');
+    const withInvitations = await host().embed.createToken.mutate({
+      externalUserId: "u-members-only",
+      email: "mo@host.example",
+      name: "Members Only",
+      scopes: ["invitations"],
+    });
+    expect(await t.client(withInvitations.token).joinRequests.suggestions.query()).toEqual([]);
     expect(
       await failure(
         host().embed.createToken.mutate({

@@ -28,6 +28,7 @@ const InvitePage = page(() => import("./pages/invite"), "InvitePage");
 const LinkAccountPage = page(() => import("./pages/link-account"), "LinkAccountPage");
 const MailboxPage = page(() => import("./pages/mailbox"), "MailboxPage");
 const MembersPage = page(() => import("./pages/members"), "MembersPage");
+const SecurityPage = page(() => import("./pages/security"), "SecurityPage");
 const SettingsPage = page(() => import("./pages/settings"), "SettingsPage");
 const WorkspacesPage = page(() => import("./pages/workspaces"), "WorkspacesPage");
 
@@ -41,6 +42,7 @@ const orgPages = {
   members: MembersPage,
   workspaces: WorkspacesPage,
   settings: SettingsPage,
+  security: SecurityPage,
   audit: AuditPage,
 } as const;
 

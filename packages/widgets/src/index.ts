@@ -13,8 +13,16 @@ export {
   CreateOrganization,
   type CreateOrganizationProps,
 } from "./create-organization/create-organization.js";
+export { type DomainAction, Domains, type DomainsProps } from "./domains/domains.js";
 export { errorDetails, errorMessage, errorReason } from "./errors.js";
 export { useAuditLog } from "./hooks/audit.js";
+export {
+  useAddDomain,
+  useDomains,
+  useRemoveDomain,
+  useSetDomainEnrollment,
+  useVerifyDomain,
+} from "./hooks/domains.js";
 export {
   useAcceptInvitation,
   useDeclineInvitation,
@@ -26,6 +34,14 @@ export {
   useResendInvitation,
   useRevokeInvitation,
 } from "./hooks/invitations.js";
+export {
+  useApproveJoinRequest,
+  useJoinSuggestions,
+  usePendingJoinRequests,
+  useRejectJoinRequest,
+  useRequestToJoin,
+  useWithdrawJoinRequest,
+} from "./hooks/join-requests.js";
 export {
   type MemberFilters,
   memberListInput,
@@ -58,6 +74,11 @@ export {
   useServiceAccounts,
 } from "./hooks/service-accounts.js";
 export { type InviteAction, InviteForm, type InviteFormProps } from "./invite-form/invite-form.js";
+export {
+  type JoinAction,
+  JoinOrganization,
+  type JoinOrganizationProps,
+} from "./join-organization/join-organization.js";
 export {
   defaultLabels,
   defaultMessages,

@@ -43,3 +43,6 @@ export type AuditPage = RouterOutputs["audit"]["list"];
 export type AuditEvent = AuditPage["items"][number];
 /** What the audit log can be narrowed to (dates are ISO 8601 instants; `to` is exclusive). */
 export type AuditFilters = Omit<RouterInputs["audit"]["list"], "orgId" | "cursor" | "limit">;
+export type JoinSuggestion = RouterOutputs["joinRequests"]["suggestions"][number];
+export type JoinRequest = RouterOutputs["joinRequests"]["list"]["items"][number];
+export type Domain = RouterOutputs["domains"]["list"][number];

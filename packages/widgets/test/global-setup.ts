@@ -109,11 +109,47 @@ export default async function setup(project: TestProject) {
       name: "Una Unverified",
     });
 
+    // Joiners verified its domain by its owner's address and lets people there ask to join.
+    const jo = await host.embed.createToken.mutate({
+      externalUserId: "jo",
+      email: "jo@joiners.example",
+      name: "Jo Joiners",
+    });
+    const joClient = client(jo.token);
+    const joTeam = await joClient.orgs.create.mutate({ name: "Joiners" });
+    const [pat, quinn] = await Promise.all([
+      host.embed.createToken.mutate({
+        externalUserId: "pat",
+        email: "pat@joiners.example",
+        name: "Pat Joiner",
+      }),
+      host.embed.createToken.mutate({
+        externalUserId: "quinn",
+        email: "quinn@joiners.example",
+        name: "Quinn Asker",
+      }),
+    ]);
+    const domain = await joClient.domains.add.mutate({ orgId: joTeam.id, domain: "joiners.example" });
+    await joClient.domains.verify.mutate({ orgId: joTeam.id, domainId: domain.id, method: "email" });
+    await joClient.domains.setEnrollment.mutate({
+      orgId: joTeam.id,
+      domainId: domain.id,
+      enrollment: "suggestion",
+    });
+
     const user = (p: Person) => ({ id: p.id, name: p.name });
     const fixture: RosterFixture = {
       url: server.url,
-      orgs: { acme: acme.id, big: big.id },
-      tokens: { owner: owner.token, viewer: viewer!.token, ivy: ivy!.token, unverified: unverified.token },
+      orgs: { acme: acme.id, big: big.id, joiners: joTeam.id },
+      tokens: {
+        owner: owner.token,
+        viewer: viewer!.token,
+        ivy: ivy!.token,
+        unverified: unverified.token,
+        jo: jo.token,
+        pat: pat.token,
+        quinn: quinn.token,
+      },
       users: {
         owner: user(owner),
         bob: user(bob!),

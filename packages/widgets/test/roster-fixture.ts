@@ -1,7 +1,8 @@
 /** What the global setup seeded on the real Roster server, handed to the tests with `inject("roster")`. */
 export interface RosterFixture {
   url: string;
-  orgs: { acme: string; big: string };
+  /** `joiners` verified joiners.example (by its owner Jo's address) and lets people there ask to join. */
+  orgs: { acme: string; big: string; joiners: string };
   /** Embed tokens (bearer) of seeded people. */
   tokens: {
     owner: string;
@@ -10,6 +11,11 @@ export interface RosterFixture {
     ivy: string;
     /** Signed up with a password and never confirmed the address. */
     unverified: string;
+    /** Owner of Joiners. */
+    jo: string;
+    /** Pat and Quinn have confirmed addresses at joiners.example and belong to no organization. */
+    pat: string;
+    quinn: string;
   };
   users: Record<
     "owner" | "bob" | "carol" | "dan" | "erin" | "frank" | "viewer",

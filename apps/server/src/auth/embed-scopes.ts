@@ -34,6 +34,8 @@ const AREA_SCOPES: Record<string, EmbedScope> = {
   auth: "profile",
   orgs: "organizations",
   invitations: "invitations",
+  // Asking to join sits beside invitations, for the person and for the admins who answer.
+  joinRequests: "invitations",
   members: "members",
   roles: "roles",
   workspaces: "workspaces",

@@ -1,4 +1,4 @@
-import { AcceptBanner } from "@roster/widgets";
+import { AcceptBanner, JoinOrganization } from "@roster/widgets";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmEmailNotice } from "../confirm-email";
@@ -40,6 +40,7 @@ export function DashboardPage({ orgId }: { orgId: string }) {
           }}
         />
       )}
+      <JoinOrganization />
       <h1>{org.data?.name ?? "Dashboard"}</h1>
       <div className="grid-2">
         {can("settings:read") ? <CloudAccount orgId={orgId} canWrite={can("settings:write")} /> : null}

@@ -1,10 +1,12 @@
 import type { Labels } from "../labels.js";
+import { deIdentity } from "./identity/de.js";
 
 const date = new Intl.DateTimeFormat("de", { year: "numeric", month: "short", day: "numeric" });
 const dateTime = new Intl.DateTimeFormat("de", { dateStyle: "medium", timeStyle: "short" });
 
 /** German. */
 export const de: Labels = {
+  ...deIdentity,
   messages: {
     VALIDATION: "Einige Angaben sind ungültig. Prüfen Sie sie und versuchen Sie es erneut.",
     BAD_REQUEST:

@@ -1,10 +1,12 @@
 import type { Labels } from "../labels.js";
+import { esIdentity } from "./identity/es.js";
 
 const date = new Intl.DateTimeFormat("es", { year: "numeric", month: "short", day: "numeric" });
 const dateTime = new Intl.DateTimeFormat("es", { dateStyle: "medium", timeStyle: "short" });
 
 /** Spanish. */
 export const es: Labels = {
+  ...esIdentity,
   messages: {
     VALIDATION: "Parte de lo que ha introducido no es válido. Revíselo y vuelva a intentarlo.",
     BAD_REQUEST: "Roster no ha entendido esta solicitud. Recargue la página y vuelva a intentarlo.",

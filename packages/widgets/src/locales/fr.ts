@@ -1,10 +1,12 @@
 import type { Labels } from "../labels.js";
+import { frIdentity } from "./identity/fr.js";
 
 const date = new Intl.DateTimeFormat("fr", { year: "numeric", month: "short", day: "numeric" });
 const dateTime = new Intl.DateTimeFormat("fr", { dateStyle: "medium", timeStyle: "short" });
 
 /** French. */
 export const fr: Labels = {
+  ...frIdentity,
   messages: {
     VALIDATION: "Certaines informations saisies ne sont pas valides. Vérifiez-les, puis réessayez.",
     BAD_REQUEST: "Roster n’a pas compris cette requête. Rechargez la page, puis réessayez.",

@@ -1,10 +1,12 @@
 import type { Labels } from "../labels.js";
+import { jaIdentity } from "./identity/ja.js";
 
 const date = new Intl.DateTimeFormat("ja", { year: "numeric", month: "short", day: "numeric" });
 const dateTime = new Intl.DateTimeFormat("ja", { dateStyle: "medium", timeStyle: "short" });
 
 /** Japanese. */
 export const ja: Labels = {
+  ...jaIdentity,
   messages: {
     VALIDATION: "入力内容に正しくないものがあります。確認してから、もう一度お試しください。",
     BAD_REQUEST:

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { userEvent, within } from "storybook/test";
-import { crowd, team, viewerPermissions } from "../stories/fixtures.js";
+import { crowd, joinRequests, team, viewerPermissions } from "../stories/fixtures.js";
 import { withScenario } from "../stories/story-roster.js";
 import { MemberList } from "./member-list.js";
 
@@ -21,6 +21,16 @@ export const Default: Story = {};
 export const Loading: Story = { parameters: { scenario: { members: team, pending: ["members.list"] } } };
 
 export const Empty: Story = { parameters: { scenario: { members: [] } } };
+
+/** Someone on a verified domain asked to join: approve with a role, or reject. */
+export const WithJoinRequest: Story = {
+  parameters: { scenario: { members: team, joinRequests } },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(await canvas.findByRole("button", { name: "Approve Mary Somerville" }));
+    await canvas.findByText("Mary Somerville joined as Member.");
+  },
+};
 
 export const LoadError: Story = {
   parameters: {

@@ -17,6 +17,7 @@ import { classNames } from "../ui/class-names.js";
 import { StatusRegion } from "../ui/status.js";
 import { useAction } from "../ui/use-action.js";
 import { useDebounced } from "../ui/use-debounced.js";
+import { type JoinRequestAction, JoinRequests } from "./join-requests.js";
 import { MemberDialogs, type OpenDialog } from "./member-dialogs.js";
 import { MemberRow } from "./member-row.js";
 
@@ -27,7 +28,8 @@ export type MemberAction =
   | { type: "remove"; orgId: string; userIds: string[]; transferTo?: string }
   | { type: "resend"; orgId: string; invitationId: string }
   | { type: "revoke"; orgId: string; invitationId: string }
-  | { type: "copyLink"; orgId: string; invitationId: string };
+  | { type: "copyLink"; orgId: string; invitationId: string }
+  | JoinRequestAction;
 
 export interface MemberListProps extends ActionCallbacks<MemberAction> {
   orgId: string;
@@ -229,6 +231,16 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
           </select>
         </label>
       </div>
+
+      {permissions.can("members:invite") ? (
+        <JoinRequests
+          orgId={orgId}
+          grantable={(roles.data ?? []).filter((r) => r.key !== "owner" && mayActOn(r.key))}
+          roleName={roleName}
+          busy={action.busy}
+          run={action.run}
+        />
+      ) : null}
 
       {canRemove && selectedItems.length > 0 ? (
         <div className="roster-bulk-bar">

@@ -2,6 +2,9 @@ import type { InvitationPreview } from "../accept-invitation/accept-invitation.j
 import type {
   ApiKey,
   AuditEvent,
+  Domain,
+  JoinRequest,
+  JoinSuggestion,
   MemberListItem,
   MyInvitation,
   Organization,
@@ -28,6 +31,9 @@ export interface Scenario {
   serviceAccounts?: ServiceAccount[];
   apiKeys?: ApiKey[];
   audit?: AuditEvent[];
+  joinRequests?: JoinRequest[];
+  suggestions?: JoinSuggestion[];
+  domains?: Domain[];
   /** Procedures that fail, by path (`members.list`), with the reason and message Roster would give. */
   errors?: Record<string, { reason: string; message: string; httpStatus?: number }>;
   /** Procedures that never answer (a loading state). */
@@ -46,6 +52,7 @@ const ALL: Permission[] = [
   "roles:manage",
   "service_accounts:manage",
   "audit:read",
+  "domains:manage",
 ];
 
 export const builtInRoles: Role[] = [
@@ -278,6 +285,56 @@ export function auditTrail(count: number): AuditEvent[] {
   });
 }
 
+export const joinRequests: JoinRequest[] = [
+  {
+    id: "d1e2f3a4-0000-4000-8000-000000000001",
+    orgId: "o1",
+    user: { id: id(801), name: "Mary Somerville", email: "mary@difference.example" },
+    domain: "difference.example",
+    status: "pending",
+    role: null,
+    decidedAt: null,
+    createdAt: new Date(base - 2 * 3_600_000).toISOString(),
+  },
+];
+
+export const suggestions: JoinSuggestion[] = [
+  {
+    orgId: "o-analytical",
+    name: "Analytical Engines",
+    slug: "analytical",
+    domain: "difference.example",
+    request: null,
+  },
+];
+
+export const domains: Domain[] = [
+  {
+    id: "d0000000-0000-4000-8000-000000000001",
+    domain: "difference.example",
+    status: "verified",
+    verificationMethod: "dns",
+    verifiedAt: new Date(base - 30 * day).toISOString(),
+    lastCheckedAt: new Date(base - day).toISOString(),
+    dnsRecord: { type: "TXT", name: "_roster.difference.example", value: "roster-verification=7f3a9c2e1b" },
+    enrollment: "suggestion",
+    defaultRole: "member",
+    createdAt: new Date(base - 31 * day).toISOString(),
+  },
+  {
+    id: "d0000000-0000-4000-8000-000000000002",
+    domain: "engines.example",
+    status: "pending",
+    verificationMethod: null,
+    verifiedAt: null,
+    lastCheckedAt: null,
+    dnsRecord: { type: "TXT", name: "_roster.engines.example", value: "roster-verification=41d8e0aa92" },
+    enrollment: "off",
+    defaultRole: "member",
+    createdAt: new Date(base - day).toISOString(),
+  },
+];
+
 type Input = Record<string, unknown> | undefined;
 
 class Refusal extends Error {
@@ -299,6 +356,9 @@ function answerer(scenario: Scenario) {
   let accounts = [...(scenario.serviceAccounts ?? [])];
   let keys = [...(scenario.apiKeys ?? [])];
   const audit = scenario.audit ?? [];
+  let requests = [...(scenario.joinRequests ?? [])];
+  let offered = [...(scenario.suggestions ?? [])];
+  let claimed = [...(scenario.domains ?? [])];
   const find = (userId: unknown) => {
     const m = members.find((x) => x.id === userId);
     if (!m) throw new Refusal("MEMBER_NOT_FOUND", "This person is not a member of the organization.", 404);
@@ -467,6 +527,60 @@ function answerer(scenario: Scenario) {
       const inv = mine.find((i) => i.id === input?.invitationId);
       mine = mine.filter((i) => i.id !== input?.invitationId);
       return { orgId: inv?.organization.id, role: inv?.role };
+    },
+    "joinRequests.list": () => ({ items: requests, nextCursor: null }),
+    "joinRequests.approve": (input) => {
+      requests = requests.filter((r) => r.id !== input?.requestId);
+      return { ok: true };
+    },
+    "joinRequests.reject": (input) => {
+      requests = requests.filter((r) => r.id !== input?.requestId);
+      return { ok: true };
+    },
+    "joinRequests.suggestions": () => offered,
+    "joinRequests.create": (input) => {
+      const request = { id: "r-1", status: "pending" as const, createdAt: new Date(base).toISOString() };
+      offered = offered.map((o) => (o.orgId === input?.orgId ? { ...o, request } : o));
+      return { id: request.id, status: "pending" };
+    },
+    "joinRequests.withdraw": (input) => {
+      offered = offered.map((o) => (o.request?.id === input?.requestId ? { ...o, request: null } : o));
+      return { ok: true };
+    },
+    "domains.list": () => claimed,
+    "domains.add": (input) => {
+      const name = String(input?.domain);
+      const added: Domain = {
+        ...domains[1]!,
+        id: `d0000000-0000-4000-8000-${String(claimed.length + 1).padStart(12, "0")}`,
+        domain: name,
+        dnsRecord: { type: "TXT", name: `_roster.${name}`, value: "roster-verification=5be2c7d1f0" },
+      };
+      claimed = [...claimed, added];
+      return added;
+    },
+    "domains.verify": () => {
+      throw new Refusal(
+        "DOMAIN_NOT_VERIFIED",
+        "The TXT record was not found yet. DNS changes can take a while to appear.",
+        400,
+      );
+    },
+    "domains.setEnrollment": (input) => {
+      claimed = claimed.map((d) =>
+        d.id === input?.domainId
+          ? {
+              ...d,
+              enrollment: input?.enrollment as Domain["enrollment"],
+              defaultRole: String(input?.defaultRole ?? d.defaultRole),
+            }
+          : d,
+      );
+      return claimed.find((d) => d.id === input?.domainId);
+    },
+    "domains.remove": (input) => {
+      claimed = claimed.filter((d) => d.id !== input?.domainId);
+      return { ok: true };
     },
     "invitations.decline": (input) => {
       mine = mine.filter((i) => i.id !== input?.invitationId);

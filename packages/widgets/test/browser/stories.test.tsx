@@ -37,6 +37,8 @@ describe("every story", () => {
       "organization-profile",
       "api-keys",
       "audit-log",
+      "join-organization",
+      "domains",
     ]) {
       expect(names.filter((n) => n.startsWith(widget)).length).toBeGreaterThanOrEqual(3);
     }
@@ -61,6 +63,9 @@ describe("every story", () => {
         "audit-log › Empty",
         "audit-log › Dark",
         "audit-log › ManyPages",
+        "member-list › WithJoinRequest",
+        "domains › NoPermission",
+        "domains › LoadError",
       ]),
     );
   });

@@ -1,0 +1,51 @@
+import type { identityLabels } from "../../labels-identity.js";
+
+export const deIdentity: typeof identityLabels = {
+  joinableTitle: "Organisationen, denen Sie beitreten können",
+  joinText: (organization, domain) =>
+    `${organization} heißt Personen mit einer Adresse bei ${domain} willkommen.`,
+  requestToJoin: "Beitritt anfragen",
+  requestPending: "Ihre Anfrage wartet auf die Administration.",
+  withdrawRequest: "Anfrage zurückziehen",
+  requested: (organization) =>
+    `Sie haben den Beitritt zu ${organization} angefragt. Die Administration wurde benachrichtigt.`,
+  requestWithdrawn: (organization) => `Sie haben Ihre Anfrage an ${organization} zurückgezogen.`,
+  requestsTitle: "Beitrittsanfragen",
+  requestText: (name, email) => `${name} (${email}) möchte beitreten.`,
+  requestRole: (name) => `Rolle für ${name}`,
+  approve: "Annehmen",
+  reject: "Ablehnen",
+  approved: (name, role) => `${name} ist als ${role} beigetreten.`,
+  rejected: (name) => `Die Anfrage von ${name} wurde abgelehnt.`,
+  domainsTitle: "Domains",
+  domainsIntro:
+    "Bestätigen Sie die Domains Ihrer Organisation. Wer eine Adresse auf einer bestätigten Domain bestätigt, kann automatisch eingeladen werden oder Ihre Organisation sehen und den Beitritt anfragen.",
+  domainName: "Domain",
+  addDomain: "Domain hinzufügen",
+  domainAdded: (domain) =>
+    `${domain} wurde hinzugefügt. Veröffentlichen Sie den TXT-Eintrag unten und bestätigen Sie dann.`,
+  domainVerified: (domain) => `${domain} ist bestätigt.`,
+  domainRemoved: (domain) => `${domain} wurde entfernt.`,
+  domainPending: "Noch nicht bestätigt",
+  domainVerifiedOn: (date) => `Bestätigt am ${date}`,
+  dnsRecordHint: "Fügen Sie diesen TXT-Eintrag im DNS der Domain hinzu und wählen Sie dann Bestätigen:",
+  recordName: "Name",
+  recordValue: "Wert",
+  copyValue: (what) => `${what} kopieren`,
+  copied: "Kopiert.",
+  verifyDns: "Per DNS bestätigen",
+  verifyEmail: "Mit meiner E-Mail-Adresse bestätigen",
+  enrollmentLabel: (domain) => `Personen bei ${domain}`,
+  enrollment: {
+    off: "Es passiert nichts",
+    invitation: "Werden automatisch eingeladen",
+    suggestion: "Dürfen den Beitritt anfragen",
+  },
+  defaultRoleLabel: "Mit der Rolle",
+  saveEnrollment: "Speichern",
+  enrollmentSaved: (domain) => `Die Einstellung für Personen bei ${domain} wurde gespeichert.`,
+  removeDomain: (domain) => `${domain} entfernen`,
+  noDomains: "Noch keine Domains.",
+  loadingDomains: "Domains werden geladen…",
+  cannotManageDomains: "Ihre Rolle erlaubt es nicht, Domains zu verwalten.",
+};

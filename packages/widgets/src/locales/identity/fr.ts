@@ -1,0 +1,51 @@
+import type { identityLabels } from "../../labels-identity.js";
+
+export const frIdentity: typeof identityLabels = {
+  joinableTitle: "Organisations que vous pouvez rejoindre",
+  joinText: (organization, domain) =>
+    `${organization} accueille les personnes ayant une adresse chez ${domain}.`,
+  requestToJoin: "Demander à rejoindre",
+  requestPending: "Votre demande attend un administrateur.",
+  withdrawRequest: "Retirer la demande",
+  requested: (organization) =>
+    `Vous avez demandé à rejoindre ${organization}. Ses administrateurs ont été prévenus.`,
+  requestWithdrawn: (organization) => `Vous avez retiré votre demande pour rejoindre ${organization}.`,
+  requestsTitle: "Demandes d’adhésion",
+  requestText: (name, email) => `${name} (${email}) demande à rejoindre.`,
+  requestRole: (name) => `Rôle pour ${name}`,
+  approve: "Accepter",
+  reject: "Refuser",
+  approved: (name, role) => `${name} a rejoint en tant que ${role}.`,
+  rejected: (name) => `La demande de ${name} a été refusée.`,
+  domainsTitle: "Domaines",
+  domainsIntro:
+    "Vérifiez les domaines de votre organisation. Les personnes qui confirment une adresse sur un domaine vérifié peuvent être invitées automatiquement, ou voir votre organisation et demander à la rejoindre.",
+  domainName: "Domaine",
+  addDomain: "Ajouter un domaine",
+  domainAdded: (domain) =>
+    `${domain} a été ajouté. Publiez l’enregistrement TXT ci-dessous, puis vérifiez-le.`,
+  domainVerified: (domain) => `${domain} est vérifié.`,
+  domainRemoved: (domain) => `${domain} a été retiré.`,
+  domainPending: "Pas encore vérifié",
+  domainVerifiedOn: (date) => `Vérifié le ${date}`,
+  dnsRecordHint: "Ajoutez cet enregistrement TXT au DNS du domaine, puis choisissez Vérifier :",
+  recordName: "Nom",
+  recordValue: "Valeur",
+  copyValue: (what) => `Copier ${what.toLowerCase()}`,
+  copied: "Copié.",
+  verifyDns: "Vérifier par DNS",
+  verifyEmail: "Vérifier avec mon adresse e-mail",
+  enrollmentLabel: (domain) => `Les personnes de ${domain}`,
+  enrollment: {
+    off: "Rien ne se passe",
+    invitation: "Sont invitées automatiquement",
+    suggestion: "Peuvent demander à rejoindre",
+  },
+  defaultRoleLabel: "Avec le rôle",
+  saveEnrollment: "Enregistrer",
+  enrollmentSaved: (domain) => `Le réglage pour les personnes de ${domain} a été enregistré.`,
+  removeDomain: (domain) => `Retirer ${domain}`,
+  noDomains: "Aucun domaine pour l’instant.",
+  loadingDomains: "Chargement des domaines…",
+  cannotManageDomains: "Votre rôle ne permet pas de gérer les domaines.",
+};
