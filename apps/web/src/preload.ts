@@ -21,7 +21,7 @@ export const clusterListInput = (orgId: string) => ({ orgId, type: "cluster" as 
  * Everything a signed-in page shows first, asked for in the same tick so that the client's batch
  * link sends it as one request: who is signed in and their organizations, and on an organization's
  * pages its name and the person's permissions; on its dashboard also the shared account, credits,
- * clusters, usage and pending invitations. A part the person may not read comes back refused
+ * clusters, usage, pending invitations and organizations the person may ask to join. A part the person may not read comes back refused
  * within the same response and is never shown; everything else is in the cache before the pages
  * that read it mount, so they do not ask again.
  */
@@ -47,6 +47,7 @@ export function preloadFirstPage(
   if (match("/orgs/:orgId", path)) {
     void queryClient.prefetchQuery(trpc.orgs.get.queryOptions({ orgId }, once));
     void queryClient.prefetchQuery(trpc.invitations.mine.queryOptions(undefined, once));
+    void queryClient.prefetchQuery(trpc.joinRequests.suggestions.queryOptions(undefined, once));
     void queryClient.prefetchQuery(trpc.settings.list.queryOptions({ orgId }, once));
     void queryClient.prefetchQuery(trpc.usage.balance.queryOptions({ orgId }, once));
     void queryClient.prefetchQuery(trpc.resources.list.queryOptions(clusterListInput(orgId), once));
