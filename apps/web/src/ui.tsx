@@ -104,6 +104,20 @@ export function ErrorNote({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * A table that may scroll sideways on a narrow screen: a named region a keyboard can reach and
+ * scroll (WCAG 2.1.1), not only a mouse or a finger.
+ */
+export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable to scroll by keyboard
+    // biome-ignore lint/a11y/useSemanticElements: a section would add a landmark per table
+    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      {children}
+    </div>
+  );
+}
+
 export function Loading({ label = "Loading…" }: { label?: string }) {
   return (
     <p className="loading" aria-busy="true">

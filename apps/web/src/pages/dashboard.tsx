@@ -7,7 +7,17 @@ import { clusterListInput, usageRange } from "../preload";
 import { Link, useRouter } from "../router";
 import { CLOUD_SECRET_KEY } from "../settings-keys";
 import { trpcClient, useCan, useTRPC } from "../trpc";
-import { Button, Confirm, Empty, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
+import {
+  Button,
+  Confirm,
+  Empty,
+  ErrorNote,
+  Field,
+  Loading,
+  TableScroll,
+  useErrorToast,
+  useToast,
+} from "../ui";
 import { BarChart } from "./chart";
 
 type Cluster = {
@@ -240,7 +250,7 @@ function Clusters({
         </Empty>
       ) : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
+        <TableScroll label="Clusters">
           <table className="table">
             <thead>
               <tr>
@@ -289,7 +299,7 @@ function Clusters({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       ) : null}
       <Confirm
         open={terminating !== null}

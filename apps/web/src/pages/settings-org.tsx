@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useMutation } from "../mutation";
 import { useTRPC } from "../trpc";
-import { Button, Confirm, ErrorNote, Field, useErrorToast, useToast } from "../ui";
+import { Button, Confirm, ErrorNote, Field, TableScroll, useErrorToast, useToast } from "../ui";
 
 export function OrganizationSettings({ orgId, canEdit }: { orgId: string; canEdit: boolean }) {
   const trpc = useTRPC();
@@ -99,7 +99,7 @@ export function RolesEditor({ orgId, canManage }: { orgId: string; canManage: bo
   return (
     <section className="card stack" aria-labelledby="roles-title">
       <h2 id="roles-title">Roles and permissions</h2>
-      <div className="table-wrap">
+      <TableScroll label="Roles and permissions">
         <table className="table roles-table">
           <thead>
             <tr>
@@ -150,7 +150,7 @@ export function RolesEditor({ orgId, canManage }: { orgId: string; canManage: bo
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {canManage ? (
         <form
           className="stack"

@@ -4,7 +4,17 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
 import { useMutation } from "../mutation";
 import { useTRPC } from "../trpc";
-import { Button, Confirm, Empty, ErrorNote, Field, ShownOnce, useErrorToast, useToast } from "../ui";
+import {
+  Button,
+  Confirm,
+  Empty,
+  ErrorNote,
+  Field,
+  ShownOnce,
+  TableScroll,
+  useErrorToast,
+  useToast,
+} from "../ui";
 
 /** An event type of the catalogue, as the server names it. */
 type EventType = inferRouterOutputs<AppRouter>["webhooks"]["events"][number];
@@ -246,7 +256,7 @@ export function Webhooks({ orgId }: { orgId: string }) {
               </form>
             ) : null}
             {open === ep.id ? (
-              <div className="table-wrap">
+              <TableScroll label="Deliveries">
                 <table className="table">
                   <thead>
                     <tr>
@@ -283,7 +293,7 @@ export function Webhooks({ orgId }: { orgId: string }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             ) : null}
           </li>
         ))}
