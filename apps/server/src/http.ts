@@ -15,6 +15,7 @@ import { createContext } from "./context.js";
 import type { Deps } from "./deps.js";
 import { databaseUnavailable } from "./errors.js";
 import { appRouter } from "./routers/index.js";
+import { scimRoutes } from "./scim/routes.js";
 import { serveWebApp } from "./web-app.js";
 
 type Env = { Bindings: Partial<HttpBindings>; Variables: { requestId: string; ip: string | null } };
@@ -178,6 +179,8 @@ export function createApp(deps: Deps): Hono<Env> {
   app.get("/audit/export", (c) =>
     exportAuditLog(deps, c, { requestId: c.get("requestId"), ip: c.get("ip") }),
   );
+
+  app.route("/scim/v2", scimRoutes(deps));
 
   app.get("/healthz", async (c) => {
     try {

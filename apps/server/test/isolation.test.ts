@@ -20,6 +20,7 @@ let bobs: {
   resourceId: string;
   workspaceId: string;
   groupId: string;
+  scimTokenId: string;
   endpointId: string;
   botId: string;
   domainId: string;
@@ -82,6 +83,7 @@ beforeAll(async () => {
     resourceId: resource.id,
     workspaceId: workspace.id,
     groupId: group.id,
+    scimTokenId: (await b.scim.createToken.mutate({ orgId: bobOrg, name: "Bob's directory" })).scimToken.id,
     endpointId: endpoint.id,
     botId: bot.userId,
     eventId: (
@@ -256,6 +258,7 @@ const ID_KEYS = [
   "endpointId",
   "domainId",
   "requestId",
+  "tokenId",
   "toUserId",
   "transferTo",
   "ownerId",
@@ -453,6 +456,8 @@ const ID_CASES: Record<string, IdCase[] | { exempt: string }> = {
     { input: () => ({ requestId: bobs.requestId, role: "member" }), expect: "JOIN_REQUEST_NOT_FOUND" },
   ],
   "joinRequests.reject": [{ input: () => ({ requestId: bobs.requestId }), expect: "JOIN_REQUEST_NOT_FOUND" }],
+  "scim.revokeToken": [{ input: () => ({ tokenId: bobs.scimTokenId }), expect: "SCIM_TOKEN_NOT_FOUND" }],
+  "scim.mapGroupRole": [{ input: () => ({ groupId: bobs.groupId, role: "member" }), expect: "GROUP_NOT_FOUND" }],
 };
 
 type ProcRecord = Record<string, { _def: { type: string; inputs: { shape?: Record<string, unknown> }[] } }>;

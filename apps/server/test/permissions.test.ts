@@ -753,6 +753,11 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "joinRequests.list": org("members:read"),
   "joinRequests.approve": org("members:invite"),
   "joinRequests.reject": org("members:invite"),
+  "scim.get": org("scim:manage"),
+  "scim.createToken": org("scim:manage"),
+  "scim.revokeToken": org("scim:manage"),
+  "scim.setDefaultRole": org("scim:manage"),
+  "scim.mapGroupRole": org("scim:manage"),
 };
 
 /** A custom role with two reading permissions; a viewer with admin on W2 (not W1). */

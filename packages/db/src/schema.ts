@@ -430,6 +430,52 @@ export interface JoinRequestsTable {
   updated_at: Timestamp;
 }
 
+/** An organization's SCIM bearer token; `actor_id` is the account its changes are recorded under. */
+export interface ScimTokensTable {
+  id: string;
+  org_id: string;
+  actor_id: string;
+  name: string;
+  secret_hash: Uint8Array;
+  secret_last4: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** How SCIM provisions into an organization: the role a provisioned member gets. */
+export interface ScimConnectionsTable {
+  org_id: string;
+  default_role: ColumnType<string, string | undefined, string>;
+  updated_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** What the identity provider says about a member (one row per provisioned membership). */
+export interface ScimUsersTable {
+  org_id: string;
+  user_id: string;
+  user_name: string;
+  external_id: string | null;
+  profile: Json;
+  /** The account was made by this provisioning, so the provider may rename it. */
+  created_account: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A group the identity provider manages, and the role its members get (if mapped). */
+export interface ScimGroupsTable {
+  group_id: string;
+  org_id: string;
+  external_id: string | null;
+  role: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   host_api_keys: HostApiKeysTable;
   external_identities: ExternalIdentitiesTable;
@@ -444,6 +490,10 @@ export interface Database {
   org_domains: OrgDomainsTable;
   events: EventsTable;
   join_requests: JoinRequestsTable;
+  scim_tokens: ScimTokensTable;
+  scim_connections: ScimConnectionsTable;
+  scim_users: ScimUsersTable;
+  scim_groups: ScimGroupsTable;
   workspaces: WorkspacesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

@@ -58,6 +58,8 @@ const domainSchema = z.object({ id: z.uuid(), name: z.string() });
 
 const changed = z.array(z.string());
 
+const scimTokenSchema = z.object({ id: z.string(), name: z.string() });
+
 /** The `data` of each event type. */
 export const EVENT_SCHEMAS = {
   "organization.created": z.object({ organization: organizationSchema }),
@@ -72,7 +74,7 @@ export const EVENT_SCHEMAS = {
   "membership.joined": z.object({
     member: memberSchema,
     role: z.string(),
-    via: z.enum(["organization_created", "invitation", "join_request", "service_account"]),
+    via: z.enum(["organization_created", "invitation", "join_request", "service_account", "scim"]),
     invitationId: z.uuid().optional(),
     joinRequestId: z.uuid().optional(),
   }),
@@ -173,6 +175,14 @@ export const EVENT_SCHEMAS = {
   /** A re-check failed too often: the domain is pending again. */
   "domain.unverified": z.object({ domain: domainSchema, failures: z.number().int(), reason: z.string() }),
   "domain.removed": z.object({ domain: domainSchema, wasVerified: z.boolean() }),
+
+  /** A SCIM token was created for the organization's identity provider (its secret never travels). */
+  "scim_token.created": z.object({ scimToken: scimTokenSchema }),
+  "scim_token.revoked": z.object({ scimToken: scimTokenSchema }),
+  /** The identity provider changed what it says about a member (names, userName, externalId, address). */
+  "scim_user.updated": z.object({ member: memberSchema, changed }),
+  /** Members of a provisioned group get this role (null: the mapping was removed). */
+  "scim_group.role_mapped": z.object({ group: groupSchema, role: z.string().nullable() }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -143,6 +143,12 @@ export const ROSTER_ERROR_STATUS = {
 
   // Events.
   EVENT_NOT_FOUND: 404,
+
+  // SCIM provisioning.
+  INVALID_SCIM_TOKEN: 401,
+  SCIM_TOKEN_NOT_FOUND: 404,
+  SCIM_RESOURCE_EXISTS: 409,
+  OWNER_NOT_PROVISIONABLE: 400,
 } as const satisfies Record<string, number | readonly number[]>;
 
 /** A reason a Roster error carries in `error.data.reason`. */

@@ -47,6 +47,7 @@ const AREA_SCOPES: Record<string, EmbedScope> = {
   serviceAccounts: "service_accounts",
   audit: "audit",
   domains: "domains",
+  scim: "domains",
 };
 
 /** Procedures that need something else than their area's scope; `null`: any embed token. */

@@ -9,6 +9,7 @@ import {
   eventOrganization,
   membershipRole,
 } from "./event-rows.js";
+import { SCIM_EVENTS_FOR_ACTION } from "./scim-event-sources.js";
 
 /**
  * What each audited action publishes: the events an entry of the audit log stands for, built from
@@ -382,4 +383,5 @@ export const EVENTS_FOR_ACTION: Record<string, Derive> = {
   "domain.verified": domainEvent("domain.verified", ["method"]),
   "domain.unverified": domainEvent("domain.unverified", ["failures", "reason"]),
   "domain.removed": domainEvent("domain.removed", ["wasVerified"]),
+  ...SCIM_EVENTS_FOR_ACTION,
 };

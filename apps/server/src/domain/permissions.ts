@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   "webhooks:manage": "Configure webhooks and read their delivery log",
   "domains:manage": "Verify the organization's domains and choose how people on them join",
   "events:read": "Read the events feed",
+  "scim:manage": "Create and revoke SCIM provisioning tokens and map provisioned groups to roles",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -13,6 +13,7 @@ import { membersRouter } from "./members.js";
 import { orgsRouter } from "./orgs.js";
 import { resourcesRouter } from "./resources.js";
 import { rolesRouter } from "./roles.js";
+import { scimRouter } from "./scim.js";
 import { serviceAccountsRouter } from "./serviceAccounts.js";
 import { settingsRouter } from "./settings.js";
 import { usageRouter } from "./usage.js";
@@ -34,6 +35,7 @@ export const appRouter = router({
   usage: usageRouter,
   webhooks: webhooksRouter,
   domains: domainsRouter,
+  scim: scimRouter,
   events: eventsRouter,
   joinRequests: joinRequestsRouter,
   embed: embedRouter,

@@ -127,6 +127,10 @@ export const es: Labels = {
     IDEMPOTENCY_KEY_REUSED: "Esta solicitud ya se usó para crear otra cosa. Vuelva a intentarlo.",
     DELIVERY_NOT_FOUND: "Esta entrega ya no existe.",
     EVENT_NOT_FOUND: "Este evento ya no existe.",
+    INVALID_SCIM_TOKEN: "Este token SCIM no es válido o fue revocado. Cree uno nuevo.",
+    SCIM_TOKEN_NOT_FOUND: "Este token SCIM ya no existe.",
+    SCIM_RESOURCE_EXISTS: "Alguien aprovisionado ya tiene este nombre de usuario, id externo o dirección.",
+    OWNER_NOT_PROVISIONABLE: "El aprovisionamiento nunca da el rol de propietario. Elija otro rol.",
     DOMAIN_NEEDS_VERIFIED_MEMBER:
       "Las invitaciones automáticas necesitan un miembro con una dirección confirmada en este dominio. Use sugerencias hasta que se una uno.",
     JOIN_REQUEST_NOT_FOUND: "Esta solicitud de unión ya no existe.",
