@@ -107,6 +107,15 @@ describe("the catalogue", () => {
     await o.groups.update.mutate({ orgId, groupId: group.id, name: "Operations" });
     await o.groups.addMembers.mutate({ orgId, groupId: group.id, userIds: [bob.user.id] });
     await o.groups.removeMember.mutate({ orgId, groupId: group.id, userId: bob.user.id });
+    const scim = await o.scim.createToken.mutate({ orgId, name: "Catalogue IdP" });
+    await o.scim.mapGroupRole.mutate({ orgId, groupId: group.id, role: "viewer" });
+    const scimPatch = await fetch(`${t.url}/scim/v2/Users/${bob.user.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${scim.token}`, "content-type": "application/scim+json" },
+      body: JSON.stringify({ Operations: [{ op: "add", path: "externalId", value: "cata-bob" }] }),
+    });
+    expect(scimPatch.status).toBe(200);
+    await o.scim.revokeToken.mutate({ orgId, tokenId: scim.scimToken.id });
     await o.groups.delete.mutate({ orgId, groupId: group.id });
 
     await o.settings.set.mutate({ orgId, key: "region", value: "eu-west" });

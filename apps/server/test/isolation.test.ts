@@ -457,7 +457,9 @@ const ID_CASES: Record<string, IdCase[] | { exempt: string }> = {
   ],
   "joinRequests.reject": [{ input: () => ({ requestId: bobs.requestId }), expect: "JOIN_REQUEST_NOT_FOUND" }],
   "scim.revokeToken": [{ input: () => ({ tokenId: bobs.scimTokenId }), expect: "SCIM_TOKEN_NOT_FOUND" }],
-  "scim.mapGroupRole": [{ input: () => ({ groupId: bobs.groupId, role: "member" }), expect: "GROUP_NOT_FOUND" }],
+  "scim.mapGroupRole": [
+    { input: () => ({ groupId: bobs.groupId, role: "member" }), expect: "GROUP_NOT_FOUND" },
+  ],
 };
 
 type ProcRecord = Record<string, { _def: { type: string; inputs: { shape?: Record<string, unknown> }[] } }>;

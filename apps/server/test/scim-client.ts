@@ -24,7 +24,11 @@ export function scimClient(url: string, token: string | null) {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
-    return { status: res.status, contentType: res.headers.get("content-type"), body: text ? JSON.parse(text) : {} };
+    return {
+      status: res.status,
+      contentType: res.headers.get("content-type"),
+      body: text ? JSON.parse(text) : {},
+    };
   };
   return {
     get: (path: string) => call("GET", path),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { failure, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
 import { personalOrg, verifiedPerson } from "./people.js";
-import { ENTERPRISE, entraUser, GROUP, oktaUser, PATCH_OP, type ScimClient, scimClient, USER } from "./scim-client.js";
+import { ENTERPRISE, entraUser, GROUP, PATCH_OP, type ScimClient, scimClient } from "./scim-client.js";
 
 let t: TestServer;
 beforeAll(async () => {
@@ -12,7 +12,9 @@ afterAll(async () => {
 });
 
 let counter = 0;
-async function directory(name: string): Promise<{ owner: SignedUpPerson; orgId: string; scim: ScimClient; token: string; domain: string }> {
+async function directory(
+  name: string,
+): Promise<{ owner: SignedUpPerson; orgId: string; scim: ScimClient; token: string; domain: string }> {
   counter += 1;
   const owner = await verifiedPerson(t, name);
   const orgId = await personalOrg(owner);
@@ -39,7 +41,7 @@ async function eventTypes(owner: SignedUpPerson, orgId: string): Promise<string[
     const page = await owner.client.events.list.query({ orgId, ...(after ? { after } : {}), limit: 100 });
     types.push(...page.events.map((e) => e.type));
     if (page.events.length === 0 || page.cursor === after) break;
-    after = page.cursor;
+    after = page.cursor ?? undefined;
   }
   return types;
 }
@@ -59,7 +61,11 @@ describe("provisioning as Microsoft Entra does", () => {
       expect(found.body).toMatchObject({ totalResults: 0, Resources: [] });
       const created = await scim.post("/Users", entraUser(n, domain));
       expect(created.status, JSON.stringify(created.body)).toBe(201);
-      expect(created.body).toMatchObject({ userName: `user${n}@${domain}`, active: true, externalId: `entra-${n}` });
+      expect(created.body).toMatchObject({
+        userName: `user${n}@${domain}`,
+        active: true,
+        externalId: `entra-${n}`,
+      });
       ids.push(created.body.id as string);
     }
     expect(ids[0]).toBe(dana.user.id);
@@ -139,7 +145,9 @@ describe("provisioning as Microsoft Entra does", () => {
       Operations: [{ op: "Replace", path: "active", value: "False" }],
     });
     expect(disabled.body.active).toBe(false);
-    expect(await failure(dana.client.orgs.get.query({ orgId }))).toMatchObject({ reason: "MEMBERSHIP_DEACTIVATED" });
+    expect(await failure(dana.client.orgs.get.query({ orgId }))).toMatchObject({
+      reason: "MEMBERSHIP_DEACTIVATED",
+    });
     const listed = await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "user0@${domain}"`)}`);
     expect(listed.body.Resources?.[0]).toMatchObject({ active: false });
 
@@ -149,14 +157,20 @@ describe("provisioning as Microsoft Entra does", () => {
       Operations: [{ op: "Replace", value: { active: false, "name.givenName": "Five" } }],
     });
     expect(back.body).toMatchObject({ active: false, name: { givenName: "Five" } });
-    await scim.patch(`/Users/${ids[5]}`, { schemas: [PATCH_OP], Operations: [{ op: "Replace", value: { active: "True" } }] });
+    await scim.patch(`/Users/${ids[5]}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: "Replace", value: { active: "True" } }],
+    });
     expect((await scim.get(`/Users/${ids[5]}`)).body.active).toBe(true);
 
     // A hard delete removes the membership.
     expect((await scim.delete(`/Users/${ids[49]}`)).status).toBe(204);
     const gone = await scim.get(`/Users/${ids[49]}`);
     expect(gone.status).toBe(404);
-    expect(gone.body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "404" });
+    expect(gone.body).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "404",
+    });
 
     // Each change is in the audit log, made by the token, and in the events feed.
     expect(await auditCount(orgId, "member.provisioned")).toBe(50);

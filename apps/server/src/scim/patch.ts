@@ -114,10 +114,11 @@ function apply(doc: ScimDoc, op: "add" | "replace" | "remove", path: Path, value
     const list = Array.isArray(current) ? current : [];
     const hits = list.filter((e) => matches(e, path.filter as Filter));
     if (op === "remove") {
-      if (path.sub)
-        for (const e of hits)
-          if (isObject(e)) delete e[keyOf(e, path.sub) ?? path.sub];
-          else target[key] = list.filter((e) => !hits.includes(e));
+      if (!path.sub) {
+        target[key] = list.filter((e) => !hits.includes(e));
+        return;
+      }
+      for (const e of hits) if (isObject(e)) delete e[keyOf(e, path.sub) ?? path.sub];
       return;
     }
     if (hits.length === 0) {

@@ -136,8 +136,10 @@ export const de: Labels = {
     EVENT_NOT_FOUND: "Dieses Ereignis gibt es nicht mehr.",
     INVALID_SCIM_TOKEN: "Dieses SCIM-Token ist ungültig oder widerrufen. Erstellen Sie ein neues.",
     SCIM_TOKEN_NOT_FOUND: "Dieses SCIM-Token gibt es nicht mehr.",
-    SCIM_RESOURCE_EXISTS: "Jemand Bereitgestelltes hat bereits diesen Benutzernamen, diese externe ID oder Adresse.",
-    OWNER_NOT_PROVISIONABLE: "Die Bereitstellung vergibt nie die Rolle Inhaber. Wählen Sie eine andere Rolle.",
+    SCIM_RESOURCE_EXISTS:
+      "Jemand Bereitgestelltes hat bereits diesen Benutzernamen, diese externe ID oder Adresse.",
+    OWNER_NOT_PROVISIONABLE:
+      "Die Bereitstellung vergibt nie die Rolle Inhaber. Wählen Sie eine andere Rolle.",
     DOMAIN_NEEDS_VERIFIED_MEMBER:
       "Automatische Einladungen brauchen ein Mitglied mit bestätigter Adresse dieser Domain. Nutzen Sie Vorschläge, bis jemand beitritt.",
     JOIN_REQUEST_NOT_FOUND: "Diese Beitrittsanfrage gibt es nicht mehr.",

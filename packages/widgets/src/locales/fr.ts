@@ -134,8 +134,10 @@ export const fr: Labels = {
     EVENT_NOT_FOUND: "Cet événement n’existe plus.",
     INVALID_SCIM_TOKEN: "Ce jeton SCIM n’est pas valide ou a été révoqué. Créez-en un nouveau.",
     SCIM_TOKEN_NOT_FOUND: "Ce jeton SCIM n’existe plus.",
-    SCIM_RESOURCE_EXISTS: "Une personne provisionnée a déjà ce nom d’utilisateur, cet identifiant externe ou cette adresse.",
-    OWNER_NOT_PROVISIONABLE: "Le provisionnement ne donne jamais le rôle de propriétaire. Choisissez un autre rôle.",
+    SCIM_RESOURCE_EXISTS:
+      "Une personne provisionnée a déjà ce nom d’utilisateur, cet identifiant externe ou cette adresse.",
+    OWNER_NOT_PROVISIONABLE:
+      "Le provisionnement ne donne jamais le rôle de propriétaire. Choisissez un autre rôle.",
     DOMAIN_NEEDS_VERIFIED_MEMBER:
       "Les invitations automatiques exigent un membre ayant une adresse confirmée sur ce domaine. Utilisez les suggestions en attendant.",
     JOIN_REQUEST_NOT_FOUND: "Cette demande d’adhésion n’existe plus.",

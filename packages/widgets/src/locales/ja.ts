@@ -132,8 +132,10 @@ export const ja: Labels = {
     EVENT_NOT_FOUND: "このイベントはもう存在しません。",
     INVALID_SCIM_TOKEN: "この SCIM トークンは無効か、取り消されています。新しく作成してください。",
     SCIM_TOKEN_NOT_FOUND: "この SCIM トークンはもう存在しません。",
-    SCIM_RESOURCE_EXISTS: "このユーザー名、外部 ID、またはアドレスはすでにプロビジョニング済みの人が使っています。",
-    OWNER_NOT_PROVISIONABLE: "プロビジョニングではオーナーのロールを付与できません。別のロールを選んでください。",
+    SCIM_RESOURCE_EXISTS:
+      "このユーザー名、外部 ID、またはアドレスはすでにプロビジョニング済みの人が使っています。",
+    OWNER_NOT_PROVISIONABLE:
+      "プロビジョニングではオーナーのロールを付与できません。別のロールを選んでください。",
     DOMAIN_NEEDS_VERIFIED_MEMBER:
       "自動招待には、このドメインの確認済みアドレスを持つメンバーが必要です。参加するまでは候補を使ってください。",
     JOIN_REQUEST_NOT_FOUND: "この参加リクエストはもう存在しません。",
