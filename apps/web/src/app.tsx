@@ -28,6 +28,7 @@ const InvitePage = page(() => import("./pages/invite"), "InvitePage");
 const LinkAccountPage = page(() => import("./pages/link-account"), "LinkAccountPage");
 const MailboxPage = page(() => import("./pages/mailbox"), "MailboxPage");
 const MembersPage = page(() => import("./pages/members"), "MembersPage");
+const ProvisioningPage = page(() => import("./pages/provisioning"), "ProvisioningPage");
 const SecurityPage = page(() => import("./pages/security"), "SecurityPage");
 const SettingsPage = page(() => import("./pages/settings"), "SettingsPage");
 const WorkspacesPage = page(() => import("./pages/workspaces"), "WorkspacesPage");
@@ -43,6 +44,7 @@ const orgPages = {
   workspaces: WorkspacesPage,
   settings: SettingsPage,
   security: SecurityPage,
+  provisioning: ProvisioningPage,
   audit: AuditPage,
 } as const;
 

@@ -28,6 +28,7 @@ export function OrgLayout({ orgId, children }: { orgId: string; children: ReactN
     { href: `${base}/workspaces`, label: "Workspaces", show: can("workspaces:read") },
     { href: `${base}/settings`, label: "Settings", show: can("settings:read") },
     { href: `${base}/security`, label: "Security", show: can("domains:manage") },
+    { href: `${base}/provisioning`, label: "Provisioning", show: can("scim:manage") },
     { href: `${base}/audit`, label: "Audit log", show: can("audit:read") },
   ];
   return (
