@@ -113,6 +113,9 @@ describe("SCIM refusals", () => {
       schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
     });
     expect((await scimClient(t.url, `${token}x`).get("/Users")).status).toBe(401);
+    // The right id with a wrong secret.
+    const forged = `${token.slice(0, -1)}${token.endsWith("a") ? "b" : "a"}`;
+    expect((await scimClient(t.url, forged).get("/Users")).status).toBe(401);
 
     const bad = await scim.get(`/Users?filter=${filter('userName eq "unclosed')}`);
     expect(bad.body).toMatchObject({ status: "400", scimType: "invalidFilter" });
