@@ -42,7 +42,7 @@ export async function recordAudit(
   await recordAudits(trx, orgId, actor, [given], now);
 }
 
-/** `recordAudit` for several entries at once: one statement for the log, one for their events. */
+/** `recordAudit` for several entries at once: the log and their events in one statement. */
 export async function recordAudits(
   trx: Transaction<Database>,
   orgId: string,
@@ -53,23 +53,19 @@ export async function recordAudits(
 ): Promise<void> {
   if (given.length === 0) return;
   const entries = given.map((entry) => ({ ...entry, data: withoutPlumbing(entry.data) }));
-  await trx
-    .insertInto("audit_events")
-    .values(
-      entries.map((entry) => ({
-        org_id: orgId,
-        actor_id: actor?.userId ?? null,
-        action: entry.action,
-        target_type: entry.targetType ?? null,
-        target_id: entry.targetId ?? null,
-        data: JSON.stringify(entry.data ?? {}),
-        ip: actor?.ip ?? null,
-        user_agent: actor?.userAgent?.slice(0, 512) ?? null,
-        created_at: now,
-      })),
-    )
-    .execute();
-  await publishAuditedEvents(trx, orgId, actor, entries, now, known);
+  const rows = entries.map((entry) => ({
+    org_id: orgId,
+    actor_id: actor?.userId ?? null,
+    action: entry.action,
+    target_type: entry.targetType ?? null,
+    target_id: entry.targetId ?? null,
+    data: JSON.stringify(entry.data ?? {}),
+    ip: actor?.ip ?? null,
+    user_agent: actor?.userAgent?.slice(0, 512) ?? null,
+    created_at: now,
+  }));
+  // The entries are written with their events, in one statement (the events read no entry).
+  await publishAuditedEvents(trx, orgId, actor, entries, now, known, rows);
 }
 
 /** What a change was made to: its type and id (`["group", groupId]`). */

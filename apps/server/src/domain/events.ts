@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "@roster/db";
+import type { AuditEventsTable, Database } from "@roster/db";
 import { EVENT_VERSION, parseEventData } from "@roster/events";
-import type { Transaction } from "kysely";
+import { type Insertable, sql, type Transaction } from "kysely";
 import type { Actor } from "../deps.js";
 import { type EventInvitation, eventInvitations } from "./event-rows.js";
 import { type AuditEntry, type Derive, EVENTS_FOR_ACTION, type NewEvent } from "./event-sources.js";
@@ -18,15 +18,30 @@ export type { AuditEntry, NewEvent };
  * at all.
  */
 
-/** Writes events to the feed and the outbox, in the caller's transaction: one statement each, however many. */
+/** Audit entries to write in the same statement as the events they stand for. */
+export type AuditRow = Insertable<AuditEventsTable>;
+
+/**
+ * Writes events to the feed and the outbox, in the caller's transaction: one statement writes the
+ * events (and `auditRows`, the entries they stand for) and finds the endpoints subscribed to them,
+ * one more queues the deliveries, however many events.
+ */
 export async function publishEvents(
   trx: Transaction<Database>,
   orgId: string,
   actor: Pick<Actor, "userId"> | null,
   events: readonly NewEvent[],
   now: Date,
+  auditRows: readonly AuditRow[] = [],
 ): Promise<WebhookEvent[]> {
-  if (events.length === 0) return [];
+  if (events.length === 0) {
+    if (auditRows.length > 0)
+      await trx
+        .insertInto("audit_events")
+        .values([...auditRows])
+        .execute();
+    return [];
+  }
   const stamped = events.map(
     (event): WebhookEvent => ({
       id: randomUUID(),
@@ -40,19 +55,29 @@ export async function publishEvents(
     }),
   );
   const published = stamped.map((event) => ({ event, body: JSON.stringify(event) }));
-  await trx
-    .insertInto("events")
-    .values(
-      published.map(({ event, body }) => ({
-        id: event.id,
-        org_id: orgId,
-        type: event.type,
-        payload: body,
-        created_at: now,
-      })),
-    )
+  const feed = published.map(({ event, body }) => ({
+    id: event.id,
+    org_id: orgId,
+    type: event.type,
+    payload: body,
+    created_at: now,
+  }));
+  // Data-modifying CTEs run whether or not the select reads them.
+  const writes =
+    auditRows.length > 0
+      ? trx
+          .with("audit", (db) => db.insertInto("audit_events").values([...auditRows]))
+          .with("feed", (db) => db.insertInto("events").values(feed))
+      : trx.with("feed", (db) => db.insertInto("events").values(feed));
+  const types = [...new Set(stamped.map((event) => event.type))];
+  const endpoints = await writes
+    .selectFrom("webhook_endpoints")
+    .select(["id", "url", "secret_sealed", "events"])
+    .where("org_id", "=", orgId)
+    .where("status", "=", "active")
+    .where(sql<boolean>`events && ${types}::text[]`)
     .execute();
-  await enqueueEventWebhooks(trx, orgId, published, now);
+  await enqueueEventWebhooks(trx, orgId, published, endpoints, now);
   return stamped;
 }
 
@@ -80,9 +105,17 @@ export async function publishAuditedEvents(
   entries: readonly AuditEntry[],
   now: Date,
   known: { invitations?: ReadonlyMap<string, EventInvitation> } = {},
+  auditRows: readonly AuditRow[] = [],
 ): Promise<void> {
   const published = entries.filter((entry) => EVENTS_FOR_ACTION[entry.action]);
-  if (published.length === 0) return;
+  if (published.length === 0) {
+    if (auditRows.length > 0)
+      await trx
+        .insertInto("audit_events")
+        .values([...auditRows])
+        .execute();
+    return;
+  }
   const invitations = new Map(known.invitations ?? []);
   const unread = published.flatMap((e) =>
     e.targetType === "invitation" && e.targetId && !invitations.has(e.targetId) ? [e.targetId] : [],
@@ -94,7 +127,7 @@ export async function publishAuditedEvents(
     const derive = EVENTS_FOR_ACTION[entry.action] as Derive;
     events.push(...(await derive(trx, { orgId, actor, entry, data: entry.data ?? {}, invitations })));
   }
-  await publishEvents(trx, orgId, actor, events, now);
+  await publishEvents(trx, orgId, actor, events, now, auditRows);
 }
 
 /** `organization.deleted`, published just before the organization's rows go. */

@@ -32,8 +32,8 @@ export interface WebhookEvent {
 
 /**
  * Queues each event for every active endpoint of its organization subscribed to its type, in the
- * caller's transaction, so it is sent if and only if the change commits: one statement to find the
- * endpoints and one to queue every delivery. An organization's deletion takes its endpoints with
+ * caller's transaction, so it is sent if and only if the change commits, in one statement.
+ * `endpoints` are the organization's active ones subscribed to any of the events' types. An organization's deletion takes its endpoints with
  * it: that last event, and any delivery still waiting for those endpoints, carries the address and
  * the sealed secret.
  */
@@ -41,17 +41,9 @@ export async function enqueueEventWebhooks(
   trx: Kysely<Database>,
   orgId: string,
   published: readonly { event: WebhookEvent; body: string }[],
+  endpoints: readonly { id: string; url: string; secret_sealed: string; events: string[] }[],
   now: Date,
 ): Promise<void> {
-  const types = [...new Set(published.map(({ event }) => event.type))];
-  if (types.length === 0) return;
-  const endpoints = await trx
-    .selectFrom("webhook_endpoints")
-    .select(["id", "url", "secret_sealed", "events"])
-    .where("org_id", "=", orgId)
-    .where("status", "=", "active")
-    .where(sql<boolean>`events && ${types}::text[]`)
-    .execute();
   const deliveries: { idempotencyKey: string; delivery: WebhookDelivery }[] = [];
   for (const { event, body } of published) {
     const last = event.type === "organization.deleted";
