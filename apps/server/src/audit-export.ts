@@ -85,7 +85,7 @@ export async function exportAuditLog(
     return refusal(c, new RosterError("BAD_REQUEST", "VALIDATION", message));
   }
   const input = parsed.data;
-  const ctx = await createContext(deps, c.req.raw, new Headers(), info);
+  const ctx = await createContext(deps, c.req.raw.headers, new Headers(), info);
   if (!ctx.auth) {
     const reason = ctx.authProblem ?? "UNAUTHENTICATED";
     return refusal(c, new RosterError("UNAUTHORIZED", reason, "Sign in to export the audit log."));

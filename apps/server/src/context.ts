@@ -1,3 +1,4 @@
+import type { TRPCRequestInfo } from "@trpc/server/http";
 import { looksLikeApiKey, validateApiKey } from "./auth/api-keys.js";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "./auth/cookies.js";
 import { HOST_KEY_PREFIX, verifyHostApiKey } from "./auth/host-keys.js";
@@ -10,8 +11,32 @@ export interface RequestInfo {
   ip: string | null;
 }
 
-function bearerToken(req: Request): string | undefined {
-  const header = req.headers.get("authorization");
+/** The request headers the context reads (a fetch `Headers` will do). */
+export interface RequestHeaders {
+  get(name: string): string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The organization the request's first call names (`input.orgId`), if any: its membership is then
+ * read with the session, in one statement. `orgProcedure` uses it only for that organization and
+ * still checks everything itself; a malformed input is left for the call to refuse.
+ */
+async function organizationOf(info: TRPCRequestInfo | undefined): Promise<string | undefined> {
+  const call = info?.calls[0];
+  if (!call) return undefined;
+  try {
+    const input = (await call.getRawInput()) as { orgId?: unknown } | null | undefined;
+    const orgId = typeof input === "object" && input !== null ? input.orgId : undefined;
+    return typeof orgId === "string" && UUID.test(orgId) ? orgId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bearerToken(headers: RequestHeaders): string | undefined {
+  const header = headers.get("authorization");
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
 }
@@ -19,21 +44,23 @@ function bearerToken(req: Request): string | undefined {
 /** Resolves who is calling, once per HTTP request (a batch of calls shares it). */
 export async function createContext(
   deps: Deps,
-  req: Request,
+  headers: RequestHeaders,
   resHeaders: Headers,
   info: RequestInfo,
+  trpcInfo?: TRPCRequestInfo,
 ): Promise<Context> {
   const base: Context = {
     deps,
     requestId: info.requestId,
     ip: info.ip,
-    userAgent: req.headers.get("user-agent"),
+    userAgent: headers.get("user-agent"),
     auth: null,
     host: null,
     authProblem: null,
     resHeaders,
+    membership: null,
   };
-  const bearer = bearerToken(req);
+  const bearer = bearerToken(headers);
   if (bearer?.startsWith(HOST_KEY_PREFIX)) {
     const host = await verifyHostApiKey(deps.db, bearer, deps.clock());
     return host ? { ...base, host } : { ...base, authProblem: "INVALID_HOST_KEY" };
@@ -44,14 +71,19 @@ export async function createContext(
       ? { ...base, auth: { user: key.user, session: null, via: "api_key", apiKey: key.apiKey } }
       : { ...base, authProblem: "INVALID_API_KEY" };
   }
-  const cookie = bearer ? undefined : readCookie(req.headers.get("cookie"), SESSION_COOKIE);
+  const cookie = bearer ? undefined : readCookie(headers.get("cookie"), SESSION_COOKIE);
   const token = bearer ?? cookie;
   if (!token) return base;
 
   // The session's activity is written after the answer, never before it (at most once a minute).
-  const check = await validateSessionToken(deps.db, token, deps.clock(), { defer: deps.defer });
+  const orgId = await organizationOf(trpcInfo);
+  const check = await validateSessionToken(deps.db, token, deps.clock(), { defer: deps.defer, orgId });
   if (check.status === "valid") {
-    return { ...base, auth: { user: check.user, session: check.session, via: bearer ? "bearer" : "cookie" } };
+    return {
+      ...base,
+      auth: { user: check.user, session: check.session, via: bearer ? "bearer" : "cookie" },
+      membership: orgId && check.membership !== undefined ? { orgId, row: check.membership } : null,
+    };
   }
   // A dead cookie is removed, so the browser stops sending it.
   if (cookie)

@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
 import { createDb, migrateToLatest, type RosterDb } from "@roster/db";
 import { type Clock, systemClock } from "./clock.js";
 import type { Config } from "./config.js";
@@ -11,12 +10,13 @@ import { txtResolver } from "./dns.js";
 import { recheckDueDomains } from "./domain/domain-checks.js";
 import { publishExpiredInvitations } from "./domain/invitation-expiry.js";
 import { deliverWebhook } from "./domain/webhook-delivery.js";
-import { createApp } from "./http.js";
+import { createRosterListener } from "./http.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type HostResolver, systemResolver } from "./outbox/addresses.js";
 import { openEmail } from "./outbox/enqueue.js";
 import { devMailboxMailer, type Mailer, smtpMailer } from "./outbox/mailer.js";
 import { OUTBOX_CHANNEL, OutboxWorker, type OutboxWorkerOptions } from "./outbox/worker.js";
+import type { NodeListener } from "./trpc-http.js";
 
 export interface RosterOptions {
   config: Config;
@@ -46,7 +46,7 @@ export interface Roster {
   worker: OutboxWorker;
   database: RosterDb;
   /** A Node request listener serving everything Roster serves. */
-  listener: ReturnType<typeof getRequestListener>;
+  listener: NodeListener;
   /** Waits for work that requests started without waiting (see deferred.ts). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -122,12 +122,12 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
         }, DOMAIN_CHECK_EVERY_MS).unref()
       : undefined;
 
-  const app = createApp(deps);
+  const listener = createRosterListener(deps);
   return {
     deps,
     worker,
     database,
-    listener: getRequestListener(app.fetch),
+    listener,
     settle: () => deferred.settle(),
     async close() {
       await deferred.settle();

@@ -4,7 +4,13 @@ import { ZodError, z } from "zod";
 import { DEFAULT_EMBED_SCOPES, requiredScope, scopeGranted } from "./auth/embed-scopes.js";
 import type { HostKey } from "./auth/host-keys.js";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
-import { loadOrgAccess, orgNotFound, requirePermission } from "./domain/access.js";
+import {
+  loadOrgAccess,
+  type MembershipAccessRow,
+  orgAccessFrom,
+  orgNotFound,
+  requirePermission,
+} from "./domain/access.js";
 import type { Permission } from "./domain/permissions.js";
 import {
   databaseUnavailable,
@@ -31,6 +37,11 @@ export interface Context extends RequestOrigin {
   authProblem: "SESSION_EXPIRED" | "INVALID_SESSION" | "INVALID_HOST_KEY" | "INVALID_API_KEY" | null;
   /** Response headers (Set-Cookie for sign-in and sign-out). */
   resHeaders: Headers;
+  /**
+   * The session's membership in the organization the request's first call names, read in the same
+   * statement as the session (context.ts); `orgProcedure` uses it for that organization only.
+   */
+  membership: { orgId: string; row: MembershipAccessRow | null } | null;
 }
 
 export interface SessionAuth {
@@ -211,7 +222,13 @@ export function orgProcedure(permission: Permission | null) {
     // An embed token bound to one organization acts only there.
     const boundTo = ctx.auth.session?.org_id;
     if (boundTo && boundTo !== input.orgId) throw refuse("EMBED_TOKEN_ORG_BOUND");
-    const access = await loadOrgAccess(ctx.deps, ctx.actor, input.orgId);
+    // Read with the session when this request's first call named this organization (a session's
+    // membership, never an API key's), else now: either way in this request, never cached.
+    const read = ctx.membership;
+    const access =
+      read && read.orgId === input.orgId && ctx.auth.via !== "api_key"
+        ? orgAccessFrom(ctx.actor, input.orgId, read.row)
+        : await loadOrgAccess(ctx.deps, ctx.actor, input.orgId);
     if (permission) requirePermission(access, permission);
     return next({ ctx: { ...ctx, access } });
   });

@@ -14,10 +14,16 @@ export interface OrgAccess {
 export const orgNotFound = () =>
   notFound("ORG_NOT_FOUND", "This organization does not exist, or you are not a member of it.");
 
+/** A caller's membership row in one organization, with its custom role's permissions. */
+export interface MembershipAccessRow {
+  role: string;
+  status: string;
+  custom_permissions: string[] | null;
+}
+
 /**
- * The caller's membership and effective permissions in one query. A caller who is not a member
- * learns nothing (NOT_FOUND, the same as for an organization that does not exist); a deactivated
- * member is refused at once, whatever their role.
+ * The caller's membership and effective permissions in one query (or read with the session, in
+ * the same statement: `validateSessionToken`'s `orgId`, then `orgAccessFrom`).
  */
 export async function loadOrgAccess(deps: Deps, actor: Actor, orgId: string): Promise<OrgAccess> {
   const row = await deps.db
@@ -27,6 +33,15 @@ export async function loadOrgAccess(deps: Deps, actor: Actor, orgId: string): Pr
     .where("m.org_id", "=", orgId)
     .where("m.user_id", "=", actor.userId)
     .executeTakeFirst();
+  return orgAccessFrom(actor, orgId, row ?? null);
+}
+
+/**
+ * What a membership row allows. A caller who is not a member learns nothing (NOT_FOUND, the same
+ * as for an organization that does not exist); a deactivated member is refused at once, whatever
+ * their role.
+ */
+export function orgAccessFrom(actor: Actor, orgId: string, row: MembershipAccessRow | null): OrgAccess {
   if (!row) throw orgNotFound();
   if (row.status !== "active") {
     throw forbidden(
