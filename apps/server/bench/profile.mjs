@@ -6,8 +6,11 @@
 // while the server records a V8 CPU profile, then prints the top entries by self time.
 // Usage: pnpm --filter @roster/server build && node bench/profile.mjs [call…]
 // Output: one JSON line per call; profiles are kept in PROFILE_DIR (default bench/profiles).
+// With --cpu it records no profile: it measures the CPU time (user + system, from /proc) each
+// server process spends per request, Roster's and the raw server's (bench/raw-server.mjs), under
+// the same load, alternated. CPU per request depends far less on other load than requests/s.
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@roster/db/testing";
 import { freePort } from "@roster/testing";
@@ -21,6 +24,10 @@ const members = Number(process.env.PROFILE_MEMBERS ?? 100_000);
 const connections = Number(process.env.PROFILE_CONNECTIONS ?? 10);
 const profileDir = process.env.PROFILE_DIR ?? fileURLToPath(new URL("./profiles", import.meta.url));
 const mainJs = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+// --cpu also measures another build of Roster's main.js (an earlier commit's) when this names one.
+const otherMainJs = process.env.PROFILE_COMPARE_MAIN;
+const rawJs = fileURLToPath(new URL("./raw-server.mjs", import.meta.url));
+const secretKey = "profile-secret-key-long-enough-0000000000";
 const loadJs = fileURLToPath(new URL("./load.mjs", import.meta.url));
 
 const smtp = new SMTPServer({
@@ -39,11 +46,18 @@ const database = await createTestDatabase();
 const dbUrl = new URL(database.url);
 
 /** Starts dist/main.js in production mode; resolves once /healthz answers. */
-async function startServer({ databasePort = Number(dbUrl.port), cpuProf = false, extraEnv = {} } = {}) {
+async function startServer({
+  databasePort = Number(dbUrl.port),
+  cpuProf = false,
+  raw = false,
+  script: given,
+  extraEnv = {},
+} = {}) {
   const port = await freePort();
   const url = new URL(database.url);
   url.port = String(databasePort);
-  const args = cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, mainJs] : [mainJs];
+  const script = given ?? (raw ? rawJs : mainJs);
+  const args = cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, script] : [script];
   const child = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH,
@@ -52,7 +66,7 @@ async function startServer({ databasePort = Number(dbUrl.port), cpuProf = false,
       PORT: String(port),
       HOST: "127.0.0.1",
       PUBLIC_URL: "https://roster.example.com",
-      SECRET_KEY: "profile-secret-key-long-enough-0000000000",
+      SECRET_KEY: secretKey,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       SIGN_UPS_PER_IP_PER_HOUR: "1000000",
       INVITATIONS_PER_ORG_PER_HOUR: "1000000000",
@@ -70,6 +84,11 @@ async function startServer({ databasePort = Number(dbUrl.port), cpuProf = false,
   }
   return {
     base,
+    /** CPU time the process has used so far, user and system, in ms. */
+    cpuMs: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+    },
     stop: () =>
       new Promise((resolve) => {
         child.once("exit", resolve);
@@ -174,6 +193,8 @@ function requestOf(call) {
 }
 const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const countOnly = process.argv.includes("--count-only");
+const cpuOnly = process.argv.includes("--cpu");
+const requests = Number(process.env.PROFILE_REQUESTS ?? 3000);
 const chosen = only.length ? only : Object.keys(calls);
 
 // Round trips: the server talks to Postgres through the counting proxy.
@@ -195,8 +216,72 @@ for (const name of chosen) {
 await counted.stop();
 await counter.close();
 
+function drive(base, call, options = {}) {
+  const path = `/trpc/${call.path}${call.input ? `?input=${encodeURIComponent(JSON.stringify(call.input))}` : ""}`;
+  const plan = {
+    url: base,
+    connections,
+    seconds,
+    token: owner.token,
+    request: { method: "GET", path },
+    ...options,
+  };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [loadJs], { stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.on("exit", (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load exited ${code}`)),
+    );
+    child.stdin.end(JSON.stringify(plan));
+  });
+}
+
+// CPU per request: each target warmed up, then measured; Roster and the raw server alternate.
+for (const name of cpuOnly ? chosen : []) {
+  const call = calls[name];
+  const figures = {};
+  for (let round = 0; round < 2; round++) {
+    for (const target of ["roster", "raw", ...(otherMainJs ? ["other"] : [])]) {
+      const server = await startServer({
+        raw: target === "raw",
+        script: target === "other" ? otherMainJs : undefined,
+      });
+      // The same number of requests each time, the first ones to warm the JIT up.
+      await drive(server.base, call, { amount: requests, seconds: undefined });
+      const before = server.cpuMs();
+      const load = await drive(server.base, call, { amount: requests, seconds: undefined });
+      const after = server.cpuMs();
+      await server.stop();
+      const perRequest = (ms) => Math.round((ms * 1000) / Math.max(1, load.requests));
+      figures[target] = [
+        ...(figures[target] ?? []),
+        {
+          user: perRequest(after.user - before.user),
+          system: perRequest(after.system - before.system),
+          requestsPerSecond: Math.round(load.requestsPerSecond),
+        },
+      ];
+      if (load.errors) throw new Error(`${name} · ${target}: ${load.errors} failed requests`);
+    }
+  }
+  const best = (list) => Math.min(...list.map((f) => f.user + f.system));
+  console.log(
+    JSON.stringify({
+      call: name,
+      cpuMicrosecondsPerRequest: figures,
+      rosterOverRaw: Math.round((100 * best(figures.roster)) / best(figures.raw)) / 100,
+      ...(otherMainJs
+        ? { otherOverRaw: Math.round((100 * best(figures.other)) / best(figures.raw)) / 100 }
+        : {}),
+    }),
+  );
+}
+
 mkdirSync(profileDir, { recursive: true });
-for (const name of countOnly ? [] : chosen) {
+for (const name of countOnly || cpuOnly ? [] : chosen) {
   const call = calls[name];
   const before = new Set(readdirSync(profileDir));
   const server = await startServer({ cpuProf: true });
