@@ -228,6 +228,26 @@ describe("the organization's invariants under provisioning", () => {
   });
 });
 
+describe("parallel PATCHes", () => {
+  it("each build on the last: members added to one group at the same time all stay", async () => {
+    const { scim, domain } = await directory("Pam Parallel");
+    const ids: string[] = [];
+    for (let n = 0; n < 8; n++) ids.push((await scim.post("/Users", oktaUser(n, domain))).body.id as string);
+    const group = await scim.post("/Groups", { schemas: [GROUP], displayName: "Parallel", members: [] });
+    const answers = await Promise.all(
+      ids.map((value) =>
+        scim.patch(`/Groups/${group.body.id}`, {
+          schemas: [PATCH_OP],
+          Operations: [{ op: "Add", path: "members", value: [{ value }] }],
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(ids.map(() => 204));
+    const members = (await scim.get(`/Groups/${group.body.id}`)).body.members as { value: string }[];
+    expect(members.map((m) => m.value).sort()).toEqual([...ids].sort());
+  });
+});
+
 describe("a token from another organization", () => {
   it("never sees or changes this organization's users and groups", async () => {
     const alpha = await directory("Alpha Admin");

@@ -231,18 +231,22 @@ export async function createScimGroup(
   return getScimGroup(deps.db, access.orgId, groupId);
 }
 
-/** PUT, and PATCH once applied: the group's name, externalId and members become `input`. */
+/**
+ * PUT and PATCH: the group's name, externalId and members become what `next` makes of the group as
+ * it is once locked, so concurrent PATCHes (Entra adds members in parallel) each build on the last.
+ */
 export async function replaceScimGroup(
   deps: Deps,
   access: OrgAccess,
   groupId: string,
-  input: ScimGroupInput,
+  next: (current: ScimGroupRecord) => ScimGroupInput,
 ): Promise<void> {
   if (!UUID.test(groupId)) throw groupNotFound();
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const owners = await lockActiveOwners(deps, trx, access.orgId);
     const group = await findInOrg(trx, "groups", access.orgId, groupId, groupNotFound, { forUpdate: true });
+    const input = next(await getScimGroup(trx, access.orgId, groupId));
     const link = await trx
       .selectFrom("scim_groups")
       .select(["external_id"])

@@ -155,14 +155,17 @@ export async function createScimUser(
   return getScimUser(deps.db, access.orgId, userId);
 }
 
-/** PUT, and PATCH once its operations are applied: the user becomes `input`. */
+/**
+ * PUT and PATCH: the user becomes what `next` makes of them as they are once their membership is
+ * locked, so concurrent PATCHes each build on the last.
+ */
 export async function replaceScimUser(
   deps: Deps,
   access: OrgAccess,
   userId: string,
-  input: ScimUserInput,
+  next: (current: ScimUserRecord) => ScimUserInput,
 ): Promise<ScimUserRecord> {
-  const current = await getScimUser(deps.db, access.orgId, userId);
+  await getScimUser(deps.db, access.orgId, userId);
   const now = deps.clock();
   await runTransaction(deps, async (trx) => {
     const owners = await lockActiveOwners(deps, trx, access.orgId);
@@ -174,6 +177,8 @@ export async function replaceScimUser(
       .forUpdate()
       .executeTakeFirst();
     if (!member) throw scimUserNotFound();
+    const current = await getScimUser(trx, access.orgId, userId);
+    const input = next(current);
     await assertFree(trx, access.orgId, input, userId);
     const row = await trx
       .selectFrom("scim_users")

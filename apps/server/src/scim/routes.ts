@@ -218,15 +218,16 @@ export function scimRoutes(deps: Deps): Hono<Env> {
   });
   app.put("/Users/:id", async (c) => {
     const body = await readBody(c, max);
-    const updated = await users.replaceScimUser(deps, c.get("access"), c.req.param("id"), userInput(body));
+    const input = userInput(body);
+    const updated = await users.replaceScimUser(deps, c.get("access"), c.req.param("id"), () => input);
     return scimJson(c, userDoc(updated, base));
   });
   app.patch("/Users/:id", async (c) => {
     const body = await readBody(c, max);
     const access = c.get("access");
-    const current = userDoc(await getScimUser(deps.db, access.orgId, c.req.param("id")), base);
-    const patched = applyPatch(current, body);
-    const updated = await users.replaceScimUser(deps, access, c.req.param("id"), userInput(patched));
+    const updated = await users.replaceScimUser(deps, access, c.req.param("id"), (current) =>
+      userInput(applyPatch(userDoc(current, base), body)),
+    );
     return scimJson(c, userDoc(updated, base));
   });
   app.delete("/Users/:id", async (c) => {
@@ -262,14 +263,16 @@ export function scimRoutes(deps: Deps): Hono<Env> {
   app.put("/Groups/:id", async (c) => {
     const body = await readBody(c, max);
     const access = c.get("access");
-    await groups.replaceScimGroup(deps, access, c.req.param("id"), groupInput(body));
+    const input = groupInput(body);
+    await groups.replaceScimGroup(deps, access, c.req.param("id"), () => input);
     return scimJson(c, groupDoc(await groups.getScimGroup(deps.db, access.orgId, c.req.param("id")), base));
   });
   app.patch("/Groups/:id", async (c) => {
     const body = await readBody(c, max);
     const access = c.get("access");
-    const current = groupDoc(await groups.getScimGroup(deps.db, access.orgId, c.req.param("id")), base);
-    await groups.replaceScimGroup(deps, access, c.req.param("id"), groupInput(applyPatch(current, body)));
+    await groups.replaceScimGroup(deps, access, c.req.param("id"), (current) =>
+      groupInput(applyPatch(groupDoc(current, base), body)),
+    );
     // Entra and Okta accept 204 for a group PATCH; members of large groups are not sent back.
     return c.body(null, 204);
   });
