@@ -68,3 +68,23 @@ describe("sessions", () => {
     expect(await item.textContent()).not.toContain("Mozilla/5.0");
   });
 });
+
+describe("copying an invitation link", () => {
+  it("confirms next to the button, in the invitation's row", async () => {
+    await dora.goto(`${orgPath}/members`);
+    await dora.getByLabel("Email addresses").fill("erin@example.com");
+    await dora.getByRole("button", { name: "Send invitations" }).click();
+    await dora.getByText("1 of 1 address was invited.").waitFor();
+    const row = dora.getByRole("row", { name: /erin@example\.com/ });
+    await row.getByRole("button", { name: "Copy link erin@example.com" }).click();
+    // Copied, or (without clipboard access) the link itself to copy by hand: either way, by the button.
+    const outcome = row.locator('[data-outcome="copy-link"]');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toMatch(/The invitation link was copied\.|\/invite\//);
+    await dora
+      .getByRole("status")
+      .filter({ hasText: (await outcome.textContent()) ?? "" })
+      .waitFor();
+    await accessible(dora, "small-03-link-copied");
+  });
+});

@@ -305,6 +305,7 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
                 onReactivate={act.reactivate}
                 onResend={act.resend}
                 onCopyLink={act.copyLink}
+                outcome={action.outcome}
               />
             ))}
           </tbody>

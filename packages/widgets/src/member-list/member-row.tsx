@@ -18,6 +18,8 @@ interface MemberRowProps {
   onReactivate: (item: MemberListItem) => void;
   onResend: (item: MemberListItem) => void;
   onCopyLink: (item: MemberListItem) => void;
+  /** How the last action went, shown next to the copy-link button when it was this row's. */
+  outcome?: { key?: string; text: string; tone: "success" | "error" } | null;
 }
 
 /** A button that shows while its action runs (disabled, aria-busy, data-busy). */
@@ -122,6 +124,21 @@ export function MemberRow(props: MemberRowProps) {
           onClick={() => props.onCopyLink(item)}
         />,
       );
+      // Where the eyes are: the confirmation (or the link to copy by hand) sits by the button.
+      // The status region below the table announces it; this copy is for sight only.
+      if (props.outcome?.key === `link:${item.id}` && props.busy === null) {
+        actions.push(
+          <span
+            key="link-outcome"
+            className="roster-inline-outcome"
+            data-outcome="copy-link"
+            data-tone={props.outcome.tone}
+            aria-hidden="true"
+          >
+            {props.outcome.text}
+          </span>,
+        );
+      }
     }
     actions.push(
       <RowButton

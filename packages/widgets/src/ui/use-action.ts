@@ -6,6 +6,8 @@ import type { ActionCallbacks, ActionOutcome } from "../types.js";
 export interface Outcome {
   tone: "success" | "error";
   text: string;
+  /** The key of the action it reports (`link:<id>`, …), so a row can show it by its button. */
+  key?: string;
 }
 
 export type RunResult<R> =
@@ -50,11 +52,11 @@ export function useAction<A extends { type: string }>(callbacks: ActionCallbacks
       let result: RunResult<R>;
       try {
         const value = await perform();
-        setOutcome({ tone: "success", text: describe(value) });
+        setOutcome({ tone: "success", text: describe(value), key });
         reported = { ok: true, result: value };
         result = { ok: true, result: value };
       } catch (error) {
-        setOutcome({ tone: "error", text: errorMessage(error, labels) });
+        setOutcome({ tone: "error", text: errorMessage(error, labels), key });
         reported = { ok: false, error };
         result = { ok: false, error };
       } finally {
