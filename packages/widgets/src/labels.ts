@@ -44,6 +44,7 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   EMAIL_TAKEN: "An account already uses this email address. Sign in instead.",
   EMAIL_UNCHANGED: "This is already your email address.",
   INVALID_PASSWORD: "This password is not right. Enter your current password.",
+  CONFIRMATION_MISMATCH: "Type your email address exactly as it is to confirm.",
   INVALID_TOKEN: "This link is not valid. Ask for a new one.",
   TOKEN_EXPIRED: "This link has expired or was already used. Ask for a new one.",
   USER_NOT_FOUND: "This account no longer exists.",

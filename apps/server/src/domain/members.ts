@@ -126,7 +126,7 @@ async function setMemberStatus(
  * Removes members from the organization, all or none. Anyone who owns resources needs a
  * `transferTo` member who takes them over in the same transaction.
  */
-async function removeWithinTransaction(
+export async function removeWithinTransaction(
   deps: Deps,
   trx: Transaction<Database>,
   access: OrgAccess,

@@ -246,32 +246,40 @@ export async function updateOrganization(
 
 export async function deleteOrganization(deps: Deps, access: OrgAccess): Promise<void> {
   const now = deps.clock();
-  await runTransaction(deps, async (trx) => {
-    const org = await trx
-      .selectFrom("organizations")
-      .select(["id", "name", "slug", "personal"])
-      .where("id", "=", access.orgId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!org) throw orgNotFound();
-    const members = await trx
-      .selectFrom("memberships")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("org_id", "=", org.id)
-      .executeTakeFirstOrThrow();
-    // Its own audit log goes with it; the deployment's log keeps who deleted it, and when.
-    await recordDeploymentAudit(
-      trx,
-      org.id,
-      access.actor,
-      "organization.deleted",
-      { name: org.name, slug: org.slug, personal: org.personal, members: Number(members.n) },
-      now,
-    );
-    // Kept in the feed (no foreign key); its endpoints hear of it before they go.
-    await publishOrganizationDeleted(trx, org, Number(members.n), access.actor, now);
-    await trx.deleteFrom("organizations").where("id", "=", org.id).execute();
-  });
+  await runTransaction(deps, (trx) => deleteOrganizationWithin(trx, access.orgId, access.actor, now));
+}
+
+/** Deletes an organization inside `trx`: its members, resources and audit log go with it. */
+export async function deleteOrganizationWithin(
+  trx: Transaction<Database>,
+  orgId: string,
+  actor: Actor,
+  now: Date,
+): Promise<void> {
+  const org = await trx
+    .selectFrom("organizations")
+    .select(["id", "name", "slug", "personal"])
+    .where("id", "=", orgId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!org) throw orgNotFound();
+  const members = await trx
+    .selectFrom("memberships")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("org_id", "=", org.id)
+    .executeTakeFirstOrThrow();
+  // Its own audit log goes with it; the deployment's log keeps who deleted it, and when.
+  await recordDeploymentAudit(
+    trx,
+    org.id,
+    actor,
+    "organization.deleted",
+    { name: org.name, slug: org.slug, personal: org.personal, members: Number(members.n) },
+    now,
+  );
+  // Kept in the feed (no foreign key); its endpoints hear of it before they go.
+  await publishOrganizationDeleted(trx, org, Number(members.n), actor, now);
+  await trx.deleteFrom("organizations").where("id", "=", org.id).execute();
 }
 
 export interface MyOrganization extends OrganizationView {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
+import { deleteAccount } from "../domain/account-deletion.js";
 import * as accounts from "../domain/accounts.js";
 import * as profile from "../domain/profile.js";
 import { authedProcedure, type Context, publicProcedure, router } from "../trpc.js";
@@ -64,6 +65,16 @@ export const authRouter = router({
   changePassword: authedProcedure
     .input(z.object({ current: z.string().min(1, "Enter your current password.").max(256), next: password }))
     .mutation(({ ctx, input }) => profile.changePassword(ctx.deps, ctx.actor, input)),
+
+  /** Deletes the caller's account (typed email, and the password if it has one). */
+  deleteAccount: authedProcedure
+    .input(
+      z.object({
+        confirmEmail: z.string().max(320, "Type your email address to confirm."),
+        password: z.string().max(256).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => deleteAccount(ctx.deps, ctx.actor, input)),
 
   changeEmail: authedProcedure
     .input(z.object({ email }))

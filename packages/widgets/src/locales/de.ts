@@ -41,6 +41,7 @@ export const de: Labels = {
     EMAIL_TAKEN: "Ein Konto verwendet diese E-Mail-Adresse bereits. Melden Sie sich stattdessen an.",
     EMAIL_UNCHANGED: "Das ist bereits Ihre E-Mail-Adresse.",
     INVALID_PASSWORD: "Dieses Passwort ist falsch. Geben Sie Ihr aktuelles Passwort ein.",
+    CONFIRMATION_MISMATCH: "Geben Sie Ihre E-Mail-Adresse genau so ein, wie sie lautet, um zu bestätigen.",
     INVALID_TOKEN: "Dieser Link ist ungültig. Fordern Sie einen neuen an.",
     TOKEN_EXPIRED: "Dieser Link ist abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.",
     USER_NOT_FOUND: "Dieses Konto gibt es nicht mehr.",

@@ -36,6 +36,7 @@ export const es: Labels = {
     EMAIL_TAKEN: "Ya hay una cuenta con este correo electrónico. Inicie sesión.",
     EMAIL_UNCHANGED: "Este ya es su correo electrónico.",
     INVALID_PASSWORD: "La contraseña no es correcta. Introduzca su contraseña actual.",
+    CONFIRMATION_MISMATCH: "Escriba su dirección de correo exactamente como es para confirmar.",
     INVALID_TOKEN: "Este enlace no es válido. Pida uno nuevo.",
     TOKEN_EXPIRED: "Este enlace ha caducado o ya se ha usado. Pida uno nuevo.",
     USER_NOT_FOUND: "Esta cuenta ya no existe.",

@@ -37,6 +37,7 @@ export const fr: Labels = {
     EMAIL_TAKEN: "Un compte utilise déjà cette adresse e-mail. Connectez-vous plutôt.",
     EMAIL_UNCHANGED: "C’est déjà votre adresse e-mail.",
     INVALID_PASSWORD: "Ce mot de passe est incorrect. Saisissez votre mot de passe actuel.",
+    CONFIRMATION_MISMATCH: "Saisissez votre adresse e-mail exactement telle qu’elle est pour confirmer.",
     INVALID_TOKEN: "Ce lien n’est pas valide. Demandez-en un nouveau.",
     TOKEN_EXPIRED: "Ce lien a expiré ou a déjà été utilisé. Demandez-en un nouveau.",
     USER_NOT_FOUND: "Ce compte n’existe plus.",

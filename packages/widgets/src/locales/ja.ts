@@ -39,6 +39,7 @@ export const ja: Labels = {
     EMAIL_TAKEN: "このメールアドレスはすでに別のアカウントで使われています。サインインしてください。",
     EMAIL_UNCHANGED: "これはすでにあなたのメールアドレスです。",
     INVALID_PASSWORD: "パスワードが正しくありません。現在のパスワードを入力してください。",
+    CONFIRMATION_MISMATCH: "確認のため、メールアドレスを正確に入力してください。",
     INVALID_TOKEN: "このリンクは無効です。新しいリンクを依頼してください。",
     TOKEN_EXPIRED: "このリンクは期限切れか、すでに使用されています。新しいリンクを依頼してください。",
     USER_NOT_FOUND: "このアカウントはもう存在しません。",
