@@ -7,6 +7,7 @@ import { exportAuditLog } from "./audit-export.js";
 import { clientAddressResolver } from "./client-address.js";
 import type { Deps } from "./deps.js";
 import { scimRoutes } from "./scim/routes.js";
+import { mountSsoRoutes } from "./sso-routes.js";
 import { createTrpcListener, type NodeListener } from "./trpc-http.js";
 import { serveWebApp } from "./web-app.js";
 
@@ -59,6 +60,7 @@ export function createApp(
   );
 
   app.route("/scim/v2", scimRoutes(deps));
+  mountSsoRoutes(app, deps);
 
   app.get("/healthz", async (c) => {
     try {

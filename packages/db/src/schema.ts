@@ -476,6 +476,57 @@ export interface ScimGroupsTable {
   updated_at: Timestamp;
 }
 
+export type SsoProtocol = "oidc" | "saml";
+
+/** An organization's identity provider (one per organization). */
+export interface SsoConnectionsTable {
+  id: Generated<string>;
+  org_id: string;
+  protocol: SsoProtocol;
+  enforced: ColumnType<boolean, boolean | undefined, boolean>;
+  default_role: ColumnType<string, string | undefined, string>;
+  oidc_issuer: string | null;
+  oidc_client_id: string | null;
+  /** Sealed with the server key (crypto.ts); never returned. */
+  oidc_client_secret_sealed: string | null;
+  saml_idp_entity_id: string | null;
+  saml_idp_sso_url: string | null;
+  saml_idp_certificate: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Who a provider's subject is, in Roster. */
+export interface SsoIdentitiesTable {
+  connection_id: string;
+  subject: string;
+  user_id: string;
+  email: string;
+  created_at: Timestamp;
+  last_sign_in_at: Timestamp;
+}
+
+/** A sign-in between leaving for the provider and coming back. */
+export interface SsoFlowsTable {
+  id: string;
+  connection_id: string;
+  purpose: "sign_in" | "test";
+  nonce: string | null;
+  code_verifier: string | null;
+  saml_request_id: string | null;
+  return_to: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+/** SAML assertion ids already accepted, until they expire (replay defence). */
+export interface SsoAssertionsTable {
+  connection_id: string;
+  assertion_id: string;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   host_api_keys: HostApiKeysTable;
   external_identities: ExternalIdentitiesTable;
@@ -494,6 +545,10 @@ export interface Database {
   scim_connections: ScimConnectionsTable;
   scim_users: ScimUsersTable;
   scim_groups: ScimGroupsTable;
+  sso_connections: SsoConnectionsTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_flows: SsoFlowsTable;
+  sso_assertions: SsoAssertionsTable;
   workspaces: WorkspacesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
@@ -524,6 +579,7 @@ export type Invitation = Selectable<InvitationsTable>;
 export type Role = Selectable<RolesTable>;
 export type OrgDomain = Selectable<OrgDomainsTable>;
 export type JoinRequest = Selectable<JoinRequestsTable>;
+export type SsoConnection = Selectable<SsoConnectionsTable>;
 export type Resource = Selectable<ResourcesTable>;
 export type Workspace = Selectable<WorkspacesTable>;
 export type Group = Selectable<GroupsTable>;

@@ -56,6 +56,12 @@ const principalSchema = z.object({
 
 const domainSchema = z.object({ id: z.uuid(), name: z.string() });
 
+const ssoConnectionSchema = z.object({
+  id: z.uuid(),
+  protocol: z.enum(["oidc", "saml"]),
+  enforced: z.boolean(),
+});
+
 const changed = z.array(z.string());
 
 const scimTokenSchema = z.object({ id: z.string(), name: z.string() });
@@ -74,7 +80,7 @@ export const EVENT_SCHEMAS = {
   "membership.joined": z.object({
     member: memberSchema,
     role: z.string(),
-    via: z.enum(["organization_created", "invitation", "join_request", "service_account", "scim"]),
+    via: z.enum(["organization_created", "invitation", "join_request", "service_account", "scim", "sso"]),
     invitationId: z.uuid().optional(),
     joinRequestId: z.uuid().optional(),
   }),
@@ -183,6 +189,19 @@ export const EVENT_SCHEMAS = {
   "scim_user.updated": z.object({ member: memberSchema, changed }),
   /** Members of a provisioned group get this role (null: the mapping was removed). */
   "scim_group.role_mapped": z.object({ group: groupSchema, role: z.string().nullable() }),
+  /** The organization's identity provider (OIDC or SAML), its settings or enforcement. */
+  "sso_connection.created": z.object({ connection: ssoConnectionSchema }),
+  "sso_connection.updated": z.object({ connection: ssoConnectionSchema, changed }),
+  "sso_connection.deleted": z.object({ connection: ssoConnectionSchema }),
+  /**
+   * A member signed in through the identity provider. `provisioned`: this sign-in made their
+   * account or membership (just in time); `membership.joined` with `via: "sso"` comes with it.
+   */
+  "sso.signed_in": z.object({
+    member: memberSchema,
+    connection: ssoConnectionSchema,
+    provisioned: z.object({ account: z.boolean(), membership: z.boolean() }),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

@@ -140,6 +140,27 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
     "Automatic invitations need a member with a confirmed address on this domain. Use suggestions until one joins.",
   JOIN_REQUEST_NOT_FOUND: "This join request no longer exists.",
   JOIN_REQUEST_CLOSED: "This join request was already answered or withdrawn. Reload the page.",
+  SSO_REQUIRED: "Your organization signs you in through its identity provider. Use Continue with SSO.",
+  SSO_NOT_AVAILABLE: "Single sign-on is not set up for this email address. Sign in with your password.",
+  SSO_CONNECTION_NOT_FOUND: "This organization has no single sign-on connection. Set one up first.",
+  INVALID_SSO_SETTINGS:
+    "A setting of the identity provider is not valid. Check the URLs and the certificate.",
+  SSO_PROVIDER_UNREACHABLE:
+    "The identity provider could not be reached or did not answer as expected. Check the issuer URL.",
+  SSO_FLOW_INVALID: "This sign-in is no longer valid. Start again from the sign-in page.",
+  SSO_NONCE_MISMATCH: "The identity provider's answer does not belong to this sign-in. Start again.",
+  SSO_SIGNATURE_INVALID:
+    "The identity provider's answer is not signed with its certificate. Ask an admin to check the connection.",
+  SSO_AUDIENCE_MISMATCH:
+    "The identity provider's answer is meant for another application. Ask an admin to check the entity ID.",
+  SSO_RECIPIENT_MISMATCH:
+    "The identity provider sent this answer to another address. Ask an admin to check the ACS URL.",
+  SSO_ASSERTION_EXPIRED: "The identity provider's answer has expired. Sign in again.",
+  SSO_ASSERTION_REPLAYED: "This sign-in answer was already used. Sign in again.",
+  SSO_RESPONSE_INVALID:
+    "The identity provider's answer could not be accepted. Start again, or ask an admin to test the connection.",
+  SSO_EMAIL_NOT_ALLOWED:
+    "The identity provider gave an email address that is not on this organization's verified domains.",
   DOMAIN_ADDRESS_REQUIRED:
     "Only an owner whose confirmed email address is on this domain can verify it this way.",
   INVALID_WEBHOOK_URL: "This webhook address cannot be used. Use a public https address.",

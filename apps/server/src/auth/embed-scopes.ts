@@ -48,6 +48,7 @@ const AREA_SCOPES: Record<string, EmbedScope> = {
   audit: "audit",
   domains: "domains",
   scim: "domains",
+  sso: "domains",
 };
 
 /** Procedures that need something else than their area's scope; `null`: any embed token. */

@@ -13,6 +13,7 @@ import { runTransaction } from "../transaction.js";
 import { inviteByDomain } from "./domain-enrollment.js";
 import { afterSignUp } from "./hooks.js";
 import { accountLink } from "./host-links.js";
+import { assertPasswordSignInAllowed } from "./sso-enforcement.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 
 const VERIFY_TTL_SECONDS = 24 * 60 * 60;
@@ -131,6 +132,7 @@ export async function signIn(
     throw invalidCredentials();
   }
   await clearRateLimit(deps.db, pairKey);
+  await assertPasswordSignInAllowed(deps, user);
   const { token, session } = await createSession(deps.db, user.id, now, origin);
   return { user: toPublicUser(user), token, expiresAt: session.expires_at };
 }

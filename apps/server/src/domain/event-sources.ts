@@ -10,6 +10,7 @@ import {
   membershipRole,
 } from "./event-rows.js";
 import { SCIM_EVENTS_FOR_ACTION } from "./scim-event-sources.js";
+import { SSO_EVENTS_FOR_ACTION } from "./sso-event-sources.js";
 
 /**
  * What each audited action publishes: the events an entry of the audit log stands for, built from
@@ -384,4 +385,5 @@ export const EVENTS_FOR_ACTION: Record<string, Derive> = {
   "domain.unverified": domainEvent("domain.unverified", ["failures", "reason"]),
   "domain.removed": domainEvent("domain.removed", ["wasVerified"]),
   ...SCIM_EVENTS_FOR_ACTION,
+  ...SSO_EVENTS_FOR_ACTION,
 };

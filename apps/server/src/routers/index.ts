@@ -16,6 +16,7 @@ import { rolesRouter } from "./roles.js";
 import { scimRouter } from "./scim.js";
 import { serviceAccountsRouter } from "./serviceAccounts.js";
 import { settingsRouter } from "./settings.js";
+import { ssoRouter } from "./sso.js";
 import { usageRouter } from "./usage.js";
 import { webhooksRouter } from "./webhooks.js";
 import { workspacesRouter } from "./workspaces.js";
@@ -38,6 +39,7 @@ export const appRouter = router({
   scim: scimRouter,
   events: eventsRouter,
   joinRequests: joinRequestsRouter,
+  sso: ssoRouter,
   embed: embedRouter,
   host: hostRouter,
   dev: devRouter,

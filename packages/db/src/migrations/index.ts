@@ -16,6 +16,7 @@ import * as m0014 from "./0014_retry_keys_and_word_search.js";
 import * as m0015 from "./0015_verified_domains.js";
 import * as m0016 from "./0016_join_requests.js";
 import * as m0020 from "./0020_word_search_and_running_time.js";
+import * as m0022 from "./0022_sso_connections.js";
 import * as m0023 from "./0023_scim_provisioning.js";
 
 /** Every migration, in the order it runs. Names sort in that order too. */
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   "0015_verified_domains": m0015,
   "0016_join_requests": m0016,
   "0020_word_search_and_running_time": m0020,
+  "0022_sso_connections": m0022,
   "0023_scim_provisioning": m0023,
 };

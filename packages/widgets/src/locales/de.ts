@@ -144,6 +144,30 @@ export const de: Labels = {
     DOMAIN_NEEDS_VERIFIED_MEMBER:
       "Automatische Einladungen brauchen ein Mitglied mit bestätigter Adresse dieser Domain. Nutzen Sie Vorschläge, bis jemand beitritt.",
     JOIN_REQUEST_NOT_FOUND: "Diese Beitrittsanfrage gibt es nicht mehr.",
+    SSO_REQUIRED:
+      "Ihre Organisation meldet Sie über ihren Identitätsanbieter an. Wählen Sie „Mit SSO fortfahren“.",
+    SSO_NOT_AVAILABLE:
+      "Für diese E-Mail-Adresse ist keine Einmalanmeldung eingerichtet. Melden Sie sich mit Ihrem Passwort an.",
+    SSO_CONNECTION_NOT_FOUND: "Diese Organisation hat keine SSO-Verbindung. Richten Sie zuerst eine ein.",
+    INVALID_SSO_SETTINGS:
+      "Eine Einstellung des Identitätsanbieters ist ungültig. Prüfen Sie die URLs und das Zertifikat.",
+    SSO_PROVIDER_UNREACHABLE:
+      "Der Identitätsanbieter war nicht erreichbar oder antwortete unerwartet. Prüfen Sie die Aussteller-URL.",
+    SSO_FLOW_INVALID: "Diese Anmeldung ist nicht mehr gültig. Beginnen Sie erneut auf der Anmeldeseite.",
+    SSO_NONCE_MISMATCH:
+      "Die Antwort des Identitätsanbieters gehört nicht zu dieser Anmeldung. Beginnen Sie erneut.",
+    SSO_SIGNATURE_INVALID:
+      "Die Antwort des Identitätsanbieters ist nicht mit seinem Zertifikat signiert. Bitten Sie einen Admin, die Verbindung zu prüfen.",
+    SSO_AUDIENCE_MISMATCH:
+      "Die Antwort des Identitätsanbieters ist für eine andere Anwendung bestimmt. Bitten Sie einen Admin, die Entity-ID zu prüfen.",
+    SSO_RECIPIENT_MISMATCH:
+      "Der Identitätsanbieter hat diese Antwort an eine andere Adresse gesendet. Bitten Sie einen Admin, die ACS-URL zu prüfen.",
+    SSO_ASSERTION_EXPIRED: "Die Antwort des Identitätsanbieters ist abgelaufen. Melden Sie sich erneut an.",
+    SSO_ASSERTION_REPLAYED: "Diese Anmeldeantwort wurde bereits verwendet. Melden Sie sich erneut an.",
+    SSO_RESPONSE_INVALID:
+      "Die Antwort des Identitätsanbieters wurde nicht akzeptiert. Beginnen Sie erneut oder bitten Sie einen Admin, die Verbindung zu testen.",
+    SSO_EMAIL_NOT_ALLOWED:
+      "Der Identitätsanbieter nannte eine E-Mail-Adresse außerhalb der bestätigten Domains dieser Organisation.",
     JOIN_REQUEST_CLOSED:
       "Diese Beitrittsanfrage wurde bereits beantwortet oder zurückgezogen. Laden Sie die Seite neu.",
     WEBHOOK_NOT_FOUND: "Diesen Webhook gibt es nicht mehr.",

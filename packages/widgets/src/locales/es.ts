@@ -135,6 +135,31 @@ export const es: Labels = {
     DOMAIN_NEEDS_VERIFIED_MEMBER:
       "Las invitaciones automáticas necesitan un miembro con una dirección confirmada en este dominio. Use sugerencias hasta que se una uno.",
     JOIN_REQUEST_NOT_FOUND: "Esta solicitud de unión ya no existe.",
+    SSO_REQUIRED:
+      "Su organización le identifica a través de su proveedor de identidad. Elija «Continuar con SSO».",
+    SSO_NOT_AVAILABLE:
+      "El inicio de sesión único no está configurado para esta dirección. Inicie sesión con su contraseña.",
+    SSO_CONNECTION_NOT_FOUND: "Esta organización no tiene conexión SSO. Configure una primero.",
+    INVALID_SSO_SETTINGS:
+      "Un ajuste del proveedor de identidad no es válido. Revise las URL y el certificado.",
+    SSO_PROVIDER_UNREACHABLE:
+      "No se pudo contactar con el proveedor de identidad o respondió de forma inesperada. Revise la URL del emisor.",
+    SSO_FLOW_INVALID:
+      "Este inicio de sesión ya no es válido. Empiece de nuevo desde la página de inicio de sesión.",
+    SSO_NONCE_MISMATCH:
+      "La respuesta del proveedor de identidad no corresponde a este inicio de sesión. Empiece de nuevo.",
+    SSO_SIGNATURE_INVALID:
+      "La respuesta del proveedor de identidad no está firmada con su certificado. Pida a un administrador que revise la conexión.",
+    SSO_AUDIENCE_MISMATCH:
+      "La respuesta del proveedor de identidad es para otra aplicación. Pida a un administrador que revise el entity ID.",
+    SSO_RECIPIENT_MISMATCH:
+      "El proveedor de identidad envió esta respuesta a otra dirección. Pida a un administrador que revise la URL de ACS.",
+    SSO_ASSERTION_EXPIRED: "La respuesta del proveedor de identidad ha caducado. Inicie sesión de nuevo.",
+    SSO_ASSERTION_REPLAYED: "Esta respuesta de inicio de sesión ya se usó. Inicie sesión de nuevo.",
+    SSO_RESPONSE_INVALID:
+      "No se pudo aceptar la respuesta del proveedor de identidad. Empiece de nuevo o pida a un administrador que pruebe la conexión.",
+    SSO_EMAIL_NOT_ALLOWED:
+      "El proveedor de identidad dio una dirección que no está en los dominios verificados de esta organización.",
     JOIN_REQUEST_CLOSED: "Esta solicitud de unión ya se respondió o se retiró. Recargue la página.",
     WEBHOOK_NOT_FOUND: "Este webhook ya no existe.",
     WEBHOOK_LIMIT: "Esta organización tiene tantos webhooks como puede. Elimine uno primero.",

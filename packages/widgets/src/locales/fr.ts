@@ -142,6 +142,30 @@ export const fr: Labels = {
     DOMAIN_NEEDS_VERIFIED_MEMBER:
       "Les invitations automatiques exigent un membre ayant une adresse confirmée sur ce domaine. Utilisez les suggestions en attendant.",
     JOIN_REQUEST_NOT_FOUND: "Cette demande d’adhésion n’existe plus.",
+    SSO_REQUIRED:
+      "Votre organisation vous connecte via son fournisseur d’identité. Choisissez « Continuer avec le SSO ».",
+    SSO_NOT_AVAILABLE:
+      "L’authentification unique n’est pas configurée pour cette adresse. Connectez-vous avec votre mot de passe.",
+    SSO_CONNECTION_NOT_FOUND: "Cette organisation n’a pas de connexion SSO. Configurez-en une d’abord.",
+    INVALID_SSO_SETTINGS:
+      "Un réglage du fournisseur d’identité n’est pas valide. Vérifiez les URL et le certificat.",
+    SSO_PROVIDER_UNREACHABLE:
+      "Le fournisseur d’identité est injoignable ou a mal répondu. Vérifiez l’URL de l’émetteur.",
+    SSO_FLOW_INVALID: "Cette connexion n’est plus valide. Recommencez depuis la page de connexion.",
+    SSO_NONCE_MISMATCH:
+      "La réponse du fournisseur d’identité ne correspond pas à cette connexion. Recommencez.",
+    SSO_SIGNATURE_INVALID:
+      "La réponse du fournisseur d’identité n’est pas signée avec son certificat. Demandez à un admin de vérifier la connexion.",
+    SSO_AUDIENCE_MISMATCH:
+      "La réponse du fournisseur d’identité est destinée à une autre application. Demandez à un admin de vérifier l’entity ID.",
+    SSO_RECIPIENT_MISMATCH:
+      "Le fournisseur d’identité a envoyé cette réponse à une autre adresse. Demandez à un admin de vérifier l’URL ACS.",
+    SSO_ASSERTION_EXPIRED: "La réponse du fournisseur d’identité a expiré. Reconnectez-vous.",
+    SSO_ASSERTION_REPLAYED: "Cette réponse de connexion a déjà été utilisée. Reconnectez-vous.",
+    SSO_RESPONSE_INVALID:
+      "La réponse du fournisseur d’identité n’a pas pu être acceptée. Recommencez ou demandez à un admin de tester la connexion.",
+    SSO_EMAIL_NOT_ALLOWED:
+      "Le fournisseur d’identité a donné une adresse hors des domaines vérifiés de cette organisation.",
     JOIN_REQUEST_CLOSED:
       "Cette demande d’adhésion a déjà reçu une réponse ou a été retirée. Rechargez la page.",
     WEBHOOK_NOT_FOUND: "Ce webhook n’existe plus.",

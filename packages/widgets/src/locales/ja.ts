@@ -140,6 +140,27 @@ export const ja: Labels = {
     DOMAIN_NEEDS_VERIFIED_MEMBER:
       "自動招待には、このドメインの確認済みアドレスを持つメンバーが必要です。参加するまでは候補を使ってください。",
     JOIN_REQUEST_NOT_FOUND: "この参加リクエストはもう存在しません。",
+    SSO_REQUIRED: "組織の ID プロバイダーでサインインしてください。「SSO で続行」を選んでください。",
+    SSO_NOT_AVAILABLE:
+      "このメールアドレスではシングルサインオンが設定されていません。パスワードでサインインしてください。",
+    SSO_CONNECTION_NOT_FOUND: "この組織には SSO 接続がありません。先に設定してください。",
+    INVALID_SSO_SETTINGS: "ID プロバイダーの設定が正しくありません。URL と証明書を確認してください。",
+    SSO_PROVIDER_UNREACHABLE:
+      "ID プロバイダーに接続できないか、想定外の応答でした。発行者 URL を確認してください。",
+    SSO_FLOW_INVALID: "このサインインは無効になりました。サインインページからやり直してください。",
+    SSO_NONCE_MISMATCH: "ID プロバイダーの応答がこのサインインのものではありません。やり直してください。",
+    SSO_SIGNATURE_INVALID:
+      "ID プロバイダーの応答が証明書で署名されていません。管理者に接続の確認を依頼してください。",
+    SSO_AUDIENCE_MISMATCH:
+      "ID プロバイダーの応答は別のアプリ向けです。管理者にエンティティ ID の確認を依頼してください。",
+    SSO_RECIPIENT_MISMATCH:
+      "ID プロバイダーはこの応答を別のアドレスに送りました。管理者に ACS URL の確認を依頼してください。",
+    SSO_ASSERTION_EXPIRED: "ID プロバイダーの応答の有効期限が切れました。もう一度サインインしてください。",
+    SSO_ASSERTION_REPLAYED: "このサインイン応答は既に使用されています。もう一度サインインしてください。",
+    SSO_RESPONSE_INVALID:
+      "ID プロバイダーの応答を受け付けられませんでした。やり直すか、管理者に接続テストを依頼してください。",
+    SSO_EMAIL_NOT_ALLOWED:
+      "ID プロバイダーが示したメールアドレスは、この組織の確認済みドメインのものではありません。",
     JOIN_REQUEST_CLOSED:
       "この参加リクエストはすでに回答済みか取り下げられています。ページを再読み込みしてください。",
     WEBHOOK_NOT_FOUND: "この Webhook はもう存在しません。",
