@@ -124,6 +124,7 @@ describe("signing in through a SAML provider", () => {
   const refusals: [string, AnswerOverrides | "replay", string][] = [
     ["a forged signature (another key)", { forged: true }, "SSO_SIGNATURE_INVALID"],
     ["an unsigned assertion", { unsigned: true }, "SSO_SIGNATURE_INVALID"],
+    ["an unsigned assertion in a signed envelope", { envelopeOnly: true }, "SSO_SIGNATURE_INVALID"],
     [
       "an assertion changed after signing",
       { tamperEmail: "intruder@elsewhere.example" },

@@ -25,6 +25,8 @@ export interface AnswerOverrides {
   forged?: boolean;
   /** Leave the assertion unsigned. */
   unsigned?: boolean;
+  /** Sign the Response envelope instead of the assertion. */
+  envelopeOnly?: boolean;
   /** Change the signed assertion after signing (another email). */
   tamperEmail?: string;
 }
@@ -65,7 +67,7 @@ function readRequest(url: URL): { id: string; acsUrl: string; issuer: string; re
   return { id, acsUrl, issuer, relayState: url.searchParams.get("RelayState") ?? "" };
 }
 
-function sign(xml: string, key: string, cert: string): string {
+function sign(xml: string, key: string, cert: string, element = "Assertion"): string {
   const signer = new SignedXml({
     privateKey: key,
     publicCert: cert,
@@ -73,7 +75,7 @@ function sign(xml: string, key: string, cert: string): string {
     canonicalizationAlgorithm: "http://www.w3.org/2001/10/xml-exc-c14n#",
   });
   signer.addReference({
-    xpath: "//*[local-name(.)='Assertion']",
+    xpath: `//*[local-name(.)='${element}']`,
     transforms: [
       "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
       "http://www.w3.org/2001/10/xml-exc-c14n#",
@@ -81,7 +83,7 @@ function sign(xml: string, key: string, cert: string): string {
     digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha256",
   });
   signer.computeSignature(xml, {
-    location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: "after" },
+    location: { reference: `//*[local-name(.)='${element}']/*[local-name(.)='Issuer']`, action: "after" },
   });
   return signer.getSignedXml();
 }
@@ -112,9 +114,11 @@ export async function startSamlProvider(): Promise<TestSamlProvider> {
     const response = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${randomUUID().replaceAll("-", "")}" Version="2.0" IssueInstant="${issued}" Destination="${destination}" InResponseTo="${inResponseTo}"><saml:Issuer>${xmlText(entityId)}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${assertion}</samlp:Response>`;
     let xml = o.unsigned
       ? response
-      : o.forged
-        ? sign(response, FORGER_KEY, FORGER_CERT)
-        : sign(response, SAML_IDP_KEY, SAML_IDP_CERT);
+      : o.envelopeOnly
+        ? sign(response, SAML_IDP_KEY, SAML_IDP_CERT, "Response")
+        : o.forged
+          ? sign(response, FORGER_KEY, FORGER_CERT)
+          : sign(response, SAML_IDP_KEY, SAML_IDP_CERT);
     if (o.tamperEmail) xml = xml.replace(xmlText(user.email), xmlText(o.tamperEmail));
     return {
       acsUrl: request.acsUrl,
