@@ -4,6 +4,7 @@ import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
 import { AuthCard, Button, ErrorNote, Field, Loading, useToast } from "../ui";
+import { ContinueWithSso } from "./sso";
 
 function useAfterSignIn() {
   const queryClient = useQueryClient();
@@ -46,6 +47,7 @@ export function SignIn() {
       <Button type="submit" busy={signIn.isPending}>
         Sign in
       </Button>
+      <ContinueWithSso email={email} />
       <p className="auth-links">
         <Link href={`/sign-up${window.location.search}`}>Create an account</Link> ·{" "}
         <Link href="/forgot-password">Forgot your password?</Link>
