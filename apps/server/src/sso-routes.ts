@@ -12,7 +12,7 @@ import { RosterError } from "./errors.js";
  * `GET /sso/oidc/callback` (the OIDC redirect URI), `POST /sso/saml/:orgId/acs` (the SAML
  * Assertion Consumer Service) and `GET /sso/saml/:orgId/metadata` (the service provider's
  * metadata). Both ends answer with a redirect: into the app with a session, or to the sign-in
- * page with `sso_error=<reason>` (the settings page with `sso_test=…` for a test) and no session.
+ * page with `sso_error=<reason>` (the Security page with `sso_test=…` for a test) and no session.
  */
 
 /** Holds the id of the OIDC flow this browser started; the callback must come back with it. */
@@ -59,7 +59,7 @@ export function mountSsoRoutes<E extends { Variables: { requestId: string; ip: s
       const outcome = await run();
       if (outcome.purpose === "test") {
         const email = outcome.email ? `&sso_email=${encodeURIComponent(outcome.email)}` : "";
-        location = `/orgs/${outcome.orgId}/settings/sso?sso_test=ok${email}`;
+        location = `/orgs/${outcome.orgId}/security?sso_test=ok${email}`;
       } else {
         const { signedIn } = outcome;
         headers.append("Set-Cookie", sessionCookie(signedIn.token, secure, signedIn.expiresAt));

@@ -346,7 +346,7 @@ describe("signing in through an OIDC provider", () => {
     const callback = await followProviderRedirects(body.result.data.url, `${t.url}/sso/`);
     const landing = await openCallback(callback, flowCookie);
     expect(landing.location).toBe(
-      `${t.url}/orgs/${orgId}/settings/sso?sso_test=ok&sso_email=${encodeURIComponent(email)}`,
+      `${t.url}/orgs/${orgId}/security?sso_test=ok&sso_email=${encodeURIComponent(email)}`,
     );
     expect(landing.session).toBeUndefined();
     expect(await userByEmail(email)).toBeUndefined();

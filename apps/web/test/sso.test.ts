@@ -72,7 +72,7 @@ async function signOut(page: Page): Promise<void> {
 describe("single sign-on in a browser", () => {
   it("an admin connects an OIDC provider; a person signs in through it into the organization with the default role, and out", async () => {
     const admin = await ownerOnDomain("Olga", "oidc-web.example");
-    await admin.page.goto(`${admin.orgPath}/settings`);
+    await admin.page.goto(`${admin.orgPath}/security`);
     const section = admin.page.getByRole("form", { name: "Single sign-on" });
     await expect
       .poll(() => section.getByLabel("Redirect URI", { exact: true }).inputValue())
@@ -98,7 +98,7 @@ describe("single sign-on in a browser", () => {
 
   it("an admin connects a SAML provider; a person signs in through it into the organization with the default role, and out", async () => {
     const admin = await ownerOnDomain("Sven", "saml-web.example");
-    await admin.page.goto(`${admin.orgPath}/settings`);
+    await admin.page.goto(`${admin.orgPath}/security`);
     const section = admin.page.getByRole("form", { name: "Single sign-on" });
     await section.getByLabel("Protocol").selectOption("saml");
     await expect

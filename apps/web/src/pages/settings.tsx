@@ -6,7 +6,6 @@ import { CLOUD_SECRET_KEY } from "../settings-keys";
 import { useCan, useTRPC } from "../trpc";
 import { Button, Empty, ErrorNote, Field, formatDate, ShownOnce, useErrorToast, useToast } from "../ui";
 import { OrganizationSettings, RolesEditor } from "./settings-org";
-import { SsoSettings } from "./sso";
 import { Webhooks } from "./webhooks";
 
 export function SettingsPage({ orgId }: { orgId: string }) {
@@ -19,7 +18,6 @@ export function SettingsPage({ orgId }: { orgId: string }) {
       <RolesEditor orgId={orgId} canManage={can("roles:manage")} />
       {can("service_accounts:manage") ? <ServiceAccounts orgId={orgId} /> : null}
       {can("webhooks:manage") ? <Webhooks orgId={orgId} /> : null}
-      {can("domains:manage") ? <SsoSettings orgId={orgId} /> : null}
     </>
   );
 }
