@@ -6,6 +6,7 @@ import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
 import { AuthCard, Button, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
+import { DeleteAccount } from "./delete-account";
 
 export function AccountPage() {
   const trpc = useTRPC();
@@ -152,6 +153,7 @@ export function AccountPage() {
           Sign out all other sessions
         </Button>
       </section>
+      <DeleteAccount email={user.email} />
     </main>
   );
 }
