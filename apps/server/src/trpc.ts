@@ -57,11 +57,9 @@ export interface ApiKeyAuth {
   apiKey: { id: string; orgId: string; name: string };
 }
 
+/** The issues' own sentences, without internal field names; `data.issues` keeps each one's path for forms. */
 function validationMessage(error: ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join(" ");
+  return [...new Set(error.issues.slice(0, 3).map((issue) => issue.message))].join(" ");
 }
 
 const t = initTRPC.context<Context>().create({

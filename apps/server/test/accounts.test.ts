@@ -280,7 +280,8 @@ describe("password reset", () => {
       await failure(t.client().auth.resetPassword.mutate({ token: second.token, password: "short" })),
     ).toMatchObject({
       reason: "VALIDATION",
-      message: "password: Use at least 8 characters for your password.",
+      message: "Use at least 8 characters for your password.",
+      issues: [{ path: ["password"], message: "Use at least 8 characters for your password." }],
     });
     await t.client().auth.resetPassword.mutate({ token: second.token, password: NEW_PASSWORD });
     await signIn(person.email, NEW_PASSWORD);
@@ -305,14 +306,15 @@ describe("profile", () => {
   });
 
   it.each([
-    ["an empty name", "   ", "name: Enter your name."],
-    ["a name over 100 characters", "x".repeat(101), "name: Names are at most 100 characters."],
+    ["an empty name", "   ", "Enter your name."],
+    ["a name over 100 characters", "x".repeat(101), "Names are at most 100 characters."],
   ])("refuses %s and keeps the old one", async (_label, name, message) => {
     const person = await t.signUp("Kept Name");
     expect(await failure(person.client.auth.updateProfile.mutate({ name }))).toEqual({
       code: "BAD_REQUEST",
       reason: "VALIDATION",
       message,
+      issues: [{ path: ["name"], message }],
     });
     expect((await person.client.auth.me.query()).user.name).toBe("Kept Name");
   });
@@ -391,7 +393,8 @@ describe("change password", () => {
     ).toEqual({
       code: "BAD_REQUEST",
       reason: "VALIDATION",
-      message: "next: Use at least 8 characters for your password.",
+      message: "Use at least 8 characters for your password.",
+      issues: [{ path: ["next"], message: "Use at least 8 characters for your password." }],
     });
     await signIn(person.email, PASSWORD);
   });
@@ -557,11 +560,11 @@ describe("sessions", () => {
   });
 
   it.each([
-    ["an empty session id", "", "sessionId: Choose the session to end."],
+    ["an empty session id", "", "Choose the session to end."],
     [
       "an overlong session id",
       "x".repeat(65),
-      "sessionId: This is not a valid session id. Pick the session from your list of sessions.",
+      "This is not a valid session id. Pick the session from your list of sessions.",
     ],
   ])("refuses %s with a sentence", async (_label, sessionId, message) => {
     const person = await t.signUp("Sloppy");
@@ -569,6 +572,7 @@ describe("sessions", () => {
       code: "BAD_REQUEST",
       reason: "VALIDATION",
       message,
+      issues: [{ path: ["sessionId"], message }],
     });
   });
 

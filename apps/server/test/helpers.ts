@@ -193,15 +193,22 @@ export function linkToken(text: string, path: string): string {
 }
 
 /** Runs a promise expected to fail and returns the Roster error's code and reason. */
-export async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code: string; reason: string; message: string }> {
+export async function failure(promise: Promise<unknown>): Promise<{
+  code: string;
+  reason: string;
+  message: string;
+  issues?: { path: string[]; message: string }[];
+}> {
   try {
     await promise;
   } catch (error) {
-    const e = error as { message: string; data?: { code: string; reason: string } };
+    const e = error as {
+      message: string;
+      data?: { code: string; reason: string; issues?: { path: string[]; message: string }[] };
+    };
     if (!e.data) throw error;
-    return { code: e.data.code, reason: e.data.reason, message: e.message };
+    const { code, reason, issues } = e.data;
+    return { code, reason, message: e.message, ...(issues ? { issues } : {}) };
   }
   throw new Error("Expected the call to fail, but it succeeded.");
 }

@@ -663,6 +663,7 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "roles.create": org("roles:manage"),
   "roles.update": org("roles:manage"),
   "roles.delete": org("roles:manage"),
+  "roles.catalogue": account,
   "audit.list": org("audit:read"),
   "workspaces.list": org("workspaces:read"),
   "workspaces.get": org("workspaces:read"),
@@ -900,4 +901,20 @@ describe("every procedure", () => {
       });
     },
   );
+});
+
+describe("the catalogue a role editor shows", () => {
+  it("names every permission with a sentence, to any signed-in person, and to nobody else", async () => {
+    const catalogue = await people.viewer.client.roles.catalogue.query();
+    const owner = BUILT_IN_ROLES.find((r) => r.key === "owner")!;
+    expect(catalogue.map((p) => p.key)).toEqual([...owner.permissions]);
+    for (const p of catalogue) expect(p.description).toMatch(/^[A-Z].{8,}[a-z]$/);
+    expect(catalogue.find((p) => p.key === "members:invite")?.description).toBe(
+      "Invite people, resend, revoke and copy invitation links",
+    );
+    expect(await attempt(clientOf("anonymous").roles.catalogue.query())).toMatchObject({
+      ok: false,
+      reason: "UNAUTHENTICATED",
+    });
+  });
 });

@@ -123,7 +123,11 @@ describe("usage events", () => {
           events: [{ idempotencyKey: "x", quantity: -1, unit: "h" }],
         }),
       ),
-    ).toMatchObject({ reason: "VALIDATION", message: "events.0.quantity: Quantities cannot be negative." });
+    ).toMatchObject({
+      reason: "VALIDATION",
+      message: "Quantities cannot be negative.",
+      issues: [{ path: ["events", "0", "quantity"], message: "Quantities cannot be negative." }],
+    });
     const viewer = await verifiedPerson(t, "Vio Refuse");
     await addMember(t, owner, orgId, viewer, "viewer");
     expect(

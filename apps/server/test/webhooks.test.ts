@@ -386,7 +386,11 @@ describe("endpoints and secrets", () => {
     ).toMatchObject({ reason: "VALIDATION" });
     expect(
       await failure(owner.client.webhooks.create.mutate({ orgId, url: "https://example.com/x", events: [] })),
-    ).toMatchObject({ reason: "VALIDATION", message: "events: Choose at least one event to send." });
+    ).toMatchObject({
+      reason: "VALIDATION",
+      message: "Choose at least one event to send.",
+      issues: [{ path: ["events"], message: "Choose at least one event to send." }],
+    });
     expect(
       await failure(
         owner.client.webhooks.create.mutate({

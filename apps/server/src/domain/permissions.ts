@@ -35,6 +35,11 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 
+/** The catalogue as a list a role editor shows: each permission and what it allows, in people's words. */
+export function permissionCatalogue(): { key: Permission; description: string }[] {
+  return ALL_PERMISSIONS.map((key) => ({ key, description: PERMISSIONS[key] }));
+}
+
 export function isPermission(value: string): value is Permission {
   return Object.hasOwn(PERMISSIONS, value);
 }

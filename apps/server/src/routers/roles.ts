@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { permissionCatalogue } from "../domain/permissions.js";
 import * as roles from "../domain/roles.js";
-import { orgProcedure, router } from "../trpc.js";
+import { authedProcedure, orgProcedure, router } from "../trpc.js";
 import { displayName, roleKey } from "./schemas.js";
 
 const name = displayName(60, {
@@ -12,6 +13,9 @@ const permissions = z.array(z.string().max(64)).max(100);
 
 export const rolesRouter = router({
   list: orgProcedure(null).query(({ ctx }) => roles.listRoles(ctx.deps, ctx.access)),
+
+  /** Every permission with the sentence that names it, for role editors. */
+  catalogue: authedProcedure.query(() => permissionCatalogue()),
 
   create: orgProcedure("roles:manage")
     .input(z.object({ key: roleKey, name, description: description.optional(), permissions }))
