@@ -32,3 +32,17 @@ export function errorMessage(error: unknown, labels: Labels): string {
   const message = (error as ErrorWithReason | null)?.message;
   return typeof message === "string" && message ? message : labels.messages.INTERNAL;
 }
+
+/**
+ * The form field a refused change belongs to: the one a reason names (`SLUG_TAKEN` → `slug`), else
+ * the field of the server's first validation issue.
+ */
+export function errorField(
+  error: unknown,
+  byReason: Partial<Record<string, string>> = {},
+): string | undefined {
+  const reason = errorReason(error);
+  if (reason && byReason[reason]) return byReason[reason];
+  const issues = (error as { data?: { issues?: { path: string[] }[] } } | null)?.data?.issues;
+  return reason === "VALIDATION" ? issues?.[0]?.path[0] : undefined;
+}

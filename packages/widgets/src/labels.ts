@@ -293,6 +293,7 @@ export const defaultLabels = {
   // OrganizationSwitcher and CreateOrganization
   organization: "Organization",
   switchOrganization: "Switch organization",
+  manageOrganization: "Manage organization",
   noOrganizations: "You are not in any organization yet.",
   switched: (name: string) => `Switched to ${name}.`,
   createTitle: "Create an organization",

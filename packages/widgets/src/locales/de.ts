@@ -290,6 +290,7 @@ export const de: Labels = {
   loadingInvitation: "Einladung wird geladen…",
   organization: "Organisation",
   switchOrganization: "Organisation wechseln",
+  manageOrganization: "Organisation verwalten",
   noOrganizations: "Sie gehören noch keiner Organisation an.",
   switched: (name) => `Zu ${name} gewechselt.`,
   createTitle: "Organisation erstellen",

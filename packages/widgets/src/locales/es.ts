@@ -269,6 +269,7 @@ export const es: Labels = {
   loadingInvitation: "Cargando la invitación…",
   organization: "Organización",
   switchOrganization: "Cambiar de organización",
+  manageOrganization: "Administrar la organización",
   noOrganizations: "Aún no pertenece a ninguna organización.",
   switched: (name) => `Ha cambiado a ${name}.`,
   createTitle: "Crear una organización",

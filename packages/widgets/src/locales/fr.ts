@@ -276,6 +276,7 @@ export const fr: Labels = {
   loadingInvitation: "Chargement de l’invitation…",
   organization: "Organisation",
   switchOrganization: "Changer d’organisation",
+  manageOrganization: "Gérer l’organisation",
   noOrganizations: "Vous n’appartenez encore à aucune organisation.",
   switched: (name) => `Vous êtes passé à ${name}.`,
   createTitle: "Créer une organisation",

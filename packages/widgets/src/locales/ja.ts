@@ -267,6 +267,7 @@ export const ja: Labels = {
   loadingInvitation: "招待を読み込み中…",
   organization: "組織",
   switchOrganization: "組織を切り替え",
+  manageOrganization: "組織を管理",
   noOrganizations: "まだどの組織にも所属していません。",
   switched: (name) => `${name} に切り替えました。`,
   createTitle: "組織を作成",

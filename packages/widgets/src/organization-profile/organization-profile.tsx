@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from "react";
-import { errorDetails, errorMessage, errorReason } from "../errors.js";
+import { errorDetails, errorField, errorMessage, errorReason } from "../errors.js";
 import { useMembers } from "../hooks/members.js";
 import {
   useDeleteOrganization,
@@ -64,7 +64,7 @@ function draftOf(org: OrganizationDetails, keys: string[]): Draft {
 export function OrganizationProfile(props: OrganizationProfileProps) {
   const { orgId, className, metadataFields = [], logo = true, onBefore, onAfter } = props;
   const labels = useLabels();
-  const ids = { heading: useId(), name: useId(), slug: useId(), slugHint: useId() };
+  const ids = { heading: useId(), name: useId(), slug: useId(), slugHint: useId(), fieldError: useId() };
   const headingRef = useRef<HTMLHeadingElement>(null);
   const organization = useOrganization(orgId);
   const permissions = usePermissions(orgId);
@@ -211,6 +211,16 @@ export function OrganizationProfile(props: OrganizationProfileProps) {
   const edit = (change: Partial<Draft>) => setDraft({ ...current, ...change });
   const logoUrl = current.metadata[LOGO_KEY];
   const dialogError = dialog && action.outcome?.tone === "error" ? action.outcome.text : null;
+  // A refused save whose cause is one field is said next to that field, not below the form.
+  const badField =
+    !dialog && action.outcome?.tone === "error" && update.error
+      ? errorField(update.error, { SLUG_TAKEN: "slug" })
+      : undefined;
+  const fieldError = (
+    <span id={ids.fieldError} className="roster-field-error" role="alert">
+      {action.outcome?.text}
+    </span>
+  );
 
   return (
     <section
@@ -221,57 +231,65 @@ export function OrganizationProfile(props: OrganizationProfileProps) {
       <h2 id={ids.heading} ref={headingRef} tabIndex={-1} className="roster-heading">
         {labels.profileTitle}
       </h2>
-      <form
-        className="roster-profile-form"
-        noValidate
-        onSubmit={(event) => {
-          event.preventDefault();
-          void save();
-        }}
-      >
-        {logo && logoUrl && /^https:\/\//.test(logoUrl) ? (
-          <img className="roster-logo" src={logoUrl} alt={labels.logoAlt(org.name)} width={48} height={48} />
-        ) : null}
-        <label className="roster-field" htmlFor={ids.name}>
-          <span className="roster-label">{labels.organizationName}</span>
-          <input
-            id={ids.name}
-            className="roster-input"
-            value={current.name}
-            maxLength={100}
-            required
-            readOnly={!canUpdate}
-            onChange={(e) => edit({ name: e.target.value })}
-          />
-        </label>
-        <div className="roster-field">
-          <label className="roster-label" htmlFor={ids.slug}>
-            {labels.slugLabel}
+      {canUpdate ? (
+        <form
+          className="roster-profile-form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save();
+          }}
+        >
+          {logo && logoUrl && /^https:\/\//.test(logoUrl) ? (
+            <img
+              className="roster-logo"
+              src={logoUrl}
+              alt={labels.logoAlt(org.name)}
+              width={48}
+              height={48}
+            />
+          ) : null}
+          <label className="roster-field" htmlFor={ids.name}>
+            <span className="roster-label">{labels.organizationName}</span>
+            <input
+              id={ids.name}
+              className="roster-input"
+              value={current.name}
+              maxLength={100}
+              required
+              aria-invalid={badField === "name" || undefined}
+              aria-describedby={badField === "name" ? ids.fieldError : undefined}
+              onChange={(e) => edit({ name: e.target.value })}
+            />
+            {badField === "name" ? fieldError : null}
           </label>
-          <input
-            id={ids.slug}
-            className="roster-input"
-            value={current.slug}
-            maxLength={48}
-            readOnly={!canUpdate}
-            aria-describedby={ids.slugHint}
-            onChange={(e) => edit({ slug: e.target.value })}
-          />
-          <span id={ids.slugHint} className="roster-hint">
-            {labels.slugHint}
-          </span>
-        </div>
-        {fields.map((field) => (
-          <MetadataInput
-            key={field.key}
-            field={field}
-            type={field.key === LOGO_KEY ? "url" : "text"}
-            value={current.metadata[field.key] ?? ""}
-            readOnly={!canUpdate}
-            onChange={(value) => edit({ metadata: { ...current.metadata, [field.key]: value } })}
-          />
-        ))}
-        {canUpdate ? (
+          <div className="roster-field">
+            <label className="roster-label" htmlFor={ids.slug}>
+              {labels.slugLabel}
+            </label>
+            <input
+              id={ids.slug}
+              className="roster-input"
+              value={current.slug}
+              maxLength={48}
+              aria-invalid={badField === "slug" || undefined}
+              aria-describedby={badField === "slug" ? `${ids.slugHint} ${ids.fieldError}` : ids.slugHint}
+              onChange={(e) => edit({ slug: e.target.value })}
+            />
+            <span id={ids.slugHint} className="roster-hint">
+              {labels.slugHint}
+            </span>
+            {badField === "slug" ? fieldError : null}
+          </div>
+          {fields.map((field) => (
+            <MetadataInput
+              key={field.key}
+              field={field}
+              type={field.key === LOGO_KEY ? "url" : "text"}
+              value={current.metadata[field.key] ?? ""}
+              onChange={(value) => edit({ metadata: { ...current.metadata, [field.key]: value } })}
+            />
+          ))}
           <button
             type="submit"
             className="roster-button"
@@ -282,11 +300,30 @@ export function OrganizationProfile(props: OrganizationProfileProps) {
           >
             {action.busy === "update" ? labels.working : labels.saveChanges}
           </button>
-        ) : (
+        </form>
+      ) : (
+        <div className="roster-profile-form">
+          <dl className="roster-details">
+            <div className="roster-details-row">
+              <dt>{labels.organizationName}</dt>
+              <dd>{org.name}</dd>
+            </div>
+            <div className="roster-details-row">
+              <dt>{labels.slugLabel}</dt>
+              <dd>{org.slug}</dd>
+            </div>
+            {fields
+              .filter((field) => field.key !== LOGO_KEY && current.metadata[field.key])
+              .map((field) => (
+                <div key={field.key} className="roster-details-row">
+                  <dt>{field.label}</dt>
+                  <dd>{current.metadata[field.key]}</dd>
+                </div>
+              ))}
+          </dl>
           <p className="roster-note">{labels.readOnlyProfile}</p>
-        )}
-      </form>
-
+        </div>
+      )}
       {canTransfer ? (
         <div className="roster-profile-section" data-section="transfer">
           <h3 className="roster-subheading">{labels.transferTitle}</h3>
@@ -351,7 +388,7 @@ export function OrganizationProfile(props: OrganizationProfileProps) {
         </div>
       ) : null}
 
-      <StatusRegion outcome={dialog ? null : action.outcome} busy={busy && !dialog} />
+      <StatusRegion outcome={dialog || badField ? null : action.outcome} busy={busy && !dialog} />
 
       {dialog?.kind === "transfer" ? (
         <Dialog
@@ -398,7 +435,6 @@ function MetadataInput(props: {
   field: MetadataField;
   type: "url" | "text";
   value: string;
-  readOnly: boolean;
   onChange: (value: string) => void;
 }) {
   const ids = { input: useId(), hint: useId() };
@@ -413,7 +449,6 @@ function MetadataInput(props: {
         type={props.type}
         value={props.value}
         maxLength={1000}
-        readOnly={props.readOnly}
         aria-describedby={props.field.hint ? ids.hint : undefined}
         onChange={(e) => props.onChange(e.target.value)}
       />

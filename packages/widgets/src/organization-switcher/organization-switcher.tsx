@@ -1,6 +1,7 @@
-import { type KeyboardEvent, useId, useRef, useState } from "react";
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { errorMessage } from "../errors.js";
 import { useOrganizations, useSetActiveOrganization } from "../hooks/organizations.js";
+import { roleLabel } from "../labels.js";
 import { useLabels } from "../provider.js";
 import type { ActionCallbacks, Organization } from "../types.js";
 import { classNames } from "../ui/class-names.js";
@@ -13,10 +14,17 @@ export interface OrganizationSwitcherProps extends ActionCallbacks<SwitchAction>
   className?: string;
   /** Called after the switch, so the host can show that organization. */
   onSwitch?: (organization: { orgId: string; organization: Organization }) => void;
+  /** The organization the host is showing; by default the person's active one. */
+  currentOrgId?: string;
+  /** With a handler, the list ends with "Create organization" (the host shows its form). */
+  onCreate?: () => void;
+  /** With a handler, the list ends with "Manage organization" for the current one. */
+  onManage?: (orgId: string) => void;
 }
 
 /** Shows the active organization; opens a list of the person's organizations to switch to another. */
-export function OrganizationSwitcher({ className, onSwitch, onBefore, onAfter }: OrganizationSwitcherProps) {
+export function OrganizationSwitcher(props: OrganizationSwitcherProps) {
+  const { className, onSwitch, onBefore, onAfter, onCreate, onManage } = props;
   const labels = useLabels();
   const listId = useId();
   const toggleRef = useRef<HTMLButtonElement>(null);
@@ -25,7 +33,18 @@ export function OrganizationSwitcher({ className, onSwitch, onBefore, onAfter }:
   const setActive = useSetActiveOrganization();
   const action = useAction<SwitchAction>({ onBefore, onAfter });
   const list = orgs.data ?? [];
-  const active = list.find((o) => o.active) ?? list[0];
+  const active = list.find((o) => o.id === props.currentOrgId) ?? list.find((o) => o.active) ?? list[0];
+  const rootRef = useRef<HTMLDivElement>(null);
+
+  // A popover: a click anywhere outside it closes it.
+  useEffect(() => {
+    if (!open) return;
+    const outside = (event: PointerEvent) => {
+      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", outside);
+    return () => document.removeEventListener("pointerdown", outside);
+  }, [open]);
 
   const close = () => {
     setOpen(false);
@@ -55,6 +74,7 @@ export function OrganizationSwitcher({ className, onSwitch, onBefore, onAfter }:
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: Escape anywhere inside closes the open list.
     <div
+      ref={rootRef}
       className={classNames("roster-widget roster-switcher", className)}
       data-open={open || undefined}
       data-busy={action.busy !== null || orgs.isFetching || undefined}
@@ -89,11 +109,39 @@ export function OrganizationSwitcher({ className, onSwitch, onBefore, onAfter }:
                   onClick={() => (org.id === active?.id ? close() : void choose(org))}
                 >
                   <span className="roster-name">{org.name}</span>
-                  <span className="roster-muted">{org.role}</span>
+                  <span className="roster-muted">{roleLabel(labels, org.role)}</span>
                 </button>
               </li>
             );
           })}
+          {onManage && active ? (
+            <li className="roster-switcher-extra">
+              <button
+                type="button"
+                className="roster-switcher-option"
+                onClick={() => {
+                  setOpen(false);
+                  onManage(active.id);
+                }}
+              >
+                {labels.manageOrganization}
+              </button>
+            </li>
+          ) : null}
+          {onCreate ? (
+            <li className={onManage ? undefined : "roster-switcher-extra"}>
+              <button
+                type="button"
+                className="roster-switcher-option"
+                onClick={() => {
+                  setOpen(false);
+                  onCreate();
+                }}
+              >
+                {labels.create}
+              </button>
+            </li>
+          ) : null}
         </ul>
       ) : null}
       {orgs.error ? (

@@ -45,6 +45,34 @@ describe("OrganizationSwitcher and CreateOrganization against a real Roster serv
     expect((await owner().orgs.list.query()).find((o) => o.active)?.id).toBe(roster.orgs.acme);
   });
 
+  it("is a popover of names and roles that ends with Manage and Create, and closes on a click outside", async () => {
+    const onCreate = vi.fn();
+    const onManage = vi.fn();
+    withRoster(
+      roster.tokens.owner,
+      <>
+        <p>Outside</p>
+        <OrganizationSwitcher currentOrgId={roster.orgs.acme} onCreate={onCreate} onManage={onManage} />
+      </>,
+    );
+    const toggle = page.getByRole("button", { name: "Organization: Acme" });
+    await toggle.click();
+    const list = page.getByRole("list", { name: "Switch organization" });
+    await expect.element(list.getByRole("button", { name: /Acme/ })).toHaveTextContent(/Owner$/);
+    await list.getByRole("button", { name: "Manage organization" }).click();
+    expect(onManage).toHaveBeenCalledWith(roster.orgs.acme);
+    expect(list.query()).toBeNull();
+
+    await toggle.click();
+    await list.getByRole("button", { name: "Create organization" }).click();
+    expect(onCreate).toHaveBeenCalledTimes(1);
+
+    await toggle.click();
+    await expect.element(list).toBeVisible();
+    await page.getByText("Outside").click();
+    await expect.poll(() => list.query()).toBeNull();
+  });
+
   it("says what is wrong when the name is missing", async () => {
     withRoster(roster.tokens.owner, <CreateOrganization />);
     await page.getByRole("button", { name: "Create organization" }).click();
