@@ -28,7 +28,6 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   }, []);
   return (
     <ToastContext.Provider value={push}>
-      {children}
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((t) => (
           <div key={t.id} className={`toast toast-${t.tone}`}>
@@ -36,6 +35,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           </div>
         ))}
       </div>
+      {children}
     </ToastContext.Provider>
   );
 }
@@ -58,20 +58,71 @@ export function useErrorToast() {
 export function Field({
   label,
   hint,
+  error,
   ...input
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string }) {
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: string; error?: string }) {
   const id = useId();
+  const length = typeof input.value === "string" ? input.value.length : 0;
+  // A counter where a limit matters: shown once the person is near it, announced only then.
+  const counter = input.maxLength && length >= input.maxLength * 0.8 ? input.maxLength : null;
+  const describedBy = [hint ? `${id}-hint` : "", counter ? `${id}-count` : "", error ? `${id}-error` : ""]
+    .filter(Boolean)
+    .join(" ");
   return (
-    <div className="field">
+    <div className="field" data-invalid={error ? "" : undefined}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-describedby={hint ? `${id}-hint` : undefined} {...input} />
+      <input
+        id={id}
+        aria-describedby={describedBy || undefined}
+        aria-invalid={error ? true : undefined}
+        {...input}
+      />
       {hint ? (
         <small id={`${id}-hint`} className="hint">
           {hint}
         </small>
       ) : null}
+      {counter ? (
+        <small id={`${id}-count`} className="hint counter" aria-live="polite">
+          {length} of {counter} characters
+        </small>
+      ) : null}
+      {error ? (
+        <small id={`${id}-error`} className="field-error">
+          {error}
+        </small>
+      ) : null}
     </div>
   );
+}
+
+/**
+ * A refused form's errors, each next to its field: the server's validation issues by the field
+ * they name (their path), and reasons that belong to one field; the rest is said once for the form.
+ */
+export function formErrors(
+  error: unknown,
+  fields: readonly string[],
+  byReason: Partial<Record<string, string>> = {},
+): { field: (name: string) => string | undefined; other: string | null } {
+  const found: Record<string, string> = {};
+  if (!error) return { field: () => undefined, other: null };
+  const { reason, message } = errorInfo(error);
+  const issues = (error as { data?: { issues?: { path: string[]; message: string }[] } }).data?.issues ?? [];
+  for (const issue of issues) {
+    const name = issue.path[0];
+    if (name && fields.includes(name) && !found[name]) found[name] = issue.message;
+  }
+  const owner = reason ? byReason[reason] : undefined;
+  if (owner && !found[owner]) found[owner] = message;
+  const matched = Object.keys(found).length > 0;
+  return { field: (name) => found[name], other: matched ? null : message };
+}
+
+/** "1 member", "3 members": the locale's plural rules choose the form. */
+const pluralRules = new Intl.PluralRules();
+export function plural(count: number, one: string, other: string): string {
+  return `${count.toLocaleString()} ${pluralRules.select(count) === "one" ? one : other}`;
 }
 
 export function Button({
@@ -188,8 +239,20 @@ export function Confirm({
   );
 }
 
-export function formatDate(iso: string): string {
-  return new Date(iso).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+/** One date format and one date-and-time format for the whole app, in the reader's locale. */
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+});
+export function formatDate(iso: string | Date): string {
+  return dateFormat.format(new Date(iso));
+}
+export function formatDateTime(iso: string | Date): string {
+  return dateTimeFormat.format(new Date(iso));
 }
 
 /** The centred card of the sign-in, sign-up and other single-purpose pages. */

@@ -43,7 +43,7 @@ const endpoint = (url: string) => page.getByRole("listitem", { name: url });
 
 describe("the webhooks section of Settings", () => {
   it("adds an endpoint, sends a test event, shows the delivery and replays it", async () => {
-    await page.goto(`${orgPath}/settings`);
+    await page.goto(`${orgPath}/settings/webhooks`);
     await page.getByLabel("Endpoint URL").fill(hookUrl);
     await page.getByRole("group", { name: "Events" }).getByLabel("membership.joined").check();
     await page.getByRole("button", { name: "Add endpoint" }).click();

@@ -5,7 +5,18 @@ import { describeDevice } from "../device";
 import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
-import { AuthCard, Button, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
+import {
+  AuthCard,
+  Button,
+  ErrorNote,
+  Field,
+  formatDateTime,
+  formErrors,
+  Loading,
+  plural,
+  useErrorToast,
+  useToast,
+} from "../ui";
 import { DeleteAccount } from "./delete-account";
 
 export function AccountPage() {
@@ -32,7 +43,10 @@ export function AccountPage() {
   const password = useMutation(
     trpc.auth.changePassword.mutationOptions({
       onSuccess: ({ endedSessions }) => {
-        toast("success", `Password changed. ${endedSessions} other session(s) were signed out.`);
+        toast(
+          "success",
+          `Password changed. ${plural(endedSessions, "other session was", "other sessions were")} signed out.`,
+        );
         setCurrent("");
         setNext("");
         void refresh();
@@ -134,7 +148,7 @@ export function AccountPage() {
             <li key={s.id} className="row">
               <span>
                 <span title={s.userAgent ?? undefined}>{describeDevice(s.userAgent)}</span> ·{" "}
-                {s.ip ?? "unknown IP"} · last seen {new Date(s.lastSeenAt).toLocaleString()}
+                {s.ip ?? "unknown IP"} · last seen {formatDateTime(s.lastSeenAt)}
                 {s.current ? <strong> (this device)</strong> : null}
               </span>
               {!s.current ? (
@@ -171,10 +185,22 @@ export function CreateOrganizationPage() {
       },
     }),
   );
+  const errors = formErrors(create.error, ["name"]);
   return (
     <AuthCard id="create-org-title" title="Create an organization" onSubmit={() => create.mutate({ name })}>
-      <Field label="Organization name" required value={name} onChange={(e) => setName(e.target.value)} />
-      <ErrorNote error={create.error} />
+      <Field
+        label="Organization name"
+        required
+        maxLength={100}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.field("name")}
+      />
+      {errors.other ? (
+        <p className="error-note" role="alert">
+          {errors.other}
+        </p>
+      ) : null}
       <Button type="submit" busy={create.isPending}>
         Create
       </Button>

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
-import { AuthCard, Button, ErrorNote, Field, Loading, useToast } from "../ui";
+import { AuthCard, Button, ErrorNote, Field, formErrors, Loading, useToast } from "../ui";
 import { ContinueWithSso } from "./sso";
 
 function useAfterSignIn() {
@@ -64,12 +64,15 @@ export function SignUp() {
   const [password, setPassword] = useState("");
   const signUp = useMutation(trpc.auth.signUp.mutationOptions({ onSuccess: () => done(nextFromQuery()) }));
   const submit = () => signUp.mutate({ name, email, password });
+  const errors = formErrors(signUp.error, ["name", "email", "password"], { EMAIL_TAKEN: "email" });
   return (
     <AuthCard id="sign-up-title" title="Create your account" onSubmit={submit}>
       <Field
         label="Name"
         autoComplete="name"
         required
+        maxLength={100}
+        error={errors.field("name")}
         value={name}
         onChange={(e) => setName(e.target.value)}
       />
@@ -78,6 +81,8 @@ export function SignUp() {
         type="email"
         autoComplete="email"
         required
+        maxLength={254}
+        error={errors.field("email")}
         value={email}
         onChange={(e) => setEmail(e.target.value)}
       />
@@ -85,13 +90,19 @@ export function SignUp() {
         label="Password"
         type="password"
         autoComplete="new-password"
+        maxLength={256}
+        error={errors.field("password")}
         required
         minLength={8}
         hint="At least 8 characters."
         value={password}
         onChange={(e) => setPassword(e.target.value)}
       />
-      <ErrorNote error={signUp.error} />
+      {errors.other ? (
+        <p className="error-note" role="alert">
+          {errors.other}
+        </p>
+      ) : null}
       <Button type="submit" busy={signUp.isPending}>
         Create account
       </Button>

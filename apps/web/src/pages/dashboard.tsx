@@ -13,12 +13,13 @@ import {
   Empty,
   ErrorNote,
   Field,
+  formatDate,
   Loading,
   TableScroll,
   useErrorToast,
   useToast,
 } from "../ui";
-import { BarChart } from "./chart";
+import { BarChart, monthSeries } from "./chart";
 
 type Cluster = {
   id: string;
@@ -77,14 +78,13 @@ function CloudAccount({ orgId, canWrite }: { orgId: string; canWrite: boolean })
         <p>
           <strong>Credentials are set</strong>
           {typeof provider === "string" ? ` for ${provider}` : ""}
-          {secret.updatedBy ? ` by ${secret.updatedBy.name}` : ""} on{" "}
-          {new Date(secret.updatedAt).toLocaleDateString()}. Every member's clusters use them; nobody needs
-          their own.
+          {secret.updatedBy ? ` by ${secret.updatedBy.name}` : ""} on {formatDate(secret.updatedAt)}. Every
+          member's clusters use them; nobody needs their own.
         </p>
       ) : settings.isSuccess ? (
         <p>No cloud credentials yet. {canWrite ? "Add them in settings." : "Ask an admin to add them."}</p>
       ) : null}
-      {canWrite ? <Link href={`/orgs/${orgId}/settings`}>Manage credentials</Link> : null}
+      {canWrite ? <Link href={`/orgs/${orgId}/settings/credentials`}>Manage credentials</Link> : null}
     </section>
   );
 }
@@ -314,6 +314,13 @@ function Clusters({
   );
 }
 
+/** Each chart's title names the grouping the select shows. */
+const groupTitles = {
+  member: "Credits by member",
+  workspace: "Credits by workspace",
+  resource: "Credits by cluster",
+} as const;
+
 function UsageCharts({ orgId }: { orgId: string }) {
   const trpc = useTRPC();
   const [groupBy, setGroupBy] = useState<"member" | "workspace" | "resource">("member");
@@ -328,15 +335,7 @@ function UsageCharts({ orgId }: { orgId: string }) {
     const label = row.label ?? (groupBy === "workspace" ? "No workspace" : "Unassigned");
     groups.set(label, (groups.get(label) ?? 0) + row.credits);
   }
-  const months = new Map<string, number>();
-  for (const row of byMonth.data?.rows ?? []) {
-    const label = new Date(row.period).toLocaleDateString(undefined, {
-      month: "short",
-      year: "2-digit",
-      timeZone: "UTC",
-    });
-    months.set(label, (months.get(label) ?? 0) + row.credits);
-  }
+  const months = monthSeries(byMonth.data?.rows ?? [], new Date(range.from), 6);
   return (
     <section className="card stack" aria-labelledby="usage-title">
       <div className="row">
@@ -360,8 +359,8 @@ function UsageCharts({ orgId }: { orgId: string }) {
       </p>
       {byGroup.isSuccess && groups.size === 0 ? <Empty title="No usage recorded yet" /> : null}
       <div className="grid-2">
-        {groups.size > 0 ? <BarChart title={`Credits by ${groupBy}`} data={[...groups]} /> : null}
-        {months.size > 0 ? <BarChart title="Credits by month" data={[...months]} /> : null}
+        {groups.size > 0 ? <BarChart title={groupTitles[groupBy]} data={[...groups]} /> : null}
+        {groups.size > 0 ? <BarChart title="Credits by month" data={months} /> : null}
       </div>
     </section>
   );

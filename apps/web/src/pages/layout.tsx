@@ -1,3 +1,4 @@
+import { OrganizationSwitcher } from "@roster/widgets";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useMutation } from "../mutation";
@@ -9,9 +10,7 @@ export function OrgLayout({ orgId, children }: { orgId: string; children: ReactN
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const { navigate, path } = useRouter();
-  const orgs = useQuery(trpc.orgs.list.queryOptions());
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false }));
-  const setActive = useMutation(trpc.orgs.setActive.mutationOptions());
   const signOut = useMutation(
     trpc.auth.signOut.mutationOptions({
       onSuccess: async () => {
@@ -22,6 +21,8 @@ export function OrgLayout({ orgId, children }: { orgId: string; children: ReactN
   );
   const can = useCan(orgId);
   const base = `/orgs/${orgId}`;
+  // A tab stays current on the pages under it (Settings on /settings/roles).
+  const isCurrent = (href: string) => path === href || (href !== base && path.startsWith(`${href}/`));
   const nav = [
     { href: base, label: "Dashboard", show: true },
     { href: `${base}/members`, label: "Members", show: can("members:read") },
@@ -38,25 +39,12 @@ export function OrgLayout({ orgId, children }: { orgId: string; children: ReactN
           Roster
         </Link>
         <div className="org-switch">
-          <label htmlFor="org-switcher" className="visually-hidden">
-            Organization
-          </label>
-          <select
-            id="org-switcher"
-            value={orgId}
-            onChange={(e) => {
-              if (e.target.value === "new") return navigate("/orgs/new");
-              setActive.mutate({ orgId: e.target.value });
-              navigate(`/orgs/${e.target.value}`);
-            }}
-          >
-            {orgs.data?.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-              </option>
-            ))}
-            <option value="new">+ Create organization</option>
-          </select>
+          <OrganizationSwitcher
+            currentOrgId={orgId}
+            onSwitch={({ orgId: next }) => navigate(`/orgs/${next}`)}
+            onCreate={() => navigate("/orgs/new")}
+            onManage={(id) => navigate(`/orgs/${id}/settings/general`)}
+          />
         </div>
         <nav aria-label="Account" className="account-nav">
           {me.data?.devMailbox ? <Link href="/dev/mailbox">Dev mailbox</Link> : null}
@@ -70,7 +58,12 @@ export function OrgLayout({ orgId, children }: { orgId: string; children: ReactN
         {nav
           .filter((n) => n.show)
           .map((n) => (
-            <Link key={n.href} href={n.href} className={path === n.href ? "tab active" : "tab"}>
+            <Link
+              key={n.href}
+              href={n.href}
+              aria-current={isCurrent(n.href) ? "page" : undefined}
+              className={isCurrent(n.href) ? "tab active" : "tab"}
+            >
               {n.label}
             </Link>
           ))}

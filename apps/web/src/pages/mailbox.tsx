@@ -2,7 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { type ReactNode, useState } from "react";
 import { Link } from "../router";
 import { errorInfo, useTRPC } from "../trpc";
-import { Empty, Loading } from "../ui";
+import { Empty, formatDateTime, Loading } from "../ui";
 
 /** Turns the links in a plain-text email into anchors (same-origin ones stay in the app). */
 function linkify(text: string): ReactNode[] {
@@ -51,7 +51,7 @@ export function MailboxPage() {
         {mail.data?.map((m) => (
           <li key={m.id} className="card mail">
             <p className="mail-meta">
-              To <strong>{m.to}</strong> · {new Date(m.createdAt).toLocaleString()}
+              To <strong>{m.to}</strong> · {formatDateTime(m.createdAt)}
             </p>
             <h2 className="mail-subject">{m.subject}</h2>
             <pre className="mail-body">{linkify(m.text)}</pre>

@@ -2,89 +2,38 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useMutation } from "../mutation";
 import { useTRPC } from "../trpc";
-import { Button, Confirm, ErrorNote, Field, TableScroll, useErrorToast, useToast } from "../ui";
+import { Button, Confirm, Field, formErrors, Loading, TableScroll, useErrorToast, useToast } from "../ui";
+import type { SettingsSectionProps } from "./settings";
 
-export function OrganizationSettings({ orgId, canEdit }: { orgId: string; canEdit: boolean }) {
-  const trpc = useTRPC();
-  const toast = useToast();
-  const queryClient = useQueryClient();
-  const org = useQuery(trpc.orgs.get.queryOptions({ orgId }));
-  const [name, setName] = useState<string | undefined>();
-  const [slug, setSlug] = useState<string | undefined>();
-  const update = useMutation(
-    trpc.orgs.update.mutationOptions({
-      onSuccess: () => {
-        toast("success", "Organization saved.");
-        void queryClient.invalidateQueries({ queryKey: trpc.orgs.pathKey() });
-      },
-    }),
-  );
-  if (!org.data) return null;
-  return (
-    <form
-      className="card stack"
-      aria-labelledby="org-settings-title"
-      onSubmit={(e) => {
-        e.preventDefault();
-        update.mutate({ orgId, name: name ?? org.data.name, slug: slug ?? org.data.slug });
-      }}
-    >
-      <h2 id="org-settings-title">Organization</h2>
-      <Field
-        label="Name"
-        required
-        disabled={!canEdit}
-        value={name ?? org.data.name}
-        onChange={(e) => setName(e.target.value)}
-      />
-      <Field
-        label="URL name"
-        required
-        disabled={!canEdit}
-        hint="Lowercase letters, digits and hyphens."
-        value={slug ?? org.data.slug}
-        onChange={(e) => setSlug(e.target.value)}
-      />
-      <p className="muted">
-        {org.data.memberCount} member(s){org.data.seatLimit ? ` of ${org.data.seatLimit} seats` : ""}.
-      </p>
-      <ErrorNote error={update.error} />
-      {canEdit ? (
-        <Button type="submit" busy={update.isPending}>
-          Save
-        </Button>
-      ) : null}
-    </form>
-  );
-}
-
-export function RolesEditor({ orgId, canManage }: { orgId: string; canManage: boolean }) {
+/**
+ * Roles and what each allows, permission by permission in words. Built-in roles and a reader
+ * without `roles:manage` see plain marks, not switches; custom roles are edited in place.
+ */
+export function RolesSettings({ orgId, can }: SettingsSectionProps) {
   const trpc = useTRPC();
   const toast = useToast();
   const onError = useErrorToast();
   const queryClient = useQueryClient();
+  const canManage = can("roles:manage");
   const roles = useQuery(trpc.roles.list.queryOptions({ orgId }));
-  const [key, setKey] = useState("");
-  const [name, setName] = useState("");
-  const [chosen, setChosen] = useState<string[]>([]);
-  const [deleting, setDeleting] = useState<string | null>(null);
+  const catalogue = useQuery(
+    trpc.roles.catalogue.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }),
+  );
+  const [deleting, setDeleting] = useState<{ key: string; name: string } | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.roles.list.queryKey({ orgId }) });
-  const create = useMutation(
-    trpc.roles.create.mutationOptions({
-      onSuccess: (role) => {
-        toast("success", `Role ${role.name} created.`);
-        setKey("");
-        setName("");
-        setChosen([]);
-        void refresh();
-      },
+  // The permissions a custom role is being given, shown at once while the change is saved.
+  const [pending, setPending] = useState<{ key: string; permissions: string[] } | null>(null);
+  const update = useMutation(
+    trpc.roles.update.mutationOptions({
+      onSuccess: () => refresh(),
+      onError,
+      onSettled: () => setPending(null),
     }),
   );
-  const update = useMutation(trpc.roles.update.mutationOptions({ onSuccess: () => refresh(), onError }));
   const remove = useMutation(
     trpc.roles.delete.mutationOptions({
       onSuccess: () => {
-        toast("success", "Role deleted.");
+        toast("success", `Role ${deleting?.name ?? ""} deleted.`);
         setDeleting(null);
         void refresh();
       },
@@ -94,113 +43,184 @@ export function RolesEditor({ orgId, canManage }: { orgId: string; canManage: bo
       },
     }),
   );
-  // The owner role holds every permission: its list is the catalogue.
-  const catalogue = roles.data?.find((r) => r.key === "owner")?.permissions ?? [];
+  if (!roles.data || !catalogue.data) return <Loading />;
   return (
     <section className="card stack" aria-labelledby="roles-title">
       <h2 id="roles-title">Roles and permissions</h2>
-      <TableScroll label="Roles and permissions">
+      <p className="muted">
+        {canManage
+          ? "Built-in roles are fixed. Tick a permission to give it to a custom role; the change applies at once."
+          : "What each role allows. Your role can read roles, not change them."}
+      </p>
+      <TableScroll label="Permissions by role">
         <table className="table roles-table">
           <thead>
             <tr>
               <th scope="col">Permission</th>
-              {roles.data?.map((r) => (
+              {roles.data.map((r) => (
                 <th scope="col" key={r.key}>
-                  {r.name}
-                  {!r.builtIn && canManage ? (
-                    <button
-                      type="button"
-                      className="linkish danger"
-                      onClick={() => setDeleting(r.key)}
-                      aria-label={`Delete role ${r.name}`}
-                    >
-                      ×
-                    </button>
-                  ) : null}
+                  <span className="role-head">
+                    {r.name}
+                    {!r.builtIn && canManage ? (
+                      <button
+                        type="button"
+                        className="linkish danger"
+                        onClick={() => setDeleting({ key: r.key, name: r.name })}
+                      >
+                        Delete<span className="visually-hidden"> role {r.name}</span>
+                      </button>
+                    ) : null}
+                  </span>
                 </th>
               ))}
             </tr>
           </thead>
           <tbody>
-            {catalogue.map((p) => (
-              <tr key={p}>
+            {catalogue.data.map((p) => (
+              <tr key={p.key}>
                 <th scope="row">
-                  <code>{p}</code>
+                  <span className="permission-name">{p.description}</span>
+                  <code className="permission-key">{p.key}</code>
                 </th>
-                {roles.data?.map((r) => (
-                  <td key={r.key}>
-                    <input
-                      type="checkbox"
-                      aria-label={`${r.name}: ${p}`}
-                      checked={r.permissions.includes(p)}
-                      disabled={r.builtIn || !canManage || update.isPending}
-                      onChange={(e) =>
-                        update.mutate({
-                          orgId,
-                          key: r.key,
-                          permissions: e.target.checked
-                            ? [...r.permissions, p]
-                            : r.permissions.filter((x) => x !== p),
-                        })
-                      }
-                    />
-                  </td>
-                ))}
+                {roles.data.map((r) => {
+                  const permissions = pending?.key === r.key ? pending.permissions : r.permissions;
+                  const granted = permissions.includes(p.key);
+                  if (r.builtIn || !canManage) {
+                    return (
+                      <td key={r.key} data-granted={granted || undefined}>
+                        <span aria-hidden="true">{granted ? "✓" : "–"}</span>
+                        <span className="visually-hidden">{granted ? "Allowed" : "Not allowed"}</span>
+                      </td>
+                    );
+                  }
+                  return (
+                    <td key={r.key}>
+                      <input
+                        type="checkbox"
+                        className="check"
+                        aria-label={`${r.name}: ${p.description}`}
+                        checked={granted}
+                        disabled={update.isPending}
+                        onChange={(e) => {
+                          const next = e.target.checked
+                            ? [...permissions, p.key]
+                            : permissions.filter((x) => x !== p.key);
+                          setPending({ key: r.key, permissions: next });
+                          update.mutate({ orgId, key: r.key, permissions: next });
+                        }}
+                      />
+                    </td>
+                  );
+                })}
               </tr>
             ))}
           </tbody>
         </table>
       </TableScroll>
-      {canManage ? (
-        <form
-          className="stack"
-          aria-labelledby="new-role-title"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate({ orgId, key, name, permissions: chosen });
-          }}
-        >
-          <h3 id="new-role-title">New role</h3>
-          <div className="row">
-            <Field
-              label="Key"
-              required
-              value={key}
-              onChange={(e) => setKey(e.target.value)}
-              hint="e.g. billing"
-            />
-            <Field label="Name" required value={name} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <fieldset className="checks">
-            <legend>Permissions</legend>
-            {catalogue.map((p) => (
-              <label key={p}>
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(p)}
-                  onChange={(e) =>
-                    setChosen(e.target.checked ? [...chosen, p] : chosen.filter((x) => x !== p))
-                  }
-                />{" "}
-                {p}
-              </label>
-            ))}
-          </fieldset>
-          <ErrorNote error={create.error} />
-          <Button type="submit" busy={create.isPending}>
-            Create role
-          </Button>
-        </form>
-      ) : null}
+      {canManage ? <NewRole orgId={orgId} catalogue={catalogue.data} onCreated={refresh} /> : null}
       <Confirm
         open={deleting !== null}
-        title="Delete this role?"
+        title={`Delete the role ${deleting?.name ?? ""}?`}
         body="Members and invitations must have another role first."
         confirmLabel="Delete role"
         busy={remove.isPending}
         onCancel={() => setDeleting(null)}
-        onConfirm={() => deleting && remove.mutate({ orgId, key: deleting })}
+        onConfirm={() => deleting && remove.mutate({ orgId, key: deleting.key })}
       />
     </section>
+  );
+}
+
+function NewRole({
+  orgId,
+  catalogue,
+  onCreated,
+}: {
+  orgId: string;
+  catalogue: { key: string; description: string }[];
+  onCreated: () => void;
+}) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const [key, setKey] = useState("");
+  const [name, setName] = useState("");
+  const [chosen, setChosen] = useState<string[]>([]);
+  const create = useMutation(
+    trpc.roles.create.mutationOptions({
+      onSuccess: (role) => {
+        toast("success", `Role ${role.name} created.`);
+        setKey("");
+        setName("");
+        setChosen([]);
+        onCreated();
+      },
+    }),
+  );
+  const errors = formErrors(create.error, ["key", "name", "permissions"], {
+    ROLE_EXISTS: "key",
+    INVALID_PERMISSION: "permissions",
+  });
+  return (
+    <form
+      className="stack"
+      aria-labelledby="new-role-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create.mutate({ orgId, key, name, permissions: chosen });
+      }}
+    >
+      <h3 id="new-role-title">New role</h3>
+      <div className="row">
+        <Field
+          label="Name"
+          required
+          maxLength={60}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.field("name")}
+        />
+        <Field
+          label="Key"
+          required
+          maxLength={40}
+          value={key}
+          onChange={(e) => setKey(e.target.value)}
+          hint="How the API names it: lowercase letters, digits, - and _, like billing."
+          error={errors.field("key")}
+        />
+      </div>
+      <fieldset
+        className="checks"
+        aria-describedby={errors.field("permissions") ? "new-role-perms-error" : undefined}
+      >
+        <legend>Permissions</legend>
+        {catalogue.map((p) => (
+          <label key={p.key} className="check-label">
+            <input
+              type="checkbox"
+              className="check"
+              checked={chosen.includes(p.key)}
+              onChange={(e) =>
+                setChosen(e.target.checked ? [...chosen, p.key] : chosen.filter((x) => x !== p.key))
+              }
+            />
+            <span>{p.description}</span>
+          </label>
+        ))}
+      </fieldset>
+      {errors.field("permissions") ? (
+        <p id="new-role-perms-error" className="field-error">
+          {errors.field("permissions")}
+        </p>
+      ) : null}
+      {errors.other ? (
+        <p className="error-note" role="alert">
+          {errors.other}
+        </p>
+      ) : null}
+      <Button type="submit" busy={create.isPending}>
+        Create role
+      </Button>
+    </form>
   );
 }

@@ -10,6 +10,7 @@ import {
   Empty,
   ErrorNote,
   Field,
+  formatDateTime,
   ShownOnce,
   TableScroll,
   useErrorToast,
@@ -272,7 +273,7 @@ export function Webhooks({ orgId }: { orgId: string }) {
                   <tbody>
                     {deliveries.data?.items.map((d) => (
                       <tr key={d.id}>
-                        <td>{new Date(d.createdAt).toLocaleString()}</td>
+                        <td>{formatDateTime(d.createdAt)}</td>
                         <td>{d.eventType}</td>
                         <td>{d.attempt}</td>
                         <td>
