@@ -1,26 +1,31 @@
+import { useId } from "react";
+
 /**
  * A horizontal bar chart that is a table: each row a label, a bar scaled to the largest value and
  * the value itself, so it reads the same to screen readers and stays legible at any width.
  */
 export function BarChart({ title, data }: { title: string; data: [string, number][] }) {
+  const titleId = useId();
   const max = Math.max(0, ...data.map(([, v]) => v));
   return (
-    <table className="bar-chart">
-      <caption>{title}</caption>
-      <tbody>
-        {data.map(([label, value]) => (
-          <tr key={label}>
-            <th scope="row">{label}</th>
-            <td>
-              <span className="bar-track" aria-hidden="true">
-                <span className="bar" style={{ width: `${max > 0 ? (value / max) * 100 : 0}%` }} />
-              </span>
-              <span className="bar-value">{formatNumber(value)}</span>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <figure className="chart-figure" aria-labelledby={titleId}>
+      <figcaption id={titleId}>{title}</figcaption>
+      <table className="bar-chart" aria-labelledby={titleId}>
+        <tbody>
+          {data.map(([label, value]) => (
+            <tr key={label}>
+              <th scope="row">{label}</th>
+              <td>
+                <span className="bar-track" aria-hidden="true">
+                  <span className="bar" style={{ width: `${max > 0 ? (value / max) * 100 : 0}%` }} />
+                </span>
+                <span className="bar-value">{formatNumber(value)}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
   );
 }
 
