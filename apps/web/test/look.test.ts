@@ -297,6 +297,7 @@ describe("at 360 px", () => {
       ["/members", "members", () => alice.getByRole("button", { name: "Remove Bob" }).waitFor()],
       ["/workspaces", "workspaces", () => alice.getByLabel("New workspace name").waitFor()],
       ["/audit", "audit", () => alice.getByRole("heading", { level: 1, name: "Audit log" }).waitFor()],
+      ["/security", "security", () => alice.getByRole("heading", { level: 1, name: "Security" }).waitFor()],
       ...["general", "credentials", "roles", "service-accounts", "webhooks"].map(
         (s) =>
           [

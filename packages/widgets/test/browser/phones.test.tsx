@@ -14,8 +14,12 @@ const stories = Object.entries(modules).flatMap(([file, module]) =>
 );
 
 const WIDTH = 360;
-/** The banner shows nothing while it loads or when there is no invitation. */
-const rendersNothing = new Set(["accept-banner › Empty", "accept-banner › Loading"]);
+/** Widgets that show nothing while they load or when there is nothing to offer. */
+const rendersNothing = new Set([
+  "accept-banner › Empty",
+  "accept-banner › Loading",
+  "join-organization › Empty",
+]);
 
 /** Elements reaching past the right edge, except inside a box that scrolls sideways on purpose. */
 function sticksOut(root: HTMLElement): string[] {
