@@ -38,6 +38,10 @@ export interface SessionsTable {
   org_id: ColumnType<string | null, string | null | undefined, string | null>;
   host_key_id: ColumnType<string | null, string | null | undefined, string | null>;
   external_user_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How the session was authenticated: `password`, `password+totp`, `passkey`, `embed`… */
+  auth_method: ColumnType<string, string | undefined, string>;
+  /** Two factors were proven (or a passkey with user verification); what an organization may require. */
+  two_factor: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type SessionKind = "browser" | "embed";
@@ -134,6 +138,8 @@ export interface OrganizationsTable {
   personal: ColumnType<boolean, boolean | undefined, boolean>;
   metadata: Json;
   seat_limit: number | null;
+  /** Members must sign in with two factors to act in the organization. */
+  require_two_factor: ColumnType<boolean, boolean | undefined, boolean>;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -527,7 +533,55 @@ export interface SsoAssertionsTable {
   expires_at: Timestamp;
 }
 
+/** A person's authenticator app; `confirmed_at` is null until a first code proves the enrollment. */
+export interface TotpCredentialsTable {
+  user_id: string;
+  secret_sealed: string;
+  confirmed_at: Timestamp | null;
+  /** The last 30-second step a code was accepted for; codes of that step or earlier are refused. */
+  last_used_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  created_at: Timestamp;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  code_hash: Uint8Array;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface PasskeysTable {
+  id: Generated<string>;
+  user_id: string;
+  credential_id: string;
+  public_key: Uint8Array;
+  counter: ColumnType<string, string | number | undefined, string | number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: string;
+  backed_up: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+export type AuthChallengeKind = "second_factor" | "passkey_registration" | "passkey_sign_in";
+
+export interface AuthChallengesTable {
+  id: Generated<string>;
+  kind: AuthChallengeKind;
+  user_id: string | null;
+  secret_hash: Uint8Array | null;
+  challenge: string | null;
+  first_factor: string | null;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  totp_credentials: TotpCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
+  auth_challenges: AuthChallengesTable;
   host_api_keys: HostApiKeysTable;
   external_identities: ExternalIdentitiesTable;
   identity_links: IdentityLinksTable;
