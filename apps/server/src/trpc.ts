@@ -10,6 +10,7 @@ import {
   orgAccessFrom,
   orgNotFound,
   requirePermission,
+  type TwoFactorProof,
 } from "./domain/access.js";
 import type { Permission } from "./domain/permissions.js";
 import {
@@ -206,6 +207,15 @@ export const authedProcedure = callerProcedure.use(({ ctx, path, next }) => {
   return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
+/** What a member held back by their organization's two-factor policy may still do: leave it. */
+const WITHOUT_TWO_FACTOR = new Set(["members.leave"]);
+
+export function twoFactorProof(auth: SessionAuth | ApiKeyAuth, path: string | null): TwoFactorProof {
+  if (auth.via === "api_key" || auth.session.kind === "embed") return "exempt";
+  if (path !== null && WITHOUT_TWO_FACTOR.has(path)) return "exempt";
+  return auth.session.two_factor ? "proven" : "missing";
+}
+
 const orgInput = z.object({ orgId: z.uuid("This is not a valid organization id.") });
 
 /**
@@ -214,19 +224,21 @@ const orgInput = z.object({ orgId: z.uuid("This is not a valid organization id."
  * without `permission` (FORBIDDEN), and gives the procedure `ctx.access`.
  */
 export function orgProcedure(permission: Permission | null) {
-  return callerProcedure.input(orgInput).use(async ({ ctx, input, next }) => {
+  return callerProcedure.input(orgInput).use(async ({ ctx, input, path, next }) => {
     // An API key acts only in the organization its service account belongs to.
     if (ctx.auth.via === "api_key" && ctx.auth.apiKey.orgId !== input.orgId) throw orgNotFound();
     // An embed token bound to one organization acts only there.
     const boundTo = ctx.auth.session?.org_id;
     if (boundTo && boundTo !== input.orgId) throw refuse("EMBED_TOKEN_ORG_BOUND");
     // Read with the session when this request's first call named this organization (a session's
-    // membership, never an API key's), else now: either way in this request, never cached.
+    // membership, never an API key's), else now: either way in this request, never cached. The
+    // organization's two-factor policy comes with the membership row.
     const read = ctx.membership;
+    const proof = twoFactorProof(ctx.auth, path);
     const access =
       read && read.orgId === input.orgId && ctx.auth.via !== "api_key"
-        ? orgAccessFrom(ctx.actor, input.orgId, read.row)
-        : await loadOrgAccess(ctx.deps, ctx.actor, input.orgId);
+        ? orgAccessFrom(ctx.actor, input.orgId, read.row, proof)
+        : await loadOrgAccess(ctx.deps, ctx.actor, input.orgId, proof);
     if (permission) requirePermission(access, permission);
     return next({ ctx: { ...ctx, access } });
   });

@@ -50,6 +50,19 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   USER_NOT_FOUND: "This account no longer exists.",
   SESSION_NOT_FOUND: "This session has already ended.",
   DEV_MAILBOX_DISABLED: "The development mailbox is not available on this server.",
+  MFA_REQUIRED:
+    "This organization requires two-factor sign-in. Set up an authenticator app or a passkey to continue.",
+  TWO_FACTOR_REQUIRED:
+    "Enter the code from your authenticator app, or use your passkey, to finish signing in.",
+  INVALID_TWO_FACTOR_CODE:
+    "That code is not right, or it was already used. Enter the current code from your app, or a recovery code.",
+  SIGN_IN_EXPIRED: "This sign-in took too long. Enter your email and password again.",
+  TWO_FACTOR_ALREADY_ENABLED: "An authenticator app is already set up for your account.",
+  TWO_FACTOR_NOT_ENABLED: "No authenticator app is set up for your account.",
+  PASSKEY_NOT_FOUND: "This passkey no longer exists on your account.",
+  PASSKEY_REJECTED: "This passkey could not be verified. Try again, or use another way to sign in.",
+  PASSKEY_CHALLENGE_EXPIRED: "The passkey request expired. Try again.",
+  PASSKEY_ALREADY_REGISTERED: "This passkey is already registered.",
 
   ORG_NOT_FOUND: "This organization does not exist, or you are not a member of it.",
   MEMBERSHIP_DEACTIVATED:

@@ -28,6 +28,13 @@ export interface SessionOptions {
   ttlSeconds?: number;
   /** An embed session: the host and its user it was made for, what it may do, and where. */
   embed?: { hostKeyId: string; externalUserId: string; scopes: readonly string[]; orgId: string | null };
+  /**
+   * How the person proved who they are: `password`, `password+totp`, `password+recovery_code`,
+   * `password+passkey`, `passkey` (sign-in by a provider adds its own). Embed sessions: `embed`.
+   */
+  authMethod?: string;
+  /** Two factors were proven (or a passkey with user verification): what an organization may require. */
+  twoFactor?: boolean;
 }
 
 export async function createSession(
@@ -51,6 +58,8 @@ export async function createSession(
       last_seen_at: now,
       user_agent: meta.userAgent?.slice(0, 512) ?? null,
       ip: meta.ip,
+      auth_method: options.authMethod ?? (options.kind === "embed" ? "embed" : "password"),
+      two_factor: options.twoFactor ?? false,
       ...(options.embed
         ? {
             host_key_id: options.embed.hostKeyId,
@@ -124,10 +133,12 @@ export async function validateSessionToken(
       j.on("m.org_id", "=", orgId ?? NO_ORGANIZATION).onRef("m.user_id", "=", "sessions.user_id"),
     )
     .leftJoin("roles as r", (j) => j.onRef("r.org_id", "=", "m.org_id").onRef("r.key", "=", "m.role"))
+    .leftJoin("organizations as o", "o.id", "m.org_id")
     .selectAll("users")
     .select([
       "m.role as membership_role",
       "m.status as membership_status",
+      "o.require_two_factor as membership_require_two_factor",
       sql<string[] | null>`r.permissions`.as("custom_permissions"),
     ])
     .select([
@@ -143,6 +154,8 @@ export async function validateSessionToken(
       "sessions.org_id as session_org_id",
       "sessions.host_key_id as session_host_key_id",
       "sessions.external_user_id as session_external_user_id",
+      "sessions.auth_method as session_auth_method",
+      "sessions.two_factor as session_two_factor",
     ])
     .where("sessions.id", "=", id)
     .executeTakeFirst();
@@ -167,6 +180,8 @@ export async function validateSessionToken(
     org_id: row.session_org_id,
     host_key_id: row.session_host_key_id,
     external_user_id: row.session_external_user_id,
+    auth_method: row.session_auth_method,
+    two_factor: row.session_two_factor,
   };
   const refresh =
     row.session_kind === "browser" &&
@@ -199,6 +214,7 @@ export async function validateSessionToken(
           role: row.membership_role,
           status: row.membership_status,
           custom_permissions: row.custom_permissions,
+          require_two_factor: row.membership_require_two_factor ?? false,
         }
       : null;
   return { status: "valid", session, user, membership };

@@ -96,11 +96,15 @@ export async function signUp(
 const invalidCredentials = () =>
   unauthorized("INVALID_CREDENTIALS", "The email or password is incorrect. Check both and try again.");
 
-export async function signIn(
+/**
+ * The password step of signing in: the account, once its password is proven. Whether a session
+ * follows, or a second factor is asked for first, is two-factor-sign-in.ts's to decide.
+ */
+export async function checkPassword(
   deps: Deps,
   origin: RequestOrigin,
   input: { email: string; password: string },
-): Promise<SignedIn> {
+): Promise<User> {
   const now = deps.clock();
   // Failures are counted per address *and* network address, so guessing from one place never
   // locks the owner out from another; and per network address across accounts, against spraying.
@@ -133,7 +137,17 @@ export async function signIn(
   }
   await clearRateLimit(deps.db, pairKey);
   await assertPasswordSignInAllowed(deps, user);
-  const { token, session } = await createSession(deps.db, user.id, now, origin);
+  return user;
+}
+
+/** A new session for a person who proved who they are, recording how. */
+export async function issueSession(
+  deps: Deps,
+  origin: RequestOrigin,
+  user: User,
+  proof: { authMethod: string; twoFactor: boolean },
+): Promise<SignedIn> {
+  const { token, session } = await createSession(deps.db, user.id, deps.clock(), origin, proof);
   return { user: toPublicUser(user), token, expiresAt: session.expires_at };
 }
 

@@ -19,6 +19,8 @@ export interface OrganizationView {
   personal: boolean;
   metadata: Record<string, unknown>;
   seatLimit: number | null;
+  /** Members must sign in with two factors (MFA_REQUIRED otherwise). */
+  requireTwoFactor: boolean;
   createdAt: string;
 }
 
@@ -33,6 +35,7 @@ export function toOrganizationView(
     personal: org.personal,
     metadata: org.metadata,
     seatLimit: org.seat_limit ?? defaultSeatLimit ?? null,
+    requireTwoFactor: org.require_two_factor,
     createdAt: org.created_at.toISOString(),
   };
 }

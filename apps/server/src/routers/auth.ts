@@ -3,12 +3,13 @@ import { clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
 import { deleteAccount } from "../domain/account-deletion.js";
 import * as accounts from "../domain/accounts.js";
 import * as profile from "../domain/profile.js";
+import * as twoFactorSignIn from "../domain/two-factor-sign-in.js";
 import { authedProcedure, type Context, publicProcedure, router } from "../trpc.js";
 import { email, emailToken, password, personName } from "./schemas.js";
 
 const secureCookies = (ctx: Context) => ctx.deps.config.publicUrl.startsWith("https:");
 
-function setSession(ctx: Context, signedIn: accounts.SignedIn) {
+export function setSession(ctx: Context, signedIn: accounts.SignedIn) {
   ctx.resHeaders.append("Set-Cookie", sessionCookie(signedIn.token, secureCookies(ctx), signedIn.expiresAt));
   return { user: signedIn.user, token: signedIn.token, expiresAt: signedIn.expiresAt.toISOString() };
 }
@@ -25,7 +26,9 @@ export const authRouter = router({
         password: z.string().min(1, "Enter your password.").max(256),
       }),
     )
-    .mutation(async ({ ctx, input }) => setSession(ctx, await accounts.signIn(ctx.deps, ctx, input))),
+    // An account with a second factor is answered TWO_FACTOR_REQUIRED with a pending sign-in
+    // (twoFactor.verifyCode / verifyPasskey finish it).
+    .mutation(async ({ ctx, input }) => setSession(ctx, await twoFactorSignIn.signIn(ctx.deps, ctx, input))),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {
     if (ctx.auth?.session) await accounts.signOut(ctx.deps, ctx.auth.session.id);
@@ -35,7 +38,12 @@ export const authRouter = router({
 
   me: authedProcedure.query(({ ctx }) => ({
     user: accounts.toPublicUser(ctx.auth.user),
-    session: { id: ctx.auth.session.id, expiresAt: ctx.auth.session.expires_at.toISOString() },
+    session: {
+      id: ctx.auth.session.id,
+      expiresAt: ctx.auth.session.expires_at.toISOString(),
+      authMethod: ctx.auth.session.auth_method,
+      twoFactor: ctx.auth.session.two_factor,
+    },
     /** Whether this deployment keeps its emails in the dev mailbox (no SMTP server, not production). */
     devMailbox: !ctx.deps.config.smtpUrl && !ctx.deps.config.production,
   })),

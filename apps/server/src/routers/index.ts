@@ -11,18 +11,22 @@ import { invitationsRouter } from "./invitations.js";
 import { joinRequestsRouter } from "./joinRequests.js";
 import { membersRouter } from "./members.js";
 import { orgsRouter } from "./orgs.js";
+import { passkeysRouter } from "./passkeys.js";
 import { resourcesRouter } from "./resources.js";
 import { rolesRouter } from "./roles.js";
 import { scimRouter } from "./scim.js";
 import { serviceAccountsRouter } from "./serviceAccounts.js";
 import { settingsRouter } from "./settings.js";
 import { ssoRouter } from "./sso.js";
+import { twoFactorRouter } from "./twoFactor.js";
 import { usageRouter } from "./usage.js";
 import { webhooksRouter } from "./webhooks.js";
 import { workspacesRouter } from "./workspaces.js";
 
 export const appRouter = router({
   auth: authRouter,
+  twoFactor: twoFactorRouter,
+  passkeys: passkeysRouter,
   orgs: orgsRouter,
   invitations: invitationsRouter,
   members: membersRouter,

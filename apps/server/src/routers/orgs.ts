@@ -1,6 +1,7 @@
 import { z } from "zod";
 import * as orgs from "../domain/organizations.js";
-import { authedProcedure, orgProcedure, router } from "../trpc.js";
+import { setTwoFactorPolicy } from "../domain/two-factor-policy.js";
+import { authedProcedure, orgProcedure, router, twoFactorProof } from "../trpc.js";
 import { metadata, orgName, slug, uuid } from "./schemas.js";
 
 export const orgsRouter = router({
@@ -18,6 +19,13 @@ export const orgsRouter = router({
     await orgs.deleteOrganization(ctx.deps, ctx.access);
     return { ok: true as const };
   }),
+
+  /** "Members must use two-factor": members without it are refused (MFA_REQUIRED) until they enroll. */
+  setTwoFactorPolicy: orgProcedure("org:update")
+    .input(z.object({ required: z.boolean() }))
+    .mutation(({ ctx, input, path }) =>
+      setTwoFactorPolicy(ctx.deps, ctx.access, input, twoFactorProof(ctx.auth, path)),
+    ),
 
   list: authedProcedure.query(({ ctx }) => orgs.listMyOrganizations(ctx.deps, ctx.actor)),
 

@@ -47,6 +47,20 @@ export const de: Labels = {
     USER_NOT_FOUND: "Dieses Konto gibt es nicht mehr.",
     SESSION_NOT_FOUND: "Diese Sitzung ist bereits beendet.",
     DEV_MAILBOX_DISABLED: "Das Entwicklungspostfach ist auf diesem Server nicht verfügbar.",
+    MFA_REQUIRED:
+      "Diese Organisation verlangt eine Anmeldung mit zwei Faktoren. Richten Sie eine Authenticator-App oder einen Passkey ein, um fortzufahren.",
+    TWO_FACTOR_REQUIRED:
+      "Geben Sie den Code Ihrer Authenticator-App ein oder verwenden Sie Ihren Passkey, um die Anmeldung abzuschließen.",
+    INVALID_TWO_FACTOR_CODE:
+      "Dieser Code stimmt nicht oder wurde schon verwendet. Geben Sie den aktuellen Code Ihrer App oder einen Wiederherstellungscode ein.",
+    SIGN_IN_EXPIRED: "Die Anmeldung hat zu lange gedauert. Geben Sie E-Mail-Adresse und Passwort erneut ein.",
+    TWO_FACTOR_ALREADY_ENABLED: "Für Ihr Konto ist bereits eine Authenticator-App eingerichtet.",
+    TWO_FACTOR_NOT_ENABLED: "Für Ihr Konto ist keine Authenticator-App eingerichtet.",
+    PASSKEY_NOT_FOUND: "Diesen Passkey gibt es in Ihrem Konto nicht mehr.",
+    PASSKEY_REJECTED:
+      "Dieser Passkey konnte nicht bestätigt werden. Versuchen Sie es erneut oder melden Sie sich anders an.",
+    PASSKEY_CHALLENGE_EXPIRED: "Die Passkey-Anfrage ist abgelaufen. Versuchen Sie es erneut.",
+    PASSKEY_ALREADY_REGISTERED: "Dieser Passkey ist bereits registriert.",
     ORG_NOT_FOUND: "Diese Organisation gibt es nicht, oder Sie sind kein Mitglied.",
     MEMBERSHIP_DEACTIVATED:
       "Ihre Mitgliedschaft in dieser Organisation ist deaktiviert. Bitten Sie eine Eigentümerin oder einen Eigentümer, sie zu reaktivieren.",

@@ -42,6 +42,20 @@ export const es: Labels = {
     USER_NOT_FOUND: "Esta cuenta ya no existe.",
     SESSION_NOT_FOUND: "Esta sesión ya ha terminado.",
     DEV_MAILBOX_DISABLED: "El buzón de desarrollo no está disponible en este servidor.",
+    MFA_REQUIRED:
+      "Esta organización exige iniciar sesión con dos factores. Configura una aplicación de autenticación o una llave de acceso para continuar.",
+    TWO_FACTOR_REQUIRED:
+      "Introduce el código de tu aplicación de autenticación, o usa tu llave de acceso, para terminar de iniciar sesión.",
+    INVALID_TWO_FACTOR_CODE:
+      "Ese código no es correcto o ya se usó. Introduce el código actual de tu aplicación o un código de recuperación.",
+    SIGN_IN_EXPIRED: "El inicio de sesión tardó demasiado. Vuelve a introducir tu correo y tu contraseña.",
+    TWO_FACTOR_ALREADY_ENABLED: "Tu cuenta ya tiene una aplicación de autenticación configurada.",
+    TWO_FACTOR_NOT_ENABLED: "Tu cuenta no tiene ninguna aplicación de autenticación configurada.",
+    PASSKEY_NOT_FOUND: "Esta llave de acceso ya no existe en tu cuenta.",
+    PASSKEY_REJECTED:
+      "No se pudo verificar esta llave de acceso. Inténtalo de nuevo o inicia sesión de otra forma.",
+    PASSKEY_CHALLENGE_EXPIRED: "La solicitud de la llave de acceso caducó. Inténtalo de nuevo.",
+    PASSKEY_ALREADY_REGISTERED: "Esta llave de acceso ya está registrada.",
     ORG_NOT_FOUND: "Esta organización no existe o usted no es miembro.",
     MEMBERSHIP_DEACTIVATED:
       "Su membresía en esta organización está desactivada. Pida a un propietario que la reactive.",

@@ -43,6 +43,20 @@ export const fr: Labels = {
     USER_NOT_FOUND: "Ce compte n’existe plus.",
     SESSION_NOT_FOUND: "Cette session est déjà terminée.",
     DEV_MAILBOX_DISABLED: "La boîte de développement n’est pas disponible sur ce serveur.",
+    MFA_REQUIRED:
+      "Cette organisation exige une connexion à deux facteurs. Configurez une application d’authentification ou une clé d’accès pour continuer.",
+    TWO_FACTOR_REQUIRED:
+      "Saisissez le code de votre application d’authentification, ou utilisez votre clé d’accès, pour terminer la connexion.",
+    INVALID_TWO_FACTOR_CODE:
+      "Ce code est incorrect ou a déjà été utilisé. Saisissez le code actuel de votre application, ou un code de récupération.",
+    SIGN_IN_EXPIRED:
+      "Cette connexion a pris trop de temps. Saisissez à nouveau votre e-mail et votre mot de passe.",
+    TWO_FACTOR_ALREADY_ENABLED: "Une application d’authentification est déjà configurée pour votre compte.",
+    TWO_FACTOR_NOT_ENABLED: "Aucune application d’authentification n’est configurée pour votre compte.",
+    PASSKEY_NOT_FOUND: "Cette clé d’accès n’existe plus sur votre compte.",
+    PASSKEY_REJECTED: "Cette clé d’accès n’a pas pu être vérifiée. Réessayez, ou connectez-vous autrement.",
+    PASSKEY_CHALLENGE_EXPIRED: "La demande de clé d’accès a expiré. Réessayez.",
+    PASSKEY_ALREADY_REGISTERED: "Cette clé d’accès est déjà enregistrée.",
     ORG_NOT_FOUND: "Cette organisation n’existe pas, ou vous n’en êtes pas membre.",
     MEMBERSHIP_DEACTIVATED:
       "Votre adhésion à cette organisation est désactivée. Demandez à un propriétaire de la réactiver.",

@@ -45,6 +45,21 @@ export const ja: Labels = {
     USER_NOT_FOUND: "このアカウントはもう存在しません。",
     SESSION_NOT_FOUND: "このセッションはすでに終了しています。",
     DEV_MAILBOX_DISABLED: "このサーバーでは開発用メールボックスを利用できません。",
+    MFA_REQUIRED:
+      "この組織では 2 要素によるサインインが必要です。続けるには認証アプリまたはパスキーを設定してください。",
+    TWO_FACTOR_REQUIRED:
+      "サインインを完了するには、認証アプリのコードを入力するか、パスキーを使用してください。",
+    INVALID_TWO_FACTOR_CODE:
+      "コードが正しくないか、すでに使用されています。アプリに表示中のコードか、リカバリーコードを入力してください。",
+    SIGN_IN_EXPIRED:
+      "サインインに時間がかかりすぎました。メールアドレスとパスワードをもう一度入力してください。",
+    TWO_FACTOR_ALREADY_ENABLED: "このアカウントにはすでに認証アプリが設定されています。",
+    TWO_FACTOR_NOT_ENABLED: "このアカウントには認証アプリが設定されていません。",
+    PASSKEY_NOT_FOUND: "このパスキーはアカウントにもう存在しません。",
+    PASSKEY_REJECTED:
+      "このパスキーを確認できませんでした。もう一度試すか、別の方法でサインインしてください。",
+    PASSKEY_CHALLENGE_EXPIRED: "パスキーの要求の有効期限が切れました。もう一度お試しください。",
+    PASSKEY_ALREADY_REGISTERED: "このパスキーはすでに登録されています。",
     ORG_NOT_FOUND: "この組織は存在しないか、あなたはメンバーではありません。",
     MEMBERSHIP_DEACTIVATED:
       "この組織でのあなたのメンバーシップは無効化されています。オーナーに再有効化を依頼してください。",
