@@ -17,6 +17,7 @@ function page<M, K extends keyof M>(load: () => Promise<M>, name: K) {
   return lazy(() => load().then((m) => ({ default: m[name] as Page })));
 }
 const AccountPage = page(() => import("./pages/account"), "AccountPage");
+const TwoFactorRequired = page(() => import("./pages/two-factor-required"), "TwoFactorRequired");
 const CreateOrganizationPage = page(() => import("./pages/account"), "CreateOrganizationPage");
 const AuditPage = page(() => import("./pages/audit"), "AuditPage");
 const ForgotPassword = page(() => import("./pages/auth"), "ForgotPassword");
@@ -94,6 +95,13 @@ function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRP
     const membership = orgs.data.find((o) => o.id === orgId);
     if (!membership) return <NoLongerMember name={seen.current.get(orgId)} />;
     if (membership.status === "deactivated") return <Deactivated name={membership.name} />;
+    if (membership.requireTwoFactor && !me.data.session.twoFactor) {
+      return (
+        <Loaded>
+          <TwoFactorRequired name={membership.name} />
+        </Loaded>
+      );
+    }
     const Page = orgPages[section as keyof typeof orgPages];
     return (
       <OrgLayout orgId={orgId}>

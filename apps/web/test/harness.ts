@@ -26,10 +26,14 @@ export interface Stage {
 }
 
 /** The whole product as a user meets it: the built web app and the API on one port, real Postgres, real Chromium. */
-export async function startStage(env: Record<string, string> = {}): Promise<Stage> {
+export async function startStage(
+  env: Record<string, string> = {},
+  options: { host?: string } = {},
+): Promise<Stage> {
   const database = await createTestDatabase();
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // Passkeys need a domain for their relying party (not an IP address): `host: "localhost"`.
+  const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
   const config = loadConfig({
     PORT: String(port),
     HOST: "127.0.0.1",

@@ -17,6 +17,7 @@ import {
   useErrorToast,
   useToast,
 } from "../ui";
+import { PasskeySettings, TwoFactorSettings } from "./account-security";
 import { DeleteAccount } from "./delete-account";
 
 export function AccountPage() {
@@ -141,6 +142,8 @@ export function AccountPage() {
           Change password
         </Button>
       </form>
+      <TwoFactorSettings />
+      <PasskeySettings />
       <section className="card stack" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <ul className="plain-list">

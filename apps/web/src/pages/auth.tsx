@@ -5,6 +5,7 @@ import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
 import { AuthCard, Button, ErrorNote, Field, formErrors, Loading, useToast } from "../ui";
 import { ContinueWithSso } from "./sso";
+import { PasskeySignIn, pendingSignIn, SecondFactorStep } from "./two-factor-sign-in";
 
 function useAfterSignIn() {
   const queryClient = useQueryClient();
@@ -25,6 +26,15 @@ export function SignIn() {
   const [password, setPassword] = useState("");
   const signIn = useMutation(trpc.auth.signIn.mutationOptions({ onSuccess: () => done(nextFromQuery()) }));
   const submit = () => signIn.mutate({ email, password });
+  // An account with a second factor: the password step answers a pending sign-in to finish.
+  const pending = pendingSignIn(signIn.error);
+  if (pending) {
+    return (
+      <AuthCard id="sign-in-title" title="Two-factor sign-in">
+        <SecondFactorStep pending={pending} onDone={() => done(nextFromQuery())} onRestart={signIn.reset} />
+      </AuthCard>
+    );
+  }
   return (
     <AuthCard id="sign-in-title" title="Sign in to Roster" onSubmit={submit}>
       <Field
@@ -48,6 +58,7 @@ export function SignIn() {
         Sign in
       </Button>
       <ContinueWithSso email={email} />
+      <PasskeySignIn onDone={() => done(nextFromQuery())} />
       <p className="auth-links">
         <Link href={`/sign-up${window.location.search}`}>Create an account</Link> ·{" "}
         <Link href="/forgot-password">Forgot your password?</Link>
