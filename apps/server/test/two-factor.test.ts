@@ -106,6 +106,8 @@ describe("authenticator app (TOTP)", () => {
     const signedIn = await t.client().twoFactor.verifyCode.mutate({ pendingToken, code: codeFor(secret) });
     const me = await t.client(signedIn.token).auth.me.query();
     expect(me.session).toMatchObject({ authMethod: "password+totp", twoFactor: true });
+    const sessions = await t.client(signedIn.token).auth.sessions.query();
+    expect(sessions.find((s) => s.current)?.authMethod).toBe("password+totp");
     // The pending sign-in works once.
     t.clock.advance(30);
     expect(

@@ -83,13 +83,15 @@ export interface SessionSummary {
   expiresAt: string;
   userAgent: string | null;
   ip: string | null;
+  /** How the session was signed in: `password`, `password+totp`, `passkey`… */
+  authMethod: string;
   current: boolean;
 }
 
 export async function listSessions(deps: Deps, actor: Actor): Promise<SessionSummary[]> {
   const rows = await deps.db
     .selectFrom("sessions")
-    .select(["id", "created_at", "last_seen_at", "expires_at", "user_agent", "ip"])
+    .select(["id", "created_at", "last_seen_at", "expires_at", "user_agent", "ip", "auth_method"])
     .where("user_id", "=", actor.userId)
     .where("expires_at", ">", deps.clock())
     .orderBy("last_seen_at", "desc")
@@ -101,6 +103,7 @@ export async function listSessions(deps: Deps, actor: Actor): Promise<SessionSum
     expiresAt: s.expires_at.toISOString(),
     userAgent: s.user_agent,
     ip: s.ip,
+    authMethod: s.auth_method,
     current: s.id === actor.sessionId,
   }));
 }

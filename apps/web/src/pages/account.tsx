@@ -151,7 +151,9 @@ export function AccountPage() {
             <li key={s.id} className="row">
               <span>
                 <span title={s.userAgent ?? undefined}>{describeDevice(s.userAgent)}</span> ·{" "}
-                {s.ip ?? "unknown IP"} · last seen {formatDateTime(s.lastSeenAt)}
+                {s.ip ?? "unknown IP"} · signed in with{" "}
+                {s.authMethod.replaceAll("+", " and ").replaceAll("_", " ")} · last seen{" "}
+                {formatDateTime(s.lastSeenAt)}
                 {s.current ? <strong> (this device)</strong> : null}
               </span>
               {!s.current ? (
