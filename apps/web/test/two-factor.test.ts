@@ -42,7 +42,7 @@ async function signOut(page: Page) {
 describe("two-factor sign-in in the web app", () => {
   it("enrolls an authenticator app and then signs in with its code", async () => {
     const { page } = await stage.person("tess");
-    await signUp(page, "Tess", "tess@example.com");
+    const orgPath = await signUp(page, "Tess", "tess@example.com");
     await page.goto("/account");
     const secret = await enrollTotp(page);
     await page.getByText("On. 10 recovery code(s) left.").waitFor();
@@ -63,6 +63,14 @@ describe("two-factor sign-in in the web app", () => {
     await page.getByLabel("Authentication code").fill(totp(secret, 1));
     await page.getByRole("button", { name: "Verify" }).click();
     await page.getByRole("heading", { level: 1, name: "Tess's organization" }).waitFor();
+
+    // Signed in with two factors, the owner can require them of the organization's members.
+    await page.goto(`${orgPath}/security`);
+    const policy = page.getByLabel("Members must use two-factor sign-in");
+    await policy.click();
+    await page.getByText("Members now need two-factor sign-in.").waitFor();
+    await expect.poll(() => policy.isChecked()).toBe(true);
+    await accessible(page, "security-two-factor-policy");
   });
 
   it("signs in with a passkey from Chromium's virtual authenticator", async () => {

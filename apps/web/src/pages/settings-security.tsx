@@ -25,12 +25,12 @@ export function TwoFactorPolicy({ orgId, canEdit }: { orgId: string; canEdit: bo
   if (!org.data) return null;
   return (
     <section className="card stack" aria-labelledby="security-policy-title">
-      <h2 id="security-policy-title">Security</h2>
+      <h2 id="security-policy-title">Two-factor sign-in</h2>
       <label className="check">
         <input
           type="checkbox"
           disabled={!canEdit || set.isPending}
-          checked={org.data.requireTwoFactor}
+          checked={set.isPending && set.variables ? set.variables.required : org.data.requireTwoFactor}
           onChange={(e) => set.mutate({ orgId, required: e.target.checked })}
         />{" "}
         Members must use two-factor sign-in
