@@ -212,6 +212,8 @@ const WITHOUT_TWO_FACTOR = new Set(["members.leave"]);
 
 export function twoFactorProof(auth: SessionAuth | ApiKeyAuth, path: string | null): TwoFactorProof {
   if (auth.via === "api_key" || auth.session.kind === "embed") return "exempt";
+  // Signed in through the organization's identity provider: second factors are the provider's to ask.
+  if (auth.session.auth_method === "sso") return "exempt";
   if (path !== null && WITHOUT_TWO_FACTOR.has(path)) return "exempt";
   return auth.session.two_factor ? "proven" : "missing";
 }

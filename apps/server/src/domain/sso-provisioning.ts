@@ -202,7 +202,7 @@ export async function completeSsoSignIn(
     return { user: fresh, provisioned };
   });
   deps.wakeOutbox();
-  const { token, session } = await createSession(deps.db, result.user.id, now, origin);
+  const { token, session } = await createSession(deps.db, result.user.id, now, origin, { authMethod: "sso" });
   return {
     user: toPublicUser(result.user),
     token,
