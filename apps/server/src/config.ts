@@ -48,6 +48,9 @@ const envSchema = z.object({
   DEFAULT_SEAT_LIMIT: z.coerce.number().int().min(1).optional(),
   CREDITS_PER_RUNNING_HOUR: z.coerce.number().min(0).max(1_000_000).default(1),
   START_WITHOUT_CREDITS: flag.default(true),
+  EMAIL_MEMBERS_ON_REMOVAL: flag.default(true),
+  EMAIL_MEMBERS_ON_DEACTIVATION: flag.default(true),
+  EMAIL_MEMBERS_ON_ROLE_CHANGE: flag.default(true),
   INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SIGN_UPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
@@ -133,6 +136,8 @@ export interface Config {
   creditsPerRunningHour: number;
   /** Whether a resource may start while the organization has no credits (START_WITHOUT_CREDITS). */
   startWithoutCredits: boolean;
+  /** Whether members are emailed when an admin removes them, deactivates them or changes their role. */
+  memberEmails: { removal: boolean; deactivation: boolean; roleChange: boolean };
   invitationTtlDays: number;
   /** How long the events feed keeps events (EVENT_RETENTION_DAYS). */
   eventRetentionDays: number;
@@ -217,6 +222,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultSeatLimit: e.DEFAULT_SEAT_LIMIT,
     creditsPerRunningHour: e.CREDITS_PER_RUNNING_HOUR,
     startWithoutCredits: e.START_WITHOUT_CREDITS,
+    memberEmails: {
+      removal: e.EMAIL_MEMBERS_ON_REMOVAL,
+      deactivation: e.EMAIL_MEMBERS_ON_DEACTIVATION,
+      roleChange: e.EMAIL_MEMBERS_ON_ROLE_CHANGE,
+    },
     invitationTtlDays: e.INVITATION_TTL_DAYS,
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     rateLimits: {

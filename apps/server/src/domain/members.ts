@@ -5,6 +5,7 @@ import { badRequest, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { recordChange } from "./audit.js";
+import { noticeMembers } from "./member-notices.js";
 import { assertOwnersRemain, lockActiveOwners } from "./owners.js";
 import { handOverResources } from "./resource-handover.js";
 import { assertMayActOn, resolveGrantableRole } from "./roles.js";
@@ -34,6 +35,16 @@ export async function updateMemberRole(
     const member = await lockMembership(trx, access.orgId, input.userId);
     await assertMayActOn(trx, access, member.role);
     const role = await changeRole(trx, access, owners, member, input.role, now);
+    if (role !== member.role) {
+      await noticeMembers(
+        deps,
+        trx,
+        access,
+        [member.user_id],
+        { kind: "role_changed", from: member.role, to: role },
+        now,
+      );
+    }
     return { userId: member.user_id, role };
   });
 }
@@ -119,6 +130,8 @@ async function setMemberStatus(
       .execute();
     const action = status === "deactivated" ? "member.deactivated" : "member.reactivated";
     await recordChange(trx, access, now, action, ["user", userId]);
+    if (status === "deactivated")
+      await noticeMembers(deps, trx, access, [userId], { kind: "deactivated" }, now);
   });
 }
 
@@ -185,6 +198,7 @@ export async function removeWithinTransaction(
       ...(transferTo ? { transferTo } : {}),
     });
   }
+  if (action === "member.removed") await noticeMembers(deps, trx, access, ids, { kind: "removed" }, now);
   return { removed: ids, transferred };
 }
 

@@ -149,3 +149,47 @@ export function joinRequestApprovedEmail(
     footer: "If you did not ask to join, you can leave the organization from its page.",
   });
 }
+
+/** Tells a member what an admin changed about their membership. */
+export function memberNoticeEmail(
+  to: string,
+  details: {
+    name: string | null;
+    organization: string;
+    url: string;
+    change:
+      | { kind: "removed" }
+      | { kind: "deactivated" }
+      | { kind: "role_changed"; from: string; to: string };
+  },
+): EmailMessage {
+  const { organization, change } = details;
+  const hello = details.name ? `Hello ${details.name},` : "Hello,";
+  const said = {
+    removed: {
+      subject: `You were removed from ${organization}`,
+      line: `You are no longer a member of ${organization}: you cannot see or use it any more.`,
+      action: "Open Roster",
+    },
+    deactivated: {
+      subject: `Your access to ${organization} is paused`,
+      line: `Your membership of ${organization} was deactivated: you keep your seat, but cannot use the organization until an admin reactivates you.`,
+      action: "Open Roster",
+    },
+    role_changed: {
+      subject: `Your role in ${organization} changed`,
+      line:
+        change.kind === "role_changed"
+          ? `Your role in ${organization} changed from ${change.from} to ${change.to}.`
+          : "",
+      action: `Open ${organization}`,
+    },
+  }[change.kind];
+  return render({
+    to,
+    subject: said.subject,
+    paragraphs: [hello, said.line],
+    action: { label: said.action, url: details.url },
+    footer: "If you think this is a mistake, ask an admin of the organization.",
+  });
+}
