@@ -44,6 +44,7 @@ const envSchema = z.object({
   SMTP_FROM: z.string().min(3).default("Roster <no-reply@roster.localhost>"),
   ALLOWED_ORIGINS: urlList.default([]),
   PERSONAL_ORGANIZATIONS: flag.default(true),
+  PERSONAL_ORGANIZATIONS_FOR_INVITEES: flag.default(false),
   SINGLE_ORGANIZATION: flag.default(false),
   DEFAULT_SEAT_LIMIT: z.coerce.number().int().min(1).optional(),
   CREDITS_PER_RUNNING_HOUR: z.coerce.number().min(0).max(1_000_000).default(1),
@@ -130,6 +131,8 @@ export interface Config {
   smtpFrom: string;
   allowedOrigins: string[];
   personalOrganizations: boolean;
+  /** Whether someone who signs up through an invitation also gets a personal organization. */
+  personalOrganizationsForInvitees: boolean;
   singleOrganization: boolean;
   defaultSeatLimit: number | undefined;
   /** Credits a resource's running time costs an hour, charged when it stops (CREDITS_PER_RUNNING_HOUR). */
@@ -218,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpFrom: e.SMTP_FROM,
     allowedOrigins: e.ALLOWED_ORIGINS,
     personalOrganizations: e.PERSONAL_ORGANIZATIONS,
+    personalOrganizationsForInvitees: e.PERSONAL_ORGANIZATIONS_FOR_INVITEES,
     singleOrganization: e.SINGLE_ORGANIZATION,
     defaultSeatLimit: e.DEFAULT_SEAT_LIMIT,
     creditsPerRunningHour: e.CREDITS_PER_RUNNING_HOUR,

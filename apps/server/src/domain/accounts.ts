@@ -50,7 +50,7 @@ export interface SignedIn {
 export async function signUp(
   deps: Deps,
   origin: RequestOrigin,
-  input: { email: string; password: string; name: string },
+  input: { email: string; password: string; name: string; invitationToken?: string | undefined },
 ): Promise<SignedIn> {
   const now = deps.clock();
   // Each sign-up emails an address of the caller's choosing: a budget per network address.
@@ -77,7 +77,7 @@ export async function signUp(
       .returningAll()
       .executeTakeFirstOrThrow();
     await sendVerification(deps, trx, user, user.email, now);
-    await afterSignUp(deps, trx, user, now);
+    await afterSignUp(deps, trx, user, now, input.invitationToken);
     return user;
   }).catch(
     conflictOnUnique({

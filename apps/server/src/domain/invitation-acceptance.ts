@@ -1,5 +1,5 @@
 import type { Database, Invitation, User } from "@roster/db";
-import { type Kysely, sql } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import { hashesEqual, hashSecret } from "../auth/tokens.js";
 import type { Actor, Deps } from "../deps.js";
 import { conflict, forbidden, notFound } from "../errors.js";
@@ -298,4 +298,54 @@ export async function declineInvitation(
       now,
     );
   });
+}
+
+/**
+ * Declines an invitation through its emailed link, signed in or not: whoever holds the link may
+ * say no (it was sent to them). The invitation stays in the organization's list as declined.
+ */
+export async function declineInvitationByLink(
+  deps: Deps,
+  actor: Actor | null,
+  input: { token: string },
+): Promise<void> {
+  const now = deps.clock();
+  await runTransaction(deps, async (trx) => {
+    const found = await findByToken(trx, input.token);
+    const inv = found && (await lockInvitation(deps, trx, found.id));
+    if (!inv) throw invitationNotFound();
+    refuseClosed(invitationState(inv, now));
+    await trx
+      .updateTable("invitations")
+      .set({ status: "declined", responded_by: actor?.userId ?? null, responded_at: now, updated_at: now })
+      .where("id", "=", inv.id)
+      .execute();
+    await recordAudit(
+      trx,
+      inv.org_id,
+      actor,
+      {
+        action: "invitation.declined",
+        targetType: "invitation",
+        targetId: inv.id,
+        data: { email: inv.email },
+      },
+      now,
+    );
+  });
+}
+
+/** Whether `token` opens a pending invitation to `email`: a sign-up that joins through it. */
+export async function isOpenInvitationFor(
+  trx: Transaction<Database>,
+  token: string,
+  email: string,
+  now: Date,
+): Promise<boolean> {
+  const inv = await findByToken(trx, token);
+  return (
+    inv !== undefined &&
+    inv.email.toLowerCase() === email.toLowerCase() &&
+    invitationState(inv, now) === "pending"
+  );
 }

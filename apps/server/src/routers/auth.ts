@@ -16,7 +16,8 @@ export function setSession(ctx: Context, signedIn: accounts.SignedIn) {
 
 export const authRouter = router({
   signUp: publicProcedure
-    .input(z.object({ email, password, name: personName }))
+    // With the token of the invitation it signs up to accept (no personal organization, see README).
+    .input(z.object({ email, password, name: personName, invitationToken: emailToken.optional() }))
     .mutation(async ({ ctx, input }) => setSession(ctx, await accounts.signUp(ctx.deps, ctx, input))),
 
   signIn: publicProcedure

@@ -55,6 +55,15 @@ export const invitationsRouter = router({
     .input(z.union([z.object({ invitationId }).strict(), z.object({ token: emailToken }).strict()]))
     .mutation(({ ctx, input }) => acceptance.acceptInvitation(ctx.deps, ctx.actor, input)),
 
+  /** Declining through the emailed link, signed in or not. */
+  declineLink: publicProcedure.input(z.object({ token: emailToken })).mutation(async ({ ctx, input }) => {
+    const actor = ctx.auth?.user
+      ? { userId: ctx.auth.user.id, sessionId: null, ip: ctx.ip, userAgent: ctx.userAgent }
+      : null;
+    await acceptance.declineInvitationByLink(ctx.deps, actor, input);
+    return { ok: true as const };
+  }),
+
   decline: authedProcedure.input(z.object({ invitationId })).mutation(async ({ ctx, input }) => {
     await acceptance.declineInvitation(ctx.deps, ctx.actor, input);
     return { ok: true as const };
