@@ -243,6 +243,10 @@ export const defaultLabels = {
     count === 1 ? `Remove ${name}?` : `Remove ${count} members?`,
   removeBody: "They lose access at once and leave the organization. This cannot be undone.",
   transferLabel: "Who takes over their resources?",
+  ownsResources: (names: string[]) =>
+    `${names.length === 1 ? "They own 1 resource" : `They own ${names.length} resources`}: ${names.join(", ")}.`,
+  removedWithHandover: (count: number, moved: number, heir: string) =>
+    `${count === 1 ? "1 member was removed" : `${count} members were removed`}; ${moved === 1 ? "1 resource" : `${moved} resources`} moved to ${heir}.`,
   transferAndRemove: "Transfer and remove",
   revokeTitle: (email: string) => `Revoke the invitation to ${email}?`,
   revokeBody: "The link in the email stops working. You can invite them again later.",
@@ -422,7 +426,7 @@ export const defaultLabels = {
       `${p.target} left the organization${p.person ? `; ${p.person} took over their resources` : ""}`,
     "invitation.resent": (p) => `${p.actor} resent the invitation to ${p.target}`,
     "invitation.revoked": (p) => `${p.actor} revoked the invitation to ${p.target}`,
-    "invitation.declined": (p) => `${p.actor} declined the invitation`,
+    "invitation.declined": (p) => `${p.target} declined the invitation`,
     "org.ownership_transferred": (p) => `${p.actor} made ${p.target} the owner`,
     "resource.created": (p) => `${p.actor} created ${p.target}`,
     "resource.deleted": (p) => `${p.actor} deleted ${p.target}`,

@@ -1,4 +1,10 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQueries,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { useTRPC } from "../trpc.js";
 import type {
   MemberListInput,
@@ -9,7 +15,7 @@ import type {
 } from "../types.js";
 
 export interface MemberFilters {
-  /** Case-insensitive prefix of a name or an email address. */
+  /** Words that start words of a name or an email address ("chen", "example.com"). */
   search?: string;
   status?: MemberStatus;
   role?: string;
@@ -86,4 +92,22 @@ export function useRemoveMembers() {
   const trpc = useTRPC();
   const refresh = useRefreshMembers();
   return useMutation(trpc.members.remove.mutationOptions({ onSuccess: refresh }));
+}
+
+/**
+ * The resources the given members own (a page of each), so the remove dialog can say up front what
+ * someone takes over. Empty while loading, or when the viewer may not read resources.
+ */
+export function useOwnedResources(orgId: string, userIds: string[]) {
+  const trpc = useTRPC();
+  const results = useQueries({
+    queries: userIds.map((ownerId) => ({
+      ...trpc.resources.list.queryOptions({ orgId, ownerId, limit: 100 }),
+      retry: false,
+    })),
+  });
+  return {
+    resources: results.flatMap((r) => r.data?.items ?? []),
+    isPending: results.some((r) => r.isPending),
+  };
 }

@@ -249,6 +249,10 @@ export const de: Labels = {
   removeBody:
     "Der Zugriff endet sofort und die Organisation wird verlassen. Das lässt sich nicht rückgängig machen.",
   transferLabel: "Wer übernimmt die Ressourcen?",
+  ownsResources: (names: string[]) =>
+    `${names.length === 1 ? "Eine Ressource gehört ihnen" : `${names.length} Ressourcen gehören ihnen`}: ${names.join(", ")}.`,
+  removedWithHandover: (count: number, moved: number, heir: string) =>
+    `${count === 1 ? "1 Mitglied wurde entfernt" : `${count} Mitglieder wurden entfernt`}; ${moved === 1 ? "1 Ressource ging" : `${moved} Ressourcen gingen`} an ${heir}.`,
   transferAndRemove: "Übertragen und entfernen",
   revokeTitle: (email) => `Einladung an ${email} widerrufen?`,
   revokeBody: "Der Link in der E-Mail funktioniert dann nicht mehr. Sie können später erneut einladen.",
@@ -415,7 +419,7 @@ export const de: Labels = {
       `${p.target} hat die Organisation verlassen${p.person ? `; ${p.person} hat die Ressourcen übernommen` : ""}`,
     "invitation.resent": (p) => `${p.actor} hat die Einladung an ${p.target} erneut gesendet`,
     "invitation.revoked": (p) => `${p.actor} hat die Einladung an ${p.target} zurückgezogen`,
-    "invitation.declined": (p) => `${p.actor} hat die Einladung abgelehnt`,
+    "invitation.declined": (p) => `${p.target} hat die Einladung abgelehnt`,
     "org.ownership_transferred": (p) => `${p.actor} hat ${p.target} zum Inhaber gemacht`,
     "resource.created": (p) => `${p.actor} hat ${p.target} erstellt`,
     "resource.deleted": (p) => `${p.actor} hat ${p.target} gelöscht`,

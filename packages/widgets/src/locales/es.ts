@@ -228,6 +228,10 @@ export const es: Labels = {
   removeTitle: (count, name) => (count === 1 ? `¿Quitar a ${name}?` : `¿Quitar a ${count} miembros?`),
   removeBody: "Pierden el acceso de inmediato y dejan la organización. No se puede deshacer.",
   transferLabel: "¿Quién se hace cargo de sus recursos?",
+  ownsResources: (names: string[]) =>
+    `${names.length === 1 ? "Tiene 1 recurso" : `Tiene ${names.length} recursos`}: ${names.join(", ")}.`,
+  removedWithHandover: (count: number, moved: number, heir: string) =>
+    `${count === 1 ? "Se eliminó 1 miembro" : `Se eliminaron ${count} miembros`}; ${moved === 1 ? "1 recurso pasó" : `${moved} recursos pasaron`} a ${heir}.`,
   transferAndRemove: "Transferir y quitar",
   revokeTitle: (email) => `¿Revocar la invitación a ${email}?`,
   revokeBody: "El enlace del correo dejará de funcionar. Puede volver a invitar más tarde.",
@@ -390,7 +394,7 @@ export const es: Labels = {
       `${p.target} dejó la organización${p.person ? `; ${p.person} se quedó con sus recursos` : ""}`,
     "invitation.resent": (p) => `${p.actor} reenvió la invitación a ${p.target}`,
     "invitation.revoked": (p) => `${p.actor} revocó la invitación a ${p.target}`,
-    "invitation.declined": (p) => `${p.actor} rechazó la invitación`,
+    "invitation.declined": (p) => `${p.target} rechazó la invitación`,
     "org.ownership_transferred": (p) => `${p.actor} hizo propietario a ${p.target}`,
     "resource.created": (p) => `${p.actor} creó ${p.target}`,
     "resource.deleted": (p) => `${p.actor} eliminó ${p.target}`,

@@ -236,6 +236,10 @@ export const fr: Labels = {
   removeTitle: (count, name) => (count === 1 ? `Retirer ${name} ?` : `Retirer ${count} membres ?`),
   removeBody: "Ils perdent l’accès immédiatement et quittent l’organisation. C’est irréversible.",
   transferLabel: "Qui reprend leurs ressources ?",
+  ownsResources: (names: string[]) =>
+    `${names.length === 1 ? "Cette personne possède 1 ressource" : `Possède ${names.length} ressources`} : ${names.join(", ")}.`,
+  removedWithHandover: (count: number, moved: number, heir: string) =>
+    `${count === 1 ? "1 membre a été retiré" : `${count} membres ont été retirés`} ; ${moved === 1 ? "1 ressource est passée" : `${moved} ressources sont passées`} à ${heir}.`,
   transferAndRemove: "Transférer et retirer",
   revokeTitle: (email) => `Révoquer l’invitation envoyée à ${email} ?`,
   revokeBody: "Le lien de l’e-mail ne fonctionnera plus. Vous pourrez inviter de nouveau plus tard.",
@@ -398,7 +402,7 @@ export const fr: Labels = {
       `${p.target} a quitté l’organisation${p.person ? ` ; ${p.person} a repris ses ressources` : ""}`,
     "invitation.resent": (p) => `${p.actor} a renvoyé l’invitation à ${p.target}`,
     "invitation.revoked": (p) => `${p.actor} a révoqué l’invitation à ${p.target}`,
-    "invitation.declined": (p) => `${p.actor} a refusé l’invitation`,
+    "invitation.declined": (p) => `${p.target} a refusé l’invitation`,
     "org.ownership_transferred": (p) => `${p.actor} a fait de ${p.target} le propriétaire`,
     "resource.created": (p) => `${p.actor} a créé ${p.target}`,
     "resource.deleted": (p) => `${p.actor} a supprimé ${p.target}`,

@@ -231,6 +231,9 @@ export const ja: Labels = {
     count === 1 ? `${name} を削除しますか?` : `${count} 人のメンバーを削除しますか?`,
   removeBody: "すぐにアクセスを失い、組織から外れます。元に戻せません。",
   transferLabel: "リソースを引き継ぐ人",
+  ownsResources: (names: string[]) => `所有しているリソース（${names.length}件）: ${names.join("、")}。`,
+  removedWithHandover: (count: number, moved: number, heir: string) =>
+    `${count} 人のメンバーを削除しました。${moved} 件のリソースが ${heir} に移りました。`,
   transferAndRemove: "引き継いで削除",
   revokeTitle: (email) => `${email} への招待を取り消しますか?`,
   revokeBody: "メールのリンクは使えなくなります。後でもう一度招待できます。",
@@ -388,7 +391,7 @@ export const ja: Labels = {
       `${p.target} が組織を離れました${p.person ? `（リソースは ${p.person} に移りました）` : ""}`,
     "invitation.resent": (p) => `${p.actor} が ${p.target} への招待を再送しました`,
     "invitation.revoked": (p) => `${p.actor} が ${p.target} への招待を取り消しました`,
-    "invitation.declined": (p) => `${p.actor} が招待を辞退しました`,
+    "invitation.declined": (p) => `${p.target} が招待を辞退しました`,
     "org.ownership_transferred": (p) => `${p.actor} が ${p.target} をオーナーにしました`,
     "resource.created": (p) => `${p.actor} が ${p.target} を作成しました`,
     "resource.deleted": (p) => `${p.actor} が ${p.target} を削除しました`,

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { useOwnedResources } from "../hooks/members.js";
 import { roleLabel } from "../labels.js";
 import { useLabels } from "../provider.js";
 import type { MemberListItem, Role } from "../types.js";
@@ -19,12 +20,15 @@ interface MemberDialogsProps {
   roles: Role[];
   /** Active members who could take over resources. */
   candidates: MemberListItem[];
+  orgId: string;
+  /** The person removing: who takes resources over unless another is chosen. */
+  viewerId: string | undefined;
   onClose: () => void;
   fallbackFocus: () => HTMLElement | null;
   act: {
     changeRole: (item: MemberListItem, role: string) => void;
     deactivate: (item: MemberListItem) => void;
-    remove: (items: MemberListItem[], transferTo?: string) => void;
+    remove: (items: MemberListItem[], transferTo?: { id: string; name: string }) => void;
     revoke: (item: MemberListItem) => void;
   };
 }
@@ -76,21 +80,33 @@ function RemoveDialog({
   const heirs = props.candidates.filter((c) => !leaving.has(c.id));
   const [heir, setHeir] = useState("");
   const transferRef = useRef<HTMLSelectElement>(null);
+  const owned = useOwnedResources(
+    props.orgId,
+    items.filter((i) => i.kind === "member").map((i) => i.id),
+  );
+  // Asked up front when they own resources, or once the server says so.
+  const asking = transfer !== undefined || owned.resources.length > 0;
   // When the server asks who takes over, the question gets the focus.
   useEffect(() => {
     if (transfer) transferRef.current?.focus();
   }, [transfer]);
-  const chosen = heir || heirs[0]?.id || "";
+  const byDefault = heirs.find((c) => c.id === props.viewerId) ?? heirs[0];
+  const chosen = heirs.find((c) => c.id === heir) ?? byDefault;
   const first = items[0];
   return (
     <Dialog
       title={labels.removeTitle(items.length, first ? (first.name ?? first.email) : "")}
       onClose={props.onClose}
       fallbackFocus={props.fallbackFocus}
-      onSubmit={() => props.act.remove(items, transfer ? chosen : undefined)}
+      onSubmit={() =>
+        props.act.remove(
+          items,
+          asking && chosen ? { id: chosen.id, name: chosen.name ?? chosen.email } : undefined,
+        )
+      }
       actions={
         <ConfirmButtons
-          label={transfer ? labels.transferAndRemove : labels.remove}
+          label={asking ? labels.transferAndRemove : labels.remove}
           busy={props.busy === "remove"}
           danger
           onCancel={props.onClose}
@@ -105,13 +121,18 @@ function RemoveDialog({
           ))}
         </ul>
       ) : null}
-      {transfer ? (
+      {owned.resources.length > 0 ? (
+        <p className="roster-dialog-text" data-owned={owned.resources.length}>
+          {labels.ownsResources(owned.resources.map((r) => r.name))}
+        </p>
+      ) : null}
+      {asking ? (
         <label className="roster-field">
           <span className="roster-label">{labels.transferLabel}</span>
           <select
             ref={transferRef}
             className="roster-select"
-            value={chosen}
+            value={chosen?.id ?? ""}
             onChange={(e) => setHeir(e.target.value)}
             required
           >

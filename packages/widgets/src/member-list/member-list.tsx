@@ -98,13 +98,17 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
     });
   const allSelected = selectable.length > 0 && selectedItems.length === selectable.length;
 
-  async function removeMembers(targets: MemberListItem[], transferTo?: string) {
+  async function removeMembers(targets: MemberListItem[], heir?: { id: string; name: string }) {
     const userIds = targets.map((t) => t.id);
+    const transferTo = heir?.id;
     const result = await action.run(
       { type: "remove", orgId, userIds, ...(transferTo ? { transferTo } : {}) },
       "remove",
       () => remove.mutateAsync({ orgId, userIds, ...(transferTo ? { transferTo } : {}) }),
-      (r) => labels.removed(r.removed.length),
+      (r) =>
+        heir && r.transferred > 0
+          ? labels.removedWithHandover(r.removed.length, r.transferred, heir.name)
+          : labels.removed(r.removed.length),
     );
     if (result.ok) {
       setSelected((current) => new Set([...current].filter((id) => !userIds.includes(id))));
@@ -350,6 +354,8 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
         error={dialog && action.outcome?.tone === "error" ? action.outcome.text : null}
         roles={roles.data ?? []}
         candidates={items.filter((i) => i.kind === "member" && i.status === "active")}
+        orgId={orgId}
+        viewerId={viewerId}
         onClose={() => setDialog(null)}
         fallbackFocus={() => headingRef.current}
         act={act}

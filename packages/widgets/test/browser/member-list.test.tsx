@@ -85,15 +85,22 @@ describe("MemberList against a real Roster server", () => {
     await page.getByRole("button", { name: "Remove selected" }).click();
 
     const dialog = page.getByRole("dialog", { name: "Remove 2 members?" });
-    await dialog.getByRole("button", { name: "Remove", exact: true }).click();
-    // Frank owns a cluster: the server refuses until someone takes it over.
+    // Frank owns a cluster: the dialog says so up front and asks who takes it over, the person
+    // removing by default.
+    await expect.element(dialog.getByText("They own 1 resource: frank-gpu.")).toBeVisible();
     const heir = dialog.getByRole("combobox", { name: "Who takes over their resources?" });
-    await expect.element(heir).toHaveFocus();
-    await expect.element(dialog.getByRole("alert")).toHaveTextContent("Choose who takes them over");
+    await expect.element(heir).toHaveValue(roster.users.owner.id);
     await heir.selectOptions(roster.users.erin.id);
     await dialog.getByRole("button", { name: "Transfer and remove" }).click();
 
-    await expect.element(page.getByRole("status")).toHaveTextContent("2 members were removed.");
+    await expect
+      .element(page.getByRole("status"))
+      .toHaveTextContent("2 members were removed; 1 resource moved to Erin Ekström.");
+    const { items: clusters } = await owner().resources.list.query({
+      orgId: acme,
+      ownerId: roster.users.erin.id,
+    });
+    expect(clusters.map((c) => c.name)).toContain("frank-gpu");
     await expect.poll(() => container.textContent).not.toContain("Dan Dorsey");
     expect(container.textContent).not.toContain("Frank Fischer");
     const { items } = await owner().members.list.query({ orgId: acme });
