@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessible, confirmEmail, type Stage, signUp, startStage } from "./harness.js";
+import { accessible, confirmEmail, mailLink, password, type Stage, signUp, startStage } from "./harness.js";
 
 /**
  * What a person sees of invitations in one go (defect 7), search by any word (defect 8) and
@@ -123,5 +123,84 @@ describe("the audit log", () => {
     const sentences = await log.locator(".roster-audit-sentence").allTextContents();
     expect(sentences.length).toBeGreaterThan(0);
     expect(sentences.every((s) => s.startsWith("Bob "))).toBe(true);
+  });
+});
+
+describe("removal with resources", () => {
+  it("says up front what Carol owns, hands it to the person removing by default, and says what moved", async () => {
+    await carol.goto(orgPath);
+    await carol.getByLabel("New cluster name").fill("beta");
+    await carol.getByRole("button", { name: "Create cluster" }).click();
+    await carol.locator('tr[data-cluster="beta"]').waitFor();
+
+    await alice.goto(`${orgPath}/members`);
+    await alice.getByRole("button", { name: "Remove Carol Chen" }).click();
+    const dialog = alice.getByRole("dialog");
+    await dialog.getByText("They own 1 resource: beta.").waitFor();
+    expect(await dialog.getByLabel("Who takes over their resources?").inputValue()).toBe(
+      (
+        await stage.database.db
+          .selectFrom("users")
+          .select("id")
+          .where("email", "=", "alice@example.com")
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
+    await accessible(alice, "flow-06-remove-with-resources");
+    await dialog.getByRole("button", { name: "Transfer and remove" }).click();
+    await alice.getByText("1 member was removed; 1 resource moved to Alice.").waitFor();
+    await alice.goto(orgPath);
+    await expect.poll(() => alice.locator('tr[data-cluster="beta"]').textContent()).toContain("Alice");
+    // Carol is told by email.
+    const mail = await stage.database.db
+      .selectFrom("dev_mailbox")
+      .select("subject")
+      .where("to", "=", "carol@chen.example")
+      .execute();
+    expect(mail.map((m) => m.subject)).toContain("You were removed from Alice's organization");
+  });
+});
+
+describe("the invitation flow", () => {
+  it("names the organization on the sign-up page and joins it with no personal organization", async () => {
+    await alice.goto(`${orgPath}/members`);
+    await alice.getByLabel("Email addresses").fill("dana@example.com");
+    await alice.getByRole("button", { name: "Send invitations" }).click();
+    await alice.getByText("1 of 1 address was invited.").waitFor();
+    const dana = (await stage.person("dana")).page;
+    await dana.goto(await mailLink(stage, "dana@example.com", "/invite/"));
+    await dana.getByRole("link", { name: "Create your account to accept" }).click();
+    await dana
+      .getByRole("heading", { level: 1, name: "Create your account to join Alice's organization" })
+      .waitFor();
+    await accessible(dana, "flow-07-sign-up-names-organization");
+    await dana.getByLabel("Name").fill("Dana");
+    await dana.getByLabel("Password").fill(password);
+    await dana.getByRole("button", { name: "Create account" }).click();
+    await dana.getByRole("button", { name: "Accept invitation" }).click();
+    await dana.getByRole("heading", { level: 1, name: "Alice's organization", exact: true }).waitFor();
+    const orgs = await stage.database.db
+      .selectFrom("memberships as m")
+      .innerJoin("users as u", "u.id", "m.user_id")
+      .select("m.org_id")
+      .where("u.email", "=", "dana@example.com")
+      .execute();
+    expect(orgs).toHaveLength(1);
+  });
+
+  it("offers Decline on the invitation page, and admins still see the invitation, as declined", async () => {
+    await alice.getByLabel("Email addresses").fill("erin@example.com");
+    await alice.getByRole("button", { name: "Send invitations" }).click();
+    await alice.getByText("1 of 1 address was invited.").waitFor();
+    const erin = (await stage.person("erin")).page;
+    await erin.goto(await mailLink(stage, "erin@example.com", "/invite/"));
+    await erin.getByRole("heading", { name: "Join Alice's organization" }).waitFor();
+    await accessible(erin, "flow-08-invitation-with-decline");
+    await erin.getByRole("button", { name: "Decline" }).click();
+    await erin.getByRole("heading", { name: "This invitation was declined" }).waitFor();
+    await alice.goto(`${orgPath}/members`);
+    await alice.getByRole("heading", { name: "Declined invitations" }).waitFor();
+    await alice.getByText("erin@example.com").waitFor();
+    await accessible(alice, "flow-09-declined-invitations");
   });
 });

@@ -1,4 +1,4 @@
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
@@ -73,11 +73,25 @@ export function SignUp() {
   const [name, setName] = useState("");
   const [email, setEmail] = useState(emailFromQuery);
   const [password, setPassword] = useState("");
+  // Reached from an invitation (`next` is its page): name the organization, and sign up through it.
+  const invitationToken = /^\/invite\/([A-Za-z0-9_-]{16,200})$/.exec(nextFromQuery())?.[1];
+  const invitation = useQuery(
+    trpc.invitations.preview.queryOptions(
+      { token: invitationToken ?? "" },
+      { enabled: !!invitationToken, retry: false },
+    ),
+  );
+  const joining = invitation.data?.status === "pending" ? invitation.data.organization.name : null;
   const signUp = useMutation(trpc.auth.signUp.mutationOptions({ onSuccess: () => done(nextFromQuery()) }));
-  const submit = () => signUp.mutate({ name, email, password });
+  const submit = () =>
+    signUp.mutate({ name, email, password, ...(joining && invitationToken ? { invitationToken } : {}) });
   const errors = formErrors(signUp.error, ["name", "email", "password"], { EMAIL_TAKEN: "email" });
   return (
-    <AuthCard id="sign-up-title" title="Create your account" onSubmit={submit}>
+    <AuthCard
+      id="sign-up-title"
+      title={joining ? `Create your account to join ${joining}` : "Create your account"}
+      onSubmit={submit}
+    >
       <Field
         label="Name"
         autoComplete="name"

@@ -37,6 +37,14 @@ export function InvitePage({ token }: { token: string }) {
       },
     }),
   );
+  const decline = useMutation(
+    trpc.invitations.declineLink.mutationOptions({
+      onSuccess: async () => {
+        toast("success", "You declined the invitation.");
+        await queryClient.invalidateQueries(trpc.invitations.preview.pathFilter());
+      },
+    }),
+  );
   const signOut = useMutation(
     trpc.auth.signOut.mutationOptions({ onSuccess: () => queryClient.invalidateQueries() }),
   );
@@ -109,6 +117,10 @@ export function InvitePage({ token }: { token: string }) {
                 Create your account to accept
               </Link>
             )}
+            <ErrorNote error={decline.error} />
+            <Button tone="secondary" busy={decline.isPending} onClick={() => decline.mutate({ token })}>
+              Decline
+            </Button>
           </>
         )}
       </section>

@@ -17,6 +17,28 @@ export function MembersPage({ orgId }: { orgId: string }) {
       <section className="card" aria-label="Members and invitations">
         <MemberList orgId={orgId} />
       </section>
+      <DeclinedInvitations orgId={orgId} />
     </>
+  );
+}
+
+/** Invitations their recipients declined: admins keep seeing them, as declined (the newest 20). */
+function DeclinedInvitations({ orgId }: { orgId: string }) {
+  const trpc = useTRPC();
+  const declined = useQuery(trpc.invitations.list.queryOptions({ orgId, status: "declined", limit: 20 }));
+  const items = declined.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section className="card stack" aria-labelledby="declined-title">
+      <h2 id="declined-title">Declined invitations</h2>
+      <ul className="declined-list">
+        {items.map((i) => (
+          <li key={i.id} data-invitation-status="declined">
+            <strong>{i.email}</strong> declined to join as {i.role}
+            {i.inviter ? ` (invited by ${i.inviter.name})` : ""}.
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
