@@ -22,14 +22,12 @@ async function invite(server: TestServer, email: string) {
 }
 
 const signUp = (server: TestServer, email: string, invitationToken?: string) =>
-  server
-    .client()
-    .auth.signUp.mutate({
-      email,
-      password: PASSWORD,
-      name: "Newcomer",
-      ...(invitationToken ? { invitationToken } : {}),
-    });
+  server.client().auth.signUp.mutate({
+    email,
+    password: PASSWORD,
+    name: "Newcomer",
+    ...(invitationToken ? { invitationToken } : {}),
+  });
 
 describe("joining through an invitation", () => {
   it("gives someone who signs up through the link no personal organization, only the inviting one", async () => {
