@@ -120,13 +120,14 @@ describe("the story at 360 px", () => {
 
     await alice.goto(`${orgPath}/members`);
     await alice.getByRole("button", { name: "Remove Bob" }).click();
-    await alice.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+    // The dialog names what Bob owns up front and asks who takes it over.
+    await alice.getByRole("dialog").getByText("They own 1 resource: bravo.").waitFor();
     const takeOver = alice.getByLabel("Who takes over their resources?");
     await takeOver.waitFor();
     await look(alice, "11-remove-dialog");
     await takeOver.selectOption({ label: "Carol" });
     await alice.getByRole("button", { name: "Transfer and remove" }).click();
-    await alice.getByText("1 member was removed.").waitFor();
+    await alice.getByText("1 member was removed; 1 resource moved to Carol.").waitFor();
     await look(alice, "12-removed");
 
     await bob.goto(orgPath);
