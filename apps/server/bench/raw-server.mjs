@@ -70,7 +70,7 @@ const sha256 = (text) => createHash("sha256").update(text, "utf8").digest();
 // --- queries (named, so pg prepares each once per connection) ---
 
 const SESSION_COLUMNS = `u.id, u.kind, u.email, u.name, u.email_verified_at, u.created_at,
-  s.secret_hash, s.expires_at, s.last_seen_at, s.kind as session_kind`;
+  s.secret_hash, s.expires_at, s.last_seen_at, s.kind as session_kind, s.auth_method, s.two_factor`;
 const Q_SESSION = {
   name: "session",
   text: `select ${SESSION_COLUMNS} from sessions s join users u on u.id = s.user_id where s.id = $1`,
@@ -619,7 +619,12 @@ const queries = {
         kind: row.kind,
         createdAt: row.created_at.toISOString(),
       },
-      session: { id: sessionId, expiresAt: row.expires_at.toISOString() },
+      session: {
+        id: sessionId,
+        expiresAt: row.expires_at.toISOString(),
+        authMethod: row.auth_method,
+        twoFactor: row.two_factor,
+      },
       // Like Roster in production, the reference server keeps no dev mailbox.
       devMailbox: false,
     };

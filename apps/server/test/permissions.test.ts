@@ -685,6 +685,7 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "invitations.preview": account,
   "invitations.accept": account,
   "invitations.decline": account,
+  "invitations.declineLink": account,
   "members.list": org("members:read"),
   "members.updateRole": org("members:update_role"),
   "members.deactivate": org("members:deactivate"),
