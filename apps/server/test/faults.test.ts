@@ -98,7 +98,8 @@ describe("Postgres backends terminated (pg_terminate_backend)", () => {
     const alice = await t.signUp("Alice");
     const db = admin.db as unknown as Kysely<never>;
     const lock = await holdLock(db, "organizations");
-    const calls = [1, 2, 3].map(() => failure(alice.client.orgs.list.query()));
+    // Three separate requests (a client each, so they are not batched into one), each waiting.
+    const calls = [1, 2, 3].map(() => failure(t.client(alice.token).orgs.list.query()));
     const raw = fetch(`${t.url}/trpc/orgs.list`, { headers: { authorization: `Bearer ${alice.token}` } });
     await waitFor("requests to wait on the lock", async () => (await waitingOnLocks(db)) >= 4);
 
@@ -212,7 +213,7 @@ describe("Postgres restarted (connections cut and refused, then back)", () => {
     const db = admin.db as unknown as Kysely<never>;
 
     const lock = await holdLock(db, "organizations");
-    const calls = [1, 2, 3].map(() => failure(owner.orgs.list.query()));
+    const calls = [1, 2, 3].map(() => failure(client(signedUp.token).orgs.list.query()));
     await waitFor("requests to wait on the lock", async () => (await waitingOnLocks(db)) >= 3);
     await proxy.cut();
     for (const result of await Promise.all(calls)) expect(result).toMatchObject(unavailable);
