@@ -104,6 +104,7 @@ const envSchema = z.object({
   OUTBOX_POLL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   WEB_DIST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  SLOW_REQUEST_MS: z.coerce.number().min(0).max(3_600_000).default(1000),
   NODE_ENV: z.string().default("development"),
 });
 
@@ -167,6 +168,8 @@ export interface Config {
   outboxPollSeconds: number;
   webDistDir: string | undefined;
   logLevel: Env["LOG_LEVEL"];
+  /** Requests logged at `info` (with 5xx answers); every request is logged at `debug`. */
+  slowRequestMs: number;
   production: boolean;
 }
 
@@ -246,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxPollSeconds: e.OUTBOX_POLL_SECONDS,
     webDistDir: e.WEB_DIST_DIR,
     logLevel: e.LOG_LEVEL,
+    slowRequestMs: e.SLOW_REQUEST_MS,
     production,
   };
 }

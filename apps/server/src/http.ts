@@ -6,6 +6,7 @@ import { sql } from "kysely";
 import { exportAuditLog } from "./audit-export.js";
 import { clientAddressResolver } from "./client-address.js";
 import type { Deps } from "./deps.js";
+import { logRequest } from "./logger.js";
 import { scimRoutes } from "./scim/routes.js";
 import { mountSsoRoutes } from "./sso-routes.js";
 import { createTrpcListener, type NodeListener } from "./trpc-http.js";
@@ -46,13 +47,9 @@ export function createApp(
     const started = performance.now();
     await next();
     c.header("X-Request-Id", requestId);
-    logger.info("request", {
-      requestId,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-    });
+    const ms = performance.now() - started;
+    const line = { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms };
+    logRequest(logger, line, config.slowRequestMs);
   });
 
   app.get("/audit/export", (c) =>

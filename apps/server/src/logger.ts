@@ -6,6 +6,8 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** Whether a line at `level` would be written (so that callers can skip building it). */
+  enabled(level: Exclude<LogLevel, "silent">): boolean;
   child(bindings: Record<string, unknown>): Logger;
 }
 
@@ -35,6 +37,30 @@ export function createLogger(
     info: (m, f) => log("info", m, f),
     warn: (m, f) => log("warn", m, f),
     error: (m, f) => log("error", m, f),
+    enabled: (at) => rank[at] >= rank[level],
     child: (more) => createLogger(level, { ...bindings, ...more }, write),
   };
+}
+
+/** What the access log records of one request. */
+export interface RequestLine {
+  requestId: string;
+  method: string | undefined;
+  path: string | undefined;
+  status: number;
+  ms: number;
+}
+
+/**
+ * The access log: every request at `debug`; at `info` only those that failed on the server's side
+ * (5xx) or took at least `slowMs`. A line per successful request would cost each request a JSON
+ * line and a synchronous write to stdout — a large share of a fast request's own work — and bury
+ * the lines worth reading; a reverse proxy or load balancer in front keeps the full access log.
+ */
+export function logRequest(logger: Logger, line: RequestLine, slowMs: number): void {
+  const notable = line.status >= 500 || line.ms >= slowMs;
+  if (!logger.enabled(notable ? "info" : "debug")) return;
+  const fields = { ...line, ms: Math.round(line.ms * 10) / 10 };
+  if (notable) logger.info("request", fields);
+  else logger.debug("request", fields);
 }

@@ -1,5 +1,5 @@
 import type { Database, Session, User } from "@roster/db";
-import { type Kysely, sql } from "kysely";
+import { type CompiledQuery, type InferResult, type Kysely, sql } from "kysely";
 import { addSeconds } from "../clock.js";
 import type { MembershipAccessRow } from "../domain/access.js";
 import { generateSecureRandomString, hashesEqual, hashSecret } from "./tokens.js";
@@ -101,6 +101,67 @@ function touchSession(db: Kysely<Database>, id: string, now: Date, expiresAt: Da
   };
 }
 
+/** The session check's one statement: session and user, and the membership in `orgId` if any. */
+function sessionCheckBuilder(db: Kysely<Database>, id: string, orgId: string) {
+  return (
+    db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      // Without an organization the joins find nothing (org_id is never null) and cost one index probe.
+      .leftJoin("memberships as m", (j) =>
+        j.on("m.org_id", "=", orgId).onRef("m.user_id", "=", "sessions.user_id"),
+      )
+      .leftJoin("roles as r", (j) => j.onRef("r.org_id", "=", "m.org_id").onRef("r.key", "=", "m.role"))
+      .leftJoin("organizations as o", "o.id", "m.org_id")
+      .selectAll("users")
+      .select([
+        "m.role as membership_role",
+        "m.status as membership_status",
+        "o.require_two_factor as membership_require_two_factor",
+        sql<string[] | null>`r.permissions`.as("custom_permissions"),
+      ])
+      .select([
+        "sessions.id as session_id",
+        "sessions.secret_hash",
+        "sessions.created_at as session_created_at",
+        "sessions.expires_at",
+        "sessions.last_seen_at",
+        "sessions.user_agent",
+        "sessions.ip",
+        "sessions.kind as session_kind",
+        "sessions.scopes as session_scopes",
+        "sessions.org_id as session_org_id",
+        "sessions.host_key_id as session_host_key_id",
+        "sessions.external_user_id as session_external_user_id",
+        "sessions.auth_method as session_auth_method",
+        "sessions.two_factor as session_two_factor",
+      ])
+      .where("sessions.id", "=", id)
+  );
+}
+
+type SessionCheckRow = InferResult<ReturnType<typeof sessionCheckBuilder>>[number];
+
+// Markers the statement is compiled with once; each request puts its own values in their places.
+const ID_MARKER = "\u0000session-id";
+const ORG_MARKER = "\u0000org-id";
+const compiledChecks = new WeakMap<Kysely<Database>, CompiledQuery<SessionCheckRow>>();
+
+/**
+ * The session check, compiled once per database handle: the statement is the same on every request
+ * but for its two values, and building and compiling it through Kysely was a measurable part of a
+ * request's CPU time (docs/benchmarks.md).
+ */
+function sessionCheckQuery(db: Kysely<Database>, id: string, orgId: string): CompiledQuery<SessionCheckRow> {
+  let compiled = compiledChecks.get(db);
+  if (!compiled) {
+    compiled = sessionCheckBuilder(db, ID_MARKER, ORG_MARKER).compile();
+    compiledChecks.set(db, compiled);
+  }
+  const parameters = compiled.parameters.map((p) => (p === ID_MARKER ? id : p === ORG_MARKER ? orgId : p));
+  return { ...compiled, parameters };
+}
+
 export interface ValidateOptions {
   /**
    * Writes the session's activity after the answer instead of before it (`Deps.defer`). Without
@@ -125,40 +186,8 @@ export async function validateSessionToken(
     return { status: "invalid" };
 
   const orgId = options.orgId;
-  const row = await db
-    .selectFrom("sessions")
-    .innerJoin("users", "users.id", "sessions.user_id")
-    // Without an organization the joins find nothing (org_id is never null) and cost one index probe.
-    .leftJoin("memberships as m", (j) =>
-      j.on("m.org_id", "=", orgId ?? NO_ORGANIZATION).onRef("m.user_id", "=", "sessions.user_id"),
-    )
-    .leftJoin("roles as r", (j) => j.onRef("r.org_id", "=", "m.org_id").onRef("r.key", "=", "m.role"))
-    .leftJoin("organizations as o", "o.id", "m.org_id")
-    .selectAll("users")
-    .select([
-      "m.role as membership_role",
-      "m.status as membership_status",
-      "o.require_two_factor as membership_require_two_factor",
-      sql<string[] | null>`r.permissions`.as("custom_permissions"),
-    ])
-    .select([
-      "sessions.id as session_id",
-      "sessions.secret_hash",
-      "sessions.created_at as session_created_at",
-      "sessions.expires_at",
-      "sessions.last_seen_at",
-      "sessions.user_agent",
-      "sessions.ip",
-      "sessions.kind as session_kind",
-      "sessions.scopes as session_scopes",
-      "sessions.org_id as session_org_id",
-      "sessions.host_key_id as session_host_key_id",
-      "sessions.external_user_id as session_external_user_id",
-      "sessions.auth_method as session_auth_method",
-      "sessions.two_factor as session_two_factor",
-    ])
-    .where("sessions.id", "=", id)
-    .executeTakeFirst();
+  const { rows } = await db.executeQuery(sessionCheckQuery(db, id, orgId ?? NO_ORGANIZATION));
+  const row = rows[0];
   if (!row || !hashesEqual(hashSecret(secret), row.secret_hash)) return { status: "invalid" };
 
   if (row.expires_at.getTime() <= now.getTime()) {
