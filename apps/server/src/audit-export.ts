@@ -6,6 +6,7 @@ import type { Actor, Deps } from "./deps.js";
 import { loadOrgAccess, requirePermission } from "./domain/access.js";
 import { type AuditEvent, listAudit } from "./domain/audit.js";
 import { RosterError } from "./errors.js";
+import { ResponseCookies } from "./response-cookies.js";
 import { twoFactorProof } from "./trpc.js";
 
 /**
@@ -86,7 +87,7 @@ export async function exportAuditLog(
     return refusal(c, new RosterError("BAD_REQUEST", "VALIDATION", message));
   }
   const input = parsed.data;
-  const ctx = await createContext(deps, c.req.raw.headers, new Headers(), info);
+  const ctx = await createContext(deps, c.req.raw.headers, new ResponseCookies(), info);
   if (!ctx.auth) {
     const reason = ctx.authProblem ?? "UNAUTHENTICATED";
     return refusal(c, new RosterError("UNAUTHORIZED", reason, "Sign in to export the audit log."));

@@ -1,9 +1,9 @@
-import type { TRPCRequestInfo } from "@trpc/server/http";
 import { looksLikeApiKey, validateApiKey } from "./auth/api-keys.js";
 import { clearedSessionCookie, readCookie, SESSION_COOKIE } from "./auth/cookies.js";
 import { HOST_KEY_PREFIX, verifyHostApiKey } from "./auth/host-keys.js";
 import { validateSessionToken } from "./auth/sessions.js";
 import type { Deps } from "./deps.js";
+import type { ResponseCookies } from "./response-cookies.js";
 import type { Context } from "./trpc.js";
 
 export interface RequestInfo {
@@ -23,11 +23,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * read with the session, in one statement. `orgProcedure` uses it only for that organization and
  * still checks everything itself; a malformed input is left for the call to refuse.
  */
-async function organizationOf(info: TRPCRequestInfo | undefined): Promise<string | undefined> {
-  const call = info?.calls[0];
-  if (!call) return undefined;
+async function organizationOf(firstInput: (() => Promise<unknown>) | undefined): Promise<string | undefined> {
+  if (!firstInput) return undefined;
   try {
-    const input = (await call.getRawInput()) as { orgId?: unknown } | null | undefined;
+    const input = (await firstInput()) as { orgId?: unknown } | null | undefined;
     const orgId = typeof input === "object" && input !== null ? input.orgId : undefined;
     return typeof orgId === "string" && UUID.test(orgId) ? orgId : undefined;
   } catch {
@@ -45,9 +44,10 @@ function bearerToken(headers: RequestHeaders): string | undefined {
 export async function createContext(
   deps: Deps,
   headers: RequestHeaders,
-  resHeaders: Headers,
+  resHeaders: ResponseCookies,
   info: RequestInfo,
-  trpcInfo?: TRPCRequestInfo,
+  /** The raw input of the request's first call (the same one tRPC parses), when it has calls. */
+  firstInput?: () => Promise<unknown>,
 ): Promise<Context> {
   const base: Context = {
     deps,
@@ -76,7 +76,7 @@ export async function createContext(
   if (!token) return base;
 
   // The session's activity is written after the answer, never before it (at most once a minute).
-  const orgId = await organizationOf(trpcInfo);
+  const orgId = await organizationOf(firstInput);
   const check = await validateSessionToken(deps.db, token, deps.clock(), { defer: deps.defer, orgId });
   if (check.status === "valid") {
     return {

@@ -9,7 +9,10 @@ import type { clientAddressResolver } from "./client-address.js";
 import { createContext } from "./context.js";
 import type { Deps } from "./deps.js";
 import { databaseUnavailable } from "./errors.js";
+import { logRequest } from "./logger.js";
+import { ResponseCookies } from "./response-cookies.js";
 import { appRouter } from "./routers/index.js";
+import { callDirectly, directCallOf, writeAnswer } from "./trpc-direct.js";
 
 /**
  * `/trpc` served straight from `node:http`: tRPC's `resolveResponse` (what each of its adapters
@@ -52,16 +55,13 @@ class IncomingHeaders {
  * Any other content type gets a real fetch `Request` (see `toFetchRequest`).
  */
 class IncomingRequest {
-  readonly headers: IncomingHeaders;
   constructor(
     readonly url: string,
     readonly method: string,
-    raw: IncomingMessage["headers"],
+    readonly headers: IncomingHeaders,
     readonly signal: AbortSignal,
     private readonly text: string | null,
-  ) {
-    this.headers = new IncomingHeaders(raw);
-  }
+  ) {}
   async json(): Promise<unknown> {
     return JSON.parse(this.text ?? "");
   }
@@ -142,8 +142,11 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
 
     // Bounded work per request: a batch of more than MAX_BATCH_CALLS calls is refused before any
     // runs; a body larger than MAX_BODY_BYTES from its Content-Length, or while it streams in.
-    const url = new URL(req.url ?? "/", "http://localhost");
-    const calls = url.searchParams.get("batch") === "1" ? url.pathname.split(",").length : 1;
+    const target = req.url ?? "/";
+    const queryAt = target.indexOf("?");
+    const params = new URLSearchParams(queryAt === -1 ? "" : target.slice(queryAt + 1));
+    const batch = params.get("batch") === "1";
+    const calls = batch ? new URL(target, "http://localhost").pathname.split(",").length : 1;
     if (calls > config.maxBatchCalls) {
       const refusal = refusalBody(
         "BAD_REQUEST",
@@ -176,35 +179,49 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
       if (!res.writableFinished) abort.abort();
     });
     const contentType = headers["content-type"]?.split(";", 1)[0]?.trim().toLowerCase();
-    const fullUrl = `http://localhost${req.url}`;
+    const cookies = new ResponseCookies();
+    const ip = ipOf(req);
+    const incomingHeaders = new IncomingHeaders(headers);
+    const makeContext = async (firstInput: (() => Promise<unknown>) | undefined) => {
+      try {
+        return await createContext(deps, incomingHeaders, cookies, { requestId, ip }, firstInput);
+      } catch (error) {
+        // Checking credentials needs the database; without it the whole request is a 503.
+        if (!isDatabaseUnavailable(error)) throw error;
+        logger.warn("database unavailable", { requestId, error });
+        const cause = databaseUnavailable();
+        throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
+      }
+    };
+    const onError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        logger.error("procedure failed", { requestId, path, error: error.cause ?? error });
+      }
+    };
+
+    // One query or mutation, the common case: run straight through the procedure (trpc-direct.ts).
+    const direct = batch ? null : directCallOf(method, target, queryAt, params, headers, contentType);
+    if (direct) {
+      const inputText = method === "GET" ? params.get("input") : (body?.toString("utf8") ?? "");
+      const options = { ...direct, inputText, signal: abort.signal, createContext: makeContext, onError };
+      const answer = await callDirectly(options);
+      if (answer) return writeAnswer(res, answer, cookies);
+    }
+
+    const fullUrl = `http://localhost${target}`;
     const request =
       !hasBody || contentType === "application/json"
-        ? new IncomingRequest(fullUrl, method, headers, abort.signal, body?.toString("utf8") ?? null)
+        ? new IncomingRequest(fullUrl, method, incomingHeaders, abort.signal, body?.toString("utf8") ?? null)
         : toFetchRequest(fullUrl, method, headers, abort.signal, body);
-    const resHeaders = new Headers();
     const response = await resolveResponse({
       router: appRouter,
       // The handful of members tRPC reads; other content types get a real Request above.
       req: request as unknown as Request,
-      path: trimSlashes(url.pathname.slice("/trpc".length)),
+      path: trimSlashes(new URL(target, "http://localhost").pathname.slice("/trpc".length)),
       error: null,
-      createContext: async ({ info }) => {
-        try {
-          return await createContext(deps, request.headers, resHeaders, { requestId, ip: ipOf(req) }, info);
-        } catch (error) {
-          // Checking credentials needs the database; without it the whole request is a 503.
-          if (!isDatabaseUnavailable(error)) throw error;
-          logger.warn("database unavailable", { requestId, error });
-          const cause = databaseUnavailable();
-          throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: cause.message, cause });
-        }
-      },
-      responseMeta: () => ({ headers: resHeaders }),
-      onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          logger.error("procedure failed", { requestId, path, error: error.cause ?? error });
-        }
-      },
+      createContext: ({ info }) => makeContext(info.calls[0]?.getRawInput),
+      responseMeta: () => ({ headers: cookies.values.length ? { "set-cookie": cookies.values } : {} }),
+      onError,
     });
     await writeResponse(response, res);
   }
@@ -223,13 +240,10 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
         } else res.destroy();
       })
       .finally(() => {
-        logger.info("request", {
-          requestId,
-          method: req.method,
-          path: req.url?.split("?", 1)[0],
-          status: res.statusCode,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-        });
+        const ms = performance.now() - started;
+        const status = res.statusCode;
+        const path = req.url?.split("?", 1)[0];
+        logRequest(logger, { requestId, method: req.method, path, status, ms }, config.slowRequestMs);
       });
   };
   return listener;

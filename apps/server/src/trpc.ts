@@ -23,6 +23,7 @@ import {
   reasonForCode,
 } from "./errors.js";
 import { findInputProblem } from "./input-guard.js";
+import type { ResponseCookies } from "./response-cookies.js";
 
 export interface Context extends RequestOrigin {
   deps: Deps;
@@ -36,8 +37,8 @@ export interface Context extends RequestOrigin {
   host: HostKey | null;
   /** Why credentials that were presented were not accepted. */
   authProblem: "SESSION_EXPIRED" | "INVALID_SESSION" | "INVALID_HOST_KEY" | "INVALID_API_KEY" | null;
-  /** Response headers (Set-Cookie for sign-in and sign-out). */
-  resHeaders: Headers;
+  /** Response headers: Set-Cookie for sign-in, sign-out and single sign-on flows. */
+  resHeaders: ResponseCookies;
   /**
    * The session's membership in the organization the request's first call names, read in the same
    * statement as the session (context.ts); `orgProcedure` uses it for that organization only.

@@ -1,0 +1,176 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AnyProcedure } from "@trpc/server";
+import {
+  getErrorShape,
+  getHTTPStatusCode,
+  getProcedureAtPath,
+  getTRPCErrorFromUnknown,
+  isAsyncIterable,
+  isObject,
+  isPromise,
+  TRPCError,
+  transformTRPCResponse,
+} from "@trpc/server/unstable-core-do-not-import";
+import type { ResponseCookies } from "./response-cookies.js";
+import { appRouter } from "./routers/index.js";
+import type { Context } from "./trpc.js";
+
+/**
+ * One query or mutation, answered without tRPC's `resolveResponse`, which is built for every case
+ * (batches, streams, subscriptions, form data): for a single call it makes a `Headers`, two
+ * `AbortSignal.any`, a fetch `Response` that is read back as text, and parses the URL again. Here
+ * the call runs through the very same procedure (its middlewares: input guard, error mapping,
+ * caller and organization checks, zod) with the same context, and its answer is shaped by tRPC's
+ * own functions (`getErrorShape` with Roster's error formatter, `getHTTPStatusCode`,
+ * `transformTRPCResponse`), so bodies, statuses and headers are those `resolveResponse` gives.
+ * Anything else — batches, streaming (`trpc-accept`, `Accept: application/jsonl`), other content
+ * types, subscriptions, a method that does not fit the procedure, an unknown or percent-encoded
+ * path — goes through `resolveResponse` as before (`directCallOf` returns null).
+ */
+
+const config = appRouter._def._config;
+
+/** What the direct path needs to know about a request, once it is eligible. */
+export interface DirectCall {
+  path: string;
+  type: "query" | "mutation";
+}
+
+/** Procedure paths as the routers name them; anything else takes the general path. */
+const PLAIN_PATH = /^\/trpc\/[A-Za-z0-9_.]+$/;
+
+/**
+ * Whether a request is one plain call the direct path answers exactly as `resolveResponse` would:
+ * GET of a query or POST of a mutation, not batched, JSON (or, for GET, no content type), not
+ * streamed, at a plain path. The procedure itself is checked in `callDirectly`.
+ */
+export function directCallOf(
+  method: string,
+  target: string,
+  queryAt: number,
+  params: URLSearchParams,
+  headers: IncomingMessage["headers"],
+  contentType: string | undefined,
+): DirectCall | null {
+  if (method !== "GET" && method !== "POST") return null;
+  if (params.has("batch") || headers["trpc-accept"] !== undefined) return null;
+  const accept = headers.accept;
+  if (accept?.includes("application/jsonl")) return null;
+  if (contentType === undefined ? method === "POST" : contentType !== "application/json") return null;
+  const pathname = queryAt === -1 ? target : target.slice(0, queryAt);
+  if (!PLAIN_PATH.test(pathname) || target.includes("#")) return null;
+  return { path: pathname.slice("/trpc/".length), type: method === "GET" ? "query" : "mutation" };
+}
+
+/** The answer to write: status, JSON body (cookies are the caller's). */
+export interface DirectAnswer {
+  status: number;
+  body: string;
+}
+
+/** Procedures by path, looked up once. */
+const procedures = new Map<string, AnyProcedure | null>();
+
+async function procedureAt(path: string): Promise<AnyProcedure | null> {
+  const known = procedures.get(path);
+  if (known !== undefined) return known;
+  const found = ((await getProcedureAtPath(appRouter, path)) as AnyProcedure | null) ?? null;
+  // Only real paths are remembered, so that random paths cannot grow the map.
+  if (found) procedures.set(path, found);
+  return found;
+}
+
+/** tRPC's check that a result cannot be sent as one JSON answer (promises or iterables in it). */
+function isDataStream(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  if (isAsyncIterable(value)) return true;
+  return Object.values(value).some(isPromise) || Object.values(value).some(isAsyncIterable);
+}
+
+export interface DirectOptions extends DirectCall {
+  /** The `input` parameter of a GET (null when absent), the body of a POST. */
+  inputText: string | null;
+  signal: AbortSignal;
+  createContext: (firstInput: () => Promise<unknown>) => Promise<Context>;
+  onError: (opts: { error: TRPCError; path: string | undefined }) => void;
+}
+
+/**
+ * Runs the call and shapes its answer, or returns null (before running anything) when the path
+ * names no procedure of that type, for `resolveResponse` to refuse in its own words.
+ */
+export async function callDirectly(options: DirectOptions): Promise<DirectAnswer | null> {
+  const { path, type, inputText } = options;
+  const procedure = await procedureAt(path);
+  if (!procedure || procedure._def.type !== type) return null;
+
+  // The input, parsed once and only when read, with tRPC's errors (its `memo` in getRequestInfo).
+  let parsed: { value: unknown } | undefined;
+  let parsing: Promise<unknown> | undefined;
+  const getRawInput = async (): Promise<unknown> => {
+    if (parsed) return parsed.value;
+    parsing ??= (async () => {
+      try {
+        if (type === "query" && !inputText) return undefined;
+        return config.transformer.input.deserialize(JSON.parse(inputText ?? ""));
+      } catch (cause) {
+        if (cause instanceof TRPCError) throw cause;
+        const message = cause instanceof Error ? cause.message : "Invalid input";
+        throw new TRPCError({ code: "BAD_REQUEST", message, cause });
+      }
+    })();
+    const value = await parsing;
+    parsed = { value };
+    parsing = undefined;
+    return value;
+  };
+  const input = () => parsed?.value;
+
+  let ctx: Context | undefined;
+  let data: unknown;
+  try {
+    ctx = await options.createContext(getRawInput);
+  } catch (cause) {
+    return failure(getTRPCErrorFromUnknown(cause), options, undefined, input(), path);
+  }
+  try {
+    data = await procedure({ path, getRawInput, ctx, type, signal: options.signal, batchIndex: 0 });
+  } catch (cause) {
+    return failure(getTRPCErrorFromUnknown(cause), options, ctx, input(), path);
+  }
+  if (isDataStream(data)) {
+    // resolveResponse refuses it outside the call, with neither path nor input.
+    const error = new TRPCError({
+      code: "UNSUPPORTED_MEDIA_TYPE",
+      message: "Cannot use stream-like response in non-streaming request - use httpBatchStreamLink",
+    });
+    return failure(error, options, ctx, undefined, undefined);
+  }
+  return { status: 200, body: JSON.stringify(transformTRPCResponse(config, { result: { data } })) };
+}
+
+function failure(
+  error: TRPCError,
+  options: DirectOptions,
+  ctx: Context | undefined,
+  input: unknown,
+  path: string | undefined,
+): DirectAnswer {
+  options.onError({ error, path });
+  const shape = getErrorShape({ config, ctx, error, input, path, type: options.type });
+  const untransformed = { error: shape };
+  return {
+    status: getHTTPStatusCode(untransformed),
+    body: JSON.stringify(transformTRPCResponse(config, untransformed)),
+  };
+}
+
+/** Writes a direct answer with the headers resolveResponse's answer carries (see writeResponse). */
+export function writeAnswer(res: ServerResponse, answer: DirectAnswer, cookies: ResponseCookies): void {
+  res.statusCode = answer.status;
+  res.setHeader("content-type", "application/json");
+  res.setHeader("Vary", `trpc-accept, accept, ${res.getHeader("Vary") ?? "Origin"}`);
+  if (cookies.values.length > 0) res.setHeader("Set-Cookie", cookies.values);
+  res.setHeader("Content-Length", Buffer.byteLength(answer.body));
+  res.end(answer.body);
+}
