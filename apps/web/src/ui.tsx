@@ -119,6 +119,16 @@ export function formErrors(
   return { field: (name) => found[name], other: matched ? null : message };
 }
 
+/** What a refused form says once, for the errors that belong to no one field. */
+export function FormNote({ text }: { text: string | null }) {
+  if (!text) return null;
+  return (
+    <p className="error-note" role="alert">
+      {text}
+    </p>
+  );
+}
+
 /** "1 member", "3 members": the locale's plural rules choose the form. */
 const pluralRules = new Intl.PluralRules();
 export function plural(count: number, one: string, other: string): string {

@@ -1,6 +1,15 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessible, confirmEmail, mailLink, password, type Stage, signUp, startStage } from "./harness.js";
+import {
+  accessible,
+  confirmEmail,
+  mailLink,
+  organizationCount,
+  type Stage,
+  signUp,
+  signUpThroughInvitation,
+  startStage,
+} from "./harness.js";
 
 /**
  * What a person sees of invitations in one go (defect 7), search by any word (defect 8) and
@@ -168,24 +177,13 @@ describe("the invitation flow", () => {
     await alice.getByRole("button", { name: "Send invitations" }).click();
     await alice.getByText("1 of 1 address was invited.").waitFor();
     const dana = (await stage.person("dana")).page;
-    await dana.goto(await mailLink(stage, "dana@example.com", "/invite/"));
-    await dana.getByRole("link", { name: "Create your account to accept" }).click();
-    await dana
-      .getByRole("heading", { level: 1, name: "Create your account to join Alice's organization" })
-      .waitFor();
-    await accessible(dana, "flow-07-sign-up-names-organization");
-    await dana.getByLabel("Name").fill("Dana");
-    await dana.getByLabel("Password").fill(password);
-    await dana.getByRole("button", { name: "Create account" }).click();
-    await dana.getByRole("button", { name: "Accept invitation" }).click();
-    await dana.getByRole("heading", { level: 1, name: "Alice's organization", exact: true }).waitFor();
-    const orgs = await stage.database.db
-      .selectFrom("memberships as m")
-      .innerJoin("users as u", "u.id", "m.user_id")
-      .select("m.org_id")
-      .where("u.email", "=", "dana@example.com")
-      .execute();
-    expect(orgs).toHaveLength(1);
+    await signUpThroughInvitation(
+      stage,
+      dana,
+      { email: "dana@example.com", name: "Dana", organization: "Alice's organization" },
+      () => accessible(dana, "flow-07-sign-up-names-organization"),
+    );
+    expect(await organizationCount(stage, "dana@example.com")).toBe(1);
   });
 
   it("offers Decline on the invitation page, and admins still see the invitation, as declined", async () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { loadConfig, type RunningServer, startServer } from "@roster/server";
 import { chromiumLaunchOptions, freePort } from "@roster/testing";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
 
 /** Screenshots of each step, kept as test artifacts (test-results/ is not committed). */
@@ -141,9 +141,94 @@ export async function confirmEmail(stage: Stage, page: Page, email: string): Pro
   await page.getByText(`${email} is confirmed`).waitFor();
 }
 
+/**
+ * Follows the emailed invitation link of someone with no account yet to the sign-up page that names
+ * `organization` (`atSignUp` looks at it), signs up as `name` and accepts.
+ */
+export async function signUpThroughInvitation(
+  stage: Stage,
+  page: Page,
+  invitee: { email: string; name: string; organization: string },
+  atSignUp: () => Promise<void>,
+): Promise<void> {
+  await page.goto(await mailLink(stage, invitee.email, "/invite/"));
+  await page.getByRole("link", { name: "Create your account to accept" }).click();
+  await page
+    .getByRole("heading", { level: 1, name: `Create your account to join ${invitee.organization}` })
+    .waitFor();
+  await atSignUp();
+  await page.getByLabel("Name").fill(invitee.name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await page.getByRole("heading", { level: 1, name: invitee.organization, exact: true }).waitFor();
+}
+
+/** How many organizations the person with this address belongs to. */
+export async function organizationCount(stage: Stage, email: string): Promise<number> {
+  const rows = await stage.database.db
+    .selectFrom("memberships as m")
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .select("m.org_id")
+    .where("u.email", "=", email)
+    .execute();
+  return rows.length;
+}
+
+/** What a field's description says: the texts its aria-describedby names (hint, counter, error). */
+export function describedText(field: Locator): Promise<string> {
+  return field.evaluate((el) =>
+    (el.getAttribute("aria-describedby") ?? "")
+      .split(" ")
+      .map((id) => document.getElementById(id)?.textContent ?? "")
+      .join(" "),
+  );
+}
+
 /** How far the page is wider than the window (0 or less: no sideways scrolling). */
 export function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** Elements reaching past the right edge of the window, except inside a box that scrolls sideways. */
+export function sticksOut(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const scrolls = (el: Element) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+    return [...document.body.querySelectorAll<HTMLElement>("*")]
+      .filter((el) => {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.right <= window.innerWidth + 0.5) return false;
+        for (let p = el.parentElement; p; p = p.parentElement) if (scrolls(p)) return false;
+        return true;
+      })
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`,
+      );
+  });
+}
+
+/**
+ * How many lines the top bar's words take (each text's line boxes; the visually hidden and an open
+ * switcher's list left out).
+ */
+export function topBarLines(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const bar = document.querySelector(".topbar");
+    if (!bar) return 0;
+    const walker = document.createTreeWalker(bar, NodeFilter.SHOW_TEXT);
+    const tops: number[] = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // The switcher's open list lies over the page; it is no line of the bar.
+      if (!node.textContent?.trim() || node.parentElement?.closest(".roster-switcher-list")) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const rect of range.getClientRects()) if (rect.width > 1 && rect.height > 1) tops.push(rect.top);
+    }
+    tops.sort((a, b) => a - b);
+    // Words on one line differ in top by less than a line's height.
+    return tops.filter((top, i) => i === 0 || top - tops[i - 1]! > 12).length;
+  });
 }
 
 /** Requests the page sends to one procedure, counted from now on. */

@@ -1,6 +1,15 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessible, confirmEmail, type Stage, signUp, startStage } from "./harness.js";
+import {
+  accessible,
+  confirmEmail,
+  describedText,
+  type Stage,
+  signUp,
+  startStage,
+  sticksOut,
+  topBarLines,
+} from "./harness.js";
 
 /**
  * How the app looks and reads: settings in sections with their own addresses, read-only views as
@@ -11,24 +20,6 @@ let stage: Stage;
 let alice: Page;
 let bob: Page;
 let orgPath = "";
-
-/** Elements reaching past the right edge of the window, except inside a box that scrolls sideways. */
-function sticksOut(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const scrolls = (el: Element) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
-    return [...document.body.querySelectorAll<HTMLElement>("*")]
-      .filter((el) => {
-        const box = el.getBoundingClientRect();
-        if (box.width === 0 || box.right <= window.innerWidth + 0.5) return false;
-        for (let p = el.parentElement; p; p = p.parentElement) if (scrolls(p)) return false;
-        return true;
-      })
-      .map(
-        (el) =>
-          `${el.tagName.toLowerCase()}.${el.className} (${Math.round(el.getBoundingClientRect().right)} px)`,
-      );
-  });
-}
 
 async function fitsPhone(page: Page, step: string) {
   await accessible(page, step);
@@ -158,13 +149,9 @@ describe("errors in people's words, next to their field", () => {
     await alice.getByRole("button", { name: "Create role" }).click();
     const key = alice.getByLabel("Key", { exact: true });
     await expect.poll(() => key.getAttribute("aria-invalid")).toBe("true");
-    const said = await key.evaluate((el) =>
-      (el.getAttribute("aria-describedby") ?? "")
-        .split(" ")
-        .map((id) => document.getElementById(id)?.textContent ?? "")
-        .join(" "),
+    expect(await describedText(key)).toContain(
+      'A role with the key "billing" already exists. Choose another key.',
     );
-    expect(said).toContain('A role with the key "billing" already exists. Choose another key.');
 
     await key.fill("Not a key!");
     await alice.getByRole("button", { name: "Create role" }).click();
@@ -312,6 +299,13 @@ describe("at 360 px", () => {
       await ready();
       await fitsPhone(alice, `look-360-${name}`);
     }
+    // The roles table turns into one card per permission: nothing to scroll sideways, even inside it.
+    await alice.goto(`${orgPath}/settings/roles`);
+    const roles = alice.getByRole("region", { name: "Permissions by role" });
+    await roles.waitFor();
+    expect(await roles.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    // The top bar: the brand and the switcher on one line, the account links on a second.
+    expect(await topBarLines(alice)).toBeLessThanOrEqual(2);
     // The members page: a person's actions are on the screen, not off to the right.
     await alice.goto(`${orgPath}/members`);
     for (const action of ["Change role Bob", "Deactivate Bob", "Remove Bob"]) {

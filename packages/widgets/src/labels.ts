@@ -179,6 +179,19 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   INVALID_WEBHOOK_URL: "This webhook address cannot be used. Use a public https address.",
 };
 
+/**
+ * When something refused for a while may be tried again, in a locale's words: "in 42 minutes (at
+ * 14:05)", "in 30 seconds".
+ */
+export function retryWhen(locale: string, seconds: number, now = new Date()): string {
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: "always" });
+  if (seconds < 60) return relative.format(Math.max(1, Math.ceil(seconds)), "second");
+  const at = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }).format(
+    new Date(now.getTime() + seconds * 1000),
+  );
+  return `${relative.format(Math.ceil(seconds / 60), "minute")} (${at})`;
+}
+
 const dateFormat = new Intl.DateTimeFormat("en", { year: "numeric", month: "short", day: "numeric" });
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
 
@@ -255,6 +268,13 @@ export const defaultLabels = {
   reactivated: (name: string) => `${name} was reactivated.`,
   removed: (count: number) => (count === 1 ? "1 member was removed." : `${count} members were removed.`),
   resent: (email: string) => `The invitation to ${email} was sent again.`,
+  /** A refused resend: `when` is `formatRetry`'s answer. */
+  resendTooSoon: (email: string, when: string) =>
+    `The invitation to ${email} was sent several times in the last hour. You can send it again ${when}.`,
+  formatRetry: (seconds: number): string => retryWhen("en", seconds),
+  declinedTitle: "Declined invitations",
+  declinedInvitation: (email: string, role: string, date: string) =>
+    `${email} declined the invitation to join as ${role} (invited ${date}).`,
   revoked: (email: string) => `The invitation to ${email} was revoked.`,
   linkCopied: "The invitation link was copied.",
   linkNotCopied: (url: string) => `Copy this link: ${url}`,
@@ -280,6 +300,15 @@ export const defaultLabels = {
     already_invited: "Already invited",
     invalid: "Not a valid address",
   } satisfies Record<"invited" | "already_member" | "already_invited" | "invalid", string>,
+  /** What became of an invitation the results list, as it is now. */
+  invitationNow: {
+    pending: "Invited",
+    expired: "Expired",
+    accepted: "Accepted",
+    declined: "Declined",
+    revoked: "Revoked",
+  } satisfies Record<"pending" | "expired" | "accepted" | "declined" | "revoked", string>,
+  sentTimes: (count: number) => `sent ${count} times`,
   invitedSummary: (invited: number, total: number) =>
     `${invited} of ${total} ${total === 1 ? "address was" : "addresses were"} invited.`,
   cannotInvite: "Your role does not allow inviting people.",
@@ -460,11 +489,14 @@ export interface AuditSentenceParts {
 }
 export type AuditSentences = Partial<Record<string, (parts: AuditSentenceParts) => string>>;
 
-/** What a host passes: any subset of the labels; `messages`, `status` and `result` merge key by key. */
-export type LabelOverrides = Partial<Omit<Labels, "messages" | "status" | "result" | "roles">> & {
+/** What a host passes: any subset of the labels; `messages`, `status`, `result` and `invitationNow` merge key by key. */
+export type LabelOverrides = Partial<
+  Omit<Labels, "messages" | "status" | "result" | "invitationNow" | "roles">
+> & {
   messages?: Partial<Record<WidgetErrorReason, string>>;
   status?: Partial<Labels["status"]>;
   result?: Partial<Labels["result"]>;
+  invitationNow?: Partial<Labels["invitationNow"]>;
   roles?: Record<string, string>;
 };
 
@@ -477,6 +509,7 @@ export function mergeLabels(overrides: LabelOverrides | undefined, base: Labels 
     messages: { ...base.messages, ...overrides.messages },
     status: { ...base.status, ...overrides.status },
     result: { ...base.result, ...overrides.result },
+    invitationNow: { ...base.invitationNow, ...overrides.invitationNow },
     roles: { ...base.roles, ...overrides.roles },
   };
 }

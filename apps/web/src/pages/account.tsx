@@ -10,6 +10,7 @@ import {
   Button,
   ErrorNote,
   Field,
+  FormNote,
   formatDateTime,
   formErrors,
   Loading,
@@ -201,11 +202,7 @@ export function CreateOrganizationPage() {
         onChange={(e) => setName(e.target.value)}
         error={errors.field("name")}
       />
-      {errors.other ? (
-        <p className="error-note" role="alert">
-          {errors.other}
-        </p>
-      ) : null}
+      <FormNote text={errors.other} />
       <Button type="submit" busy={create.isPending}>
         Create
       </Button>

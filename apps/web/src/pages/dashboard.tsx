@@ -13,7 +13,9 @@ import {
   Empty,
   ErrorNote,
   Field,
+  FormNote,
   formatDate,
+  formErrors,
   Loading,
   TableScroll,
   useErrorToast,
@@ -106,6 +108,7 @@ function Credits({ orgId, canGrant }: { orgId: string; canGrant: boolean }) {
       },
     }),
   );
+  const granted = formErrors(grant.error, ["amount", "reason"]);
   return (
     <section className="card stack" aria-labelledby="credits-title">
       <h2 id="credits-title">Credits</h2>
@@ -145,6 +148,7 @@ function Credits({ orgId, canGrant }: { orgId: string; canGrant: boolean }) {
             label="Credits to add"
             type="number"
             min={1}
+            error={granted.field("amount")}
             value={amount}
             onChange={(e) => {
               setAmount(e.target.value);
@@ -156,7 +160,7 @@ function Credits({ orgId, canGrant }: { orgId: string; canGrant: boolean }) {
           </Button>
         </form>
       ) : null}
-      <ErrorNote error={grant.error} />
+      <FormNote text={granted.field("reason") ?? granted.other} />
     </section>
   );
 }

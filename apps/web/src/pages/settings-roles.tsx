@@ -2,7 +2,17 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useMutation } from "../mutation";
 import { useTRPC } from "../trpc";
-import { Button, Confirm, Field, formErrors, Loading, TableScroll, useErrorToast, useToast } from "../ui";
+import {
+  Button,
+  Confirm,
+  Field,
+  FormNote,
+  formErrors,
+  Loading,
+  TableScroll,
+  useErrorToast,
+  useToast,
+} from "../ui";
 import type { SettingsSectionProps } from "./settings";
 
 /**
@@ -88,6 +98,9 @@ export function RolesSettings({ orgId, can }: SettingsSectionProps) {
                   if (r.builtIn || !canManage) {
                     return (
                       <td key={r.key} data-granted={granted || undefined}>
+                        <span className="role-cell-name" aria-hidden="true">
+                          {r.name}
+                        </span>
                         <span aria-hidden="true">{granted ? "✓" : "–"}</span>
                         <span className="visually-hidden">{granted ? "Allowed" : "Not allowed"}</span>
                       </td>
@@ -95,6 +108,9 @@ export function RolesSettings({ orgId, can }: SettingsSectionProps) {
                   }
                   return (
                     <td key={r.key}>
+                      <span className="role-cell-name" aria-hidden="true">
+                        {r.name}
+                      </span>
                       <input
                         type="checkbox"
                         className="check"
@@ -213,11 +229,7 @@ function NewRole({
           {errors.field("permissions")}
         </p>
       ) : null}
-      {errors.other ? (
-        <p className="error-note" role="alert">
-          {errors.other}
-        </p>
-      ) : null}
+      <FormNote text={errors.other} />
       <Button type="submit" busy={create.isPending}>
         Create role
       </Button>

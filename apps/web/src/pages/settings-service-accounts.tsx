@@ -5,9 +5,10 @@ import { useTRPC } from "../trpc";
 import {
   Button,
   Empty,
-  ErrorNote,
   Field,
+  FormNote,
   formatDateTime,
+  formErrors,
   plural,
   ShownOnce,
   useErrorToast,
@@ -56,6 +57,7 @@ export function ServiceAccounts({ orgId }: SettingsSectionProps) {
   const keys = useQuery(
     trpc.serviceAccounts.keys.queryOptions({ orgId, userId: open ?? "" }, { enabled: open !== null }),
   );
+  const errors = formErrors(create.error, ["name", "role"]);
   return (
     <section className="card stack" aria-labelledby="sa-title">
       <h2 id="sa-title">Service accounts and API keys</h2>
@@ -67,7 +69,14 @@ export function ServiceAccounts({ orgId }: SettingsSectionProps) {
           create.mutate({ orgId, name, role });
         }}
       >
-        <Field label="Service account name" required value={name} onChange={(e) => setName(e.target.value)} />
+        <Field
+          label="Service account name"
+          required
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.field("name")}
+        />
         <div className="field">
           <label htmlFor="sa-role">Role</label>
           <select id="sa-role" value={role} onChange={(e) => setRole(e.target.value)}>
@@ -80,7 +89,7 @@ export function ServiceAccounts({ orgId }: SettingsSectionProps) {
           Create service account
         </Button>
       </form>
-      <ErrorNote error={create.error} />
+      <FormNote text={errors.field("role") ?? errors.other} />
       {accounts.data?.length === 0 ? <Empty title="No service accounts" /> : null}
       <ul className="plain-list">
         {accounts.data?.map((a) => (

@@ -1,16 +1,17 @@
 import type { AppRouter } from "@roster/server";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { useMutation } from "../mutation";
 import { useTRPC } from "../trpc";
 import {
   Button,
   Confirm,
   Empty,
-  ErrorNote,
   Field,
+  FormNote,
   formatDateTime,
+  formErrors,
   ShownOnce,
   TableScroll,
   useErrorToast,
@@ -26,14 +27,22 @@ function EventChecks({
   catalogue,
   value,
   onChange,
+  error,
 }: {
   legend: string;
   catalogue: readonly EventType[];
   value: EventType[];
   onChange: (events: EventType[]) => void;
+  /** Why the server refused the chosen events, said under them. */
+  error?: string;
 }) {
+  const errorId = useId();
   return (
-    <fieldset className="checks">
+    <fieldset
+      className="checks"
+      aria-describedby={error ? errorId : undefined}
+      data-invalid={error ? "" : undefined}
+    >
       <legend>{legend}</legend>
       {catalogue.map((ev) => (
         <label key={ev}>
@@ -45,6 +54,11 @@ function EventChecks({
           {ev}
         </label>
       ))}
+      {error ? (
+        <small id={errorId} className="field-error">
+          {error}
+        </small>
+      ) : null}
     </fieldset>
   );
 }
@@ -87,6 +101,10 @@ export function Webhooks({ orgId }: { orgId: string }) {
               : "Endpoint saved.",
         );
         void refresh();
+      },
+      // A refused edit is said in its form, beside its fields; a refused pause or re-enable by toast.
+      onError: (e, input) => {
+        if (!("url" in input)) onError(e);
       },
     }),
   );
@@ -133,6 +151,12 @@ export function Webhooks({ orgId }: { orgId: string }) {
       { enabled: open !== null, refetchInterval: 3000 },
     ),
   );
+  const created = formErrors(create.error, ["url", "events"]);
+  // Only a refused edit of the address or events belongs to the edit form; pausing reports by toast.
+  const edited = formErrors(update.variables && "url" in update.variables ? update.error : null, [
+    "url",
+    "events",
+  ]);
   return (
     <section className="card stack" aria-labelledby="webhooks-title">
       <h2 id="webhooks-title">Webhooks</h2>
@@ -152,12 +176,20 @@ export function Webhooks({ orgId }: { orgId: string }) {
           label="Endpoint URL"
           type="url"
           required
+          maxLength={2000}
+          error={created.field("url")}
           value={url}
           onChange={(e) => setUrl(e.target.value)}
           placeholder="https://example.com/hooks/roster"
         />
-        <EventChecks legend="Events" catalogue={catalogue.data ?? []} value={events} onChange={setEvents} />
-        <ErrorNote error={create.error} />
+        <EventChecks
+          legend="Events"
+          catalogue={catalogue.data ?? []}
+          value={events}
+          onChange={setEvents}
+          error={created.field("events")}
+        />
+        <FormNote text={created.other} />
         <Button type="submit" busy={create.isPending}>
           Add endpoint
         </Button>
@@ -236,6 +268,8 @@ export function Webhooks({ orgId }: { orgId: string }) {
                   label="New endpoint URL"
                   type="url"
                   required
+                  maxLength={2000}
+                  error={edited.field("url")}
                   value={editing.url}
                   onChange={(e) => setEditing({ ...editing, url: e.target.value })}
                 />
@@ -244,8 +278,9 @@ export function Webhooks({ orgId }: { orgId: string }) {
                   catalogue={catalogue.data ?? []}
                   value={editing.events}
                   onChange={(next) => setEditing({ ...editing, events: next })}
+                  error={edited.field("events")}
                 />
-                <ErrorNote error={update.error} />
+                <FormNote text={edited.other} />
                 <span className="row">
                   <Button type="submit" busy={update.isPending}>
                     Save endpoint

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useMutation } from "../mutation";
 import { useTRPC } from "../trpc";
-import { Button, Confirm, Empty, ErrorNote, Field, Loading, useErrorToast, useToast } from "../ui";
+import { Button, Confirm, Empty, Field, FormNote, formErrors, Loading, useErrorToast, useToast } from "../ui";
 
 type Workspace = { id: string; parentId: string | null; name: string; description: string };
 
@@ -55,6 +55,7 @@ function Workspaces({ orgId, canManage }: { orgId: string; canManage: boolean })
       },
     }),
   );
+  const errors = formErrors(create.error, ["name", "parentId"], { WORKSPACE_NAME_TAKEN: "name" });
   const items = (list.data ?? []) as Workspace[];
   const children = (parent: string | null) => items.filter((w) => w.parentId === parent);
   const renderTree = (parent: string | null, depth: number) => (
@@ -96,7 +97,14 @@ function Workspaces({ orgId, canManage }: { orgId: string; canManage: boolean })
             create.mutate({ orgId, name, parentId: parentId || null });
           }}
         >
-          <Field label="New workspace name" required value={name} onChange={(e) => setName(e.target.value)} />
+          <Field
+            label="New workspace name"
+            required
+            maxLength={80}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={errors.field("name")}
+          />
           <div className="field">
             <label htmlFor="ws-parent">Inside</label>
             <select id="ws-parent" value={parentId} onChange={(e) => setParentId(e.target.value)}>
@@ -108,7 +116,7 @@ function Workspaces({ orgId, canManage }: { orgId: string; canManage: boolean })
               ))}
             </select>
           </div>
-          <ErrorNote error={create.error} />
+          <FormNote text={errors.field("parentId") ?? errors.other} />
           <Button type="submit" busy={create.isPending}>
             Create workspace
           </Button>
@@ -259,6 +267,7 @@ function Groups({ orgId, canManage }: { orgId: string; canManage: boolean }) {
   const add = useMutation(trpc.groups.addMembers.mutationOptions({ onSuccess: refresh, onError }));
   const removeMember = useMutation(trpc.groups.removeMember.mutationOptions({ onSuccess: refresh, onError }));
   const remove = useMutation(trpc.groups.delete.mutationOptions({ onSuccess: refresh, onError }));
+  const errors = formErrors(create.error, ["name"], { GROUP_NAME_TAKEN: "name" });
   return (
     <section className="card stack" aria-labelledby="groups-title">
       <h2 id="groups-title">Groups</h2>
@@ -343,13 +352,20 @@ function Groups({ orgId, canManage }: { orgId: string; canManage: boolean }) {
             create.mutate({ orgId, name });
           }}
         >
-          <Field label="New group name" required value={name} onChange={(e) => setName(e.target.value)} />
+          <Field
+            label="New group name"
+            required
+            maxLength={80}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            error={errors.field("name")}
+          />
           <Button type="submit" busy={create.isPending}>
             Create group
           </Button>
         </form>
       ) : null}
-      <ErrorNote error={create.error} />
+      <FormNote text={errors.other} />
     </section>
   );
 }

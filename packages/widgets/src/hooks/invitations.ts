@@ -32,6 +32,22 @@ export function useInvitationPreview(token: string) {
   return useQuery(trpc.invitations.preview.queryOptions({ token }, { retry: false }));
 }
 
+/**
+ * The invitations just sent, as they are now (resent, revoked, accepted, declined…): the newest
+ * hundred of the organization, read again whenever invitations change here and every few seconds
+ * while `enabled`, for what others do elsewhere.
+ */
+export function useInvitationsNow(orgId: string, enabled: boolean) {
+  const trpc = useTRPC();
+  const list = useQuery(
+    trpc.invitations.list.queryOptions(
+      { orgId, limit: 100 },
+      { enabled, refetchInterval: enabled ? 5000 : false, staleTime: 0 },
+    ),
+  );
+  return new Map((list.data?.items ?? []).map((i) => [i.id, i]));
+}
+
 export function useInviteMembers() {
   const trpc = useTRPC();
   const refresh = useRefreshMembers();

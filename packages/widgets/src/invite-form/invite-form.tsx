@@ -1,5 +1,5 @@
 import { type ClipboardEvent, type KeyboardEvent, useId, useRef, useState } from "react";
-import { useInviteMembers } from "../hooks/invitations.js";
+import { useInvitationsNow, useInviteMembers } from "../hooks/invitations.js";
 import { usePermissions, useRoles } from "../hooks/organizations.js";
 import { roleLabel } from "../labels.js";
 import { useLabels } from "../provider.js";
@@ -31,6 +31,8 @@ export function InviteForm({ orgId, className, defaultRole = "member", onBefore,
   const permissions = usePermissions(orgId);
   const invite = useInviteMembers();
   const action = useAction<InviteAction>({ onBefore, onAfter });
+  // The results follow what happens to the invitations afterwards (here or elsewhere).
+  const now = useInvitationsNow(orgId, Boolean(results?.some((r) => r.invitationId)));
 
   const roleOptions = roles.data ?? [];
   const chosenRole =
@@ -215,14 +217,26 @@ export function InviteForm({ orgId, className, defaultRole = "member", onBefore,
       <StatusRegion outcome={action.outcome} busy={busy} />
       {results ? (
         <ul className="roster-results" aria-label={labels.inviteResults}>
-          {results.map((r) => (
-            <li key={r.email} className="roster-result" data-result={r.status}>
-              <span className="roster-result-email">{r.email}</span>
-              <span className="roster-badge" data-status={r.status}>
-                {labels.result[r.status]}
-              </span>
-            </li>
-          ))}
+          {results.map((r) => {
+            const invitation = r.invitationId ? now.get(r.invitationId) : undefined;
+            const state = r.status === "invited" && invitation ? invitation.status : null;
+            return (
+              <li
+                key={r.email}
+                className="roster-result"
+                data-result={r.status}
+                data-invitation-status={state ?? undefined}
+              >
+                <span className="roster-result-email">{r.email}</span>
+                <span className="roster-badge" data-status={state ?? r.status}>
+                  {state ? labels.invitationNow[state] : labels.result[r.status]}
+                </span>
+                {state === "pending" && invitation && invitation.sendCount > 1 ? (
+                  <span className="roster-result-note">{labels.sentTimes(invitation.sendCount)}</span>
+                ) : null}
+              </li>
+            );
+          })}
         </ul>
       ) : null}
     </form>

@@ -1,4 +1,4 @@
-import type { Labels } from "../labels.js";
+import { type Labels, retryWhen } from "../labels.js";
 import { deIdentity } from "./identity/de.js";
 
 const date = new Intl.DateTimeFormat("de", { year: "numeric", month: "short", day: "numeric" });
@@ -261,6 +261,12 @@ export const de: Labels = {
   reactivated: (name) => `${name} wurde reaktiviert.`,
   removed: (count) => (count === 1 ? "1 Mitglied wurde entfernt." : `${count} Mitglieder wurden entfernt.`),
   resent: (email) => `Die Einladung an ${email} wurde erneut gesendet.`,
+  resendTooSoon: (email, when) =>
+    `Die Einladung an ${email} wurde in der letzten Stunde mehrmals gesendet. Sie können sie ${when} erneut senden.`,
+  formatRetry: (seconds) => retryWhen("de", seconds),
+  declinedTitle: "Abgelehnte Einladungen",
+  declinedInvitation: (email, role, date) =>
+    `${email} hat die Einladung abgelehnt, als ${role} beizutreten (eingeladen am ${date}).`,
   revoked: (email) => `Die Einladung an ${email} wurde widerrufen.`,
   linkCopied: "Der Einladungslink wurde kopiert.",
   linkNotCopied: (url) => `Kopieren Sie diesen Link: ${url}`,
@@ -284,6 +290,14 @@ export const de: Labels = {
     already_invited: "Bereits eingeladen",
     invalid: "Keine gültige Adresse",
   },
+  invitationNow: {
+    pending: "Eingeladen",
+    expired: "Abgelaufen",
+    accepted: "Angenommen",
+    declined: "Abgelehnt",
+    revoked: "Widerrufen",
+  },
+  sentTimes: (count) => `${count}-mal gesendet`,
   invitedSummary: (invited, total) =>
     `${invited} von ${total} ${total === 1 ? "Adresse wurde" : "Adressen wurden"} eingeladen.`,
   cannotInvite: "Ihre Rolle erlaubt keine Einladungen.",

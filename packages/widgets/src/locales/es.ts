@@ -1,4 +1,4 @@
-import type { Labels } from "../labels.js";
+import { type Labels, retryWhen } from "../labels.js";
 import { esIdentity } from "./identity/es.js";
 
 const date = new Intl.DateTimeFormat("es", { year: "numeric", month: "short", day: "numeric" });
@@ -240,6 +240,12 @@ export const es: Labels = {
   reactivated: (name) => `${name} se ha reactivado.`,
   removed: (count) => (count === 1 ? "Se ha quitado 1 miembro." : `Se han quitado ${count} miembros.`),
   resent: (email) => `La invitación a ${email} se ha reenviado.`,
+  resendTooSoon: (email, when) =>
+    `La invitación a ${email} se envió varias veces en la última hora. Puede enviarla de nuevo ${when}.`,
+  formatRetry: (seconds) => retryWhen("es", seconds),
+  declinedTitle: "Invitaciones rechazadas",
+  declinedInvitation: (email, role, date) =>
+    `${email} rechazó la invitación para unirse como ${role} (invitado el ${date}).`,
   revoked: (email) => `La invitación a ${email} se ha revocado.`,
   linkCopied: "Se ha copiado el enlace de invitación.",
   linkNotCopied: (url) => `Copie este enlace: ${url}`,
@@ -263,6 +269,14 @@ export const es: Labels = {
     already_invited: "Ya invitado",
     invalid: "Dirección no válida",
   },
+  invitationNow: {
+    pending: "Invitado",
+    expired: "Caducada",
+    accepted: "Aceptada",
+    declined: "Rechazada",
+    revoked: "Revocada",
+  },
+  sentTimes: (count) => `enviada ${count} veces`,
   invitedSummary: (invited, total) =>
     `Se ${invited === 1 ? "invitó" : "invitaron"} ${invited} de ${total} direcciones.`,
   cannotInvite: "Su rol no permite invitar a personas.",

@@ -1,4 +1,4 @@
-import type { Labels } from "../labels.js";
+import { type Labels, retryWhen } from "../labels.js";
 import { frIdentity } from "./identity/fr.js";
 
 const date = new Intl.DateTimeFormat("fr", { year: "numeric", month: "short", day: "numeric" });
@@ -248,6 +248,12 @@ export const fr: Labels = {
   reactivated: (name) => `${name} a été réactivé.`,
   removed: (count) => (count === 1 ? "1 membre a été retiré." : `${count} membres ont été retirés.`),
   resent: (email) => `L’invitation à ${email} a été renvoyée.`,
+  resendTooSoon: (email, when) =>
+    `L’invitation à ${email} a été envoyée plusieurs fois au cours de la dernière heure. Vous pourrez la renvoyer ${when}.`,
+  formatRetry: (seconds) => retryWhen("fr", seconds),
+  declinedTitle: "Invitations refusées",
+  declinedInvitation: (email, role, date) =>
+    `${email} a refusé l’invitation à rejoindre en tant que ${role} (invité le ${date}).`,
   revoked: (email) => `L’invitation à ${email} a été révoquée.`,
   linkCopied: "Le lien d’invitation a été copié.",
   linkNotCopied: (url) => `Copiez ce lien : ${url}`,
@@ -271,6 +277,14 @@ export const fr: Labels = {
     already_invited: "Déjà invité",
     invalid: "Adresse non valide",
   },
+  invitationNow: {
+    pending: "Invité",
+    expired: "Expirée",
+    accepted: "Acceptée",
+    declined: "Refusée",
+    revoked: "Révoquée",
+  },
+  sentTimes: (count) => `envoyée ${count} fois`,
   invitedSummary: (invited, total) => `${invited} adresse(s) sur ${total} invitée(s).`,
   cannotInvite: "Votre rôle ne permet pas d’inviter des personnes.",
   invitationsTitle: "Invitations",

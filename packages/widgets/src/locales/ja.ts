@@ -1,4 +1,4 @@
-import type { Labels } from "../labels.js";
+import { type Labels, retryWhen } from "../labels.js";
 import { jaIdentity } from "./identity/ja.js";
 
 const date = new Intl.DateTimeFormat("ja", { year: "numeric", month: "short", day: "numeric" });
@@ -242,6 +242,12 @@ export const ja: Labels = {
   reactivated: (name) => `${name} を再有効化しました。`,
   removed: (count) => `${count} 人のメンバーを削除しました。`,
   resent: (email) => `${email} への招待を再送信しました。`,
+  resendTooSoon: (email, when) =>
+    `${email} への招待はこの 1 時間に何度も送信されました。${when}に再送できます。`,
+  formatRetry: (seconds) => retryWhen("ja", seconds),
+  declinedTitle: "辞退された招待",
+  declinedInvitation: (email, role, date) =>
+    `${email} は ${role} としての参加の招待を辞退しました(招待日: ${date})。`,
   revoked: (email) => `${email} への招待を取り消しました。`,
   linkCopied: "招待リンクをコピーしました。",
   linkNotCopied: (url) => `このリンクをコピーしてください: ${url}`,
@@ -262,6 +268,14 @@ export const ja: Labels = {
     already_invited: "招待済み(以前)",
     invalid: "無効なアドレス",
   },
+  invitationNow: {
+    pending: "招待済み",
+    expired: "期限切れ",
+    accepted: "承諾済み",
+    declined: "辞退",
+    revoked: "取り消し済み",
+  },
+  sentTimes: (count) => `${count} 回送信`,
   invitedSummary: (invited, total) => `${total} 件中 ${invited} 件のアドレスを招待しました。`,
   cannotInvite: "あなたのロールでは招待できません。",
   invitationsTitle: "招待",

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { userEvent, within } from "storybook/test";
-import { crowd, joinRequests, team, viewerPermissions } from "../stories/fixtures.js";
+import { crowd, declinedInvitation, joinRequests, team, viewerPermissions } from "../stories/fixtures.js";
 import { withScenario } from "../stories/story-roster.js";
 import { MemberList } from "./member-list.js";
 
@@ -29,6 +29,19 @@ export const WithJoinRequest: Story = {
     const canvas = within(canvasElement);
     await userEvent.click(await canvas.findByRole("button", { name: "Approve Mary Somerville" }));
     await canvas.findByText("Mary Somerville joined as Member.");
+  },
+};
+
+/** Invitations their recipients declined stay in view, labelled, under the list. */
+export const WithDeclinedInvitations: Story = {
+  parameters: {
+    scenario: {
+      members: team,
+      declined: [
+        declinedInvitation(2, "ada.declined@example.com"),
+        declinedInvitation(5, "grace.declined@example.com", "admin"),
+      ],
+    },
   },
 };
 

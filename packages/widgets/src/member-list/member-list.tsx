@@ -17,6 +17,7 @@ import { classNames } from "../ui/class-names.js";
 import { StatusRegion } from "../ui/status.js";
 import { useAction } from "../ui/use-action.js";
 import { useDebounced } from "../ui/use-debounced.js";
+import { DeclinedInvitations } from "./declined-invitations.js";
 import { type JoinRequestAction, JoinRequests } from "./join-requests.js";
 import { MemberDialogs, type OpenDialog } from "./member-dialogs.js";
 import { MemberRow } from "./member-row.js";
@@ -157,6 +158,13 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
         `resend:${item.id}`,
         () => resend.mutateAsync({ orgId, invitationId: item.id }),
         () => labels.resent(item.email),
+        // Sent too often: say when it may be sent again, not only that it may not be now.
+        (error) => {
+          const after = errorDetails(error)?.retryAfterSeconds;
+          return errorReason(error) === "RATE_LIMITED" && typeof after === "number"
+            ? labels.resendTooSoon(item.email, labels.formatRetry(after))
+            : undefined;
+        },
       ),
     revoke: async (item: MemberListItem) => {
       const result = await action.run(
@@ -347,6 +355,8 @@ export function MemberList({ orgId, className, pageSize, onBefore, onAfter }: Me
       ) : null}
 
       <StatusRegion outcome={action.outcome} busy={action.busy !== null} />
+
+      {permissions.can("members:invite") ? <DeclinedInvitations orgId={orgId} roleName={roleName} /> : null}
 
       <MemberDialogs
         dialog={dialog}

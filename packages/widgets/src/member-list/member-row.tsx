@@ -49,6 +49,18 @@ function RowButton(props: {
   );
 }
 
+/**
+ * How a row's action went, where the eyes are: by its button. The status region below the table
+ * announces it; this copy is for sight only.
+ */
+function InlineOutcome({ name, outcome }: { name: string; outcome: { text: string; tone: string } }) {
+  return (
+    <span className="roster-inline-outcome" data-outcome={name} data-tone={outcome.tone} aria-hidden="true">
+      {outcome.text}
+    </span>
+  );
+}
+
 export function MemberRow(props: MemberRowProps) {
   const labels = useLabels();
   const { item, can, busy } = props;
@@ -114,6 +126,10 @@ export function MemberRow(props: MemberRowProps) {
         onClick={() => props.onResend(item)}
       />,
     );
+    // Sent again, or refused with when it may be sent again: said by the button.
+    if (props.outcome?.key === `resend:${item.id}` && props.busy === null) {
+      actions.push(<InlineOutcome key="resend-outcome" name="resend" outcome={props.outcome} />);
+    }
     if (item.status === "invited") {
       actions.push(
         <RowButton
@@ -127,17 +143,7 @@ export function MemberRow(props: MemberRowProps) {
       // Where the eyes are: the confirmation (or the link to copy by hand) sits by the button.
       // The status region below the table announces it; this copy is for sight only.
       if (props.outcome?.key === `link:${item.id}` && props.busy === null) {
-        actions.push(
-          <span
-            key="link-outcome"
-            className="roster-inline-outcome"
-            data-outcome="copy-link"
-            data-tone={props.outcome.tone}
-            aria-hidden="true"
-          >
-            {props.outcome.text}
-          </span>,
-        );
+        actions.push(<InlineOutcome key="link-outcome" name="copy-link" outcome={props.outcome} />);
       }
     }
     actions.push(

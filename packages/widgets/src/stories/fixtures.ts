@@ -3,6 +3,7 @@ import type {
   ApiKey,
   AuditEvent,
   Domain,
+  Invitation,
   JoinRequest,
   JoinSuggestion,
   MemberListItem,
@@ -24,6 +25,8 @@ export interface Scenario {
   permissions?: Permission[];
   roles?: Role[];
   mine?: MyInvitation[];
+  /** Invitations their recipients declined (`invitations.list` with status declined). */
+  declined?: Invitation[];
   /** What an invitation link shows (`invitations.preview`). */
   invitation?: InvitationPreview;
   organizations?: Organization[];
@@ -140,6 +143,24 @@ const firstNames = ["Ana", "Bea", "Cai", "Dev", "Eli", "Fay", "Gus", "Hal", "Ida
 const lastNames = ["Moreau", "Novak", "Okafor", "Park", "Quist", "Rossi", "Sato", "Tran", "Ueda", "Vance"];
 
 /** `count` members with varied names, roles and statuses. */
+/** An invitation its recipient declined, as `invitations.list` shows it. */
+export function declinedInvitation(n: number, email: string, role = "member"): Invitation {
+  const at = new Date(base - n * day);
+  return {
+    id: id(1500 + n),
+    orgId: id(501),
+    email,
+    role,
+    status: "declined",
+    inviter: null,
+    metadata: {},
+    sendCount: 1,
+    lastSentAt: at.toISOString(),
+    expiresAt: new Date(at.getTime() + 7 * day).toISOString(),
+    createdAt: at.toISOString(),
+  };
+}
+
 export function crowd(count: number): MemberListItem[] {
   return Array.from({ length: count }, (_, i) =>
     member(
@@ -432,6 +453,10 @@ function answerer(scenario: Scenario) {
       members = members.filter((m) => !ids.includes(m.id));
       return { removed: ids, transferred: 0 };
     },
+    "invitations.list": (input) => ({
+      items: input?.status === "declined" ? (scenario.declined ?? []) : [],
+      nextCursor: null,
+    }),
     "invitations.resend": () => ({ ok: true }),
     "invitations.revoke": (input) => {
       members = members.filter((m) => m.id !== input?.invitationId);

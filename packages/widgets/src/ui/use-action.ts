@@ -35,6 +35,8 @@ export function useAction<A extends { type: string }>(callbacks: ActionCallbacks
       key: string,
       perform: () => Promise<R>,
       describe: (result: R) => string,
+      /** A sentence for a refusal this action says better than its reason's message does. */
+      explain?: (error: unknown) => string | undefined,
     ): Promise<RunResult<R>> => {
       if (running.current) return { ok: false, cancelled: true };
       running.current = true;
@@ -56,7 +58,7 @@ export function useAction<A extends { type: string }>(callbacks: ActionCallbacks
         reported = { ok: true, result: value };
         result = { ok: true, result: value };
       } catch (error) {
-        setOutcome({ tone: "error", text: errorMessage(error, labels), key });
+        setOutcome({ tone: "error", text: explain?.(error) ?? errorMessage(error, labels), key });
         reported = { ok: false, error };
         result = { ok: false, error };
       } finally {

@@ -1,7 +1,7 @@
 import { createRosterClient } from "@roster/sdk";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { page, userEvent } from "vitest/browser";
-import { InviteForm } from "../../src/index.js";
+import { InviteForm, MemberList } from "../../src/index.js";
 import { cleanup, withRoster } from "./render.js";
 
 const roster = inject("roster");
@@ -83,6 +83,37 @@ describe("InviteForm against a real Roster server", () => {
         /erin@widgets\.example\s*Already a member\s*nora@widgets\.example\s*Already invited\s*paula@widgets\.example\s*Invited/,
       );
     expect(chips(container)).toEqual([]);
+  });
+
+  it("follows the invitations it lists: resent and revoked beside it, or revoked elsewhere", async () => {
+    withRoster(
+      roster.tokens.owner,
+      <>
+        <InviteForm orgId={acme} />
+        <MemberList orgId={acme} />
+      </>,
+    );
+    await page
+      .getByRole("textbox", { name: "Email addresses" })
+      .fill("rita@widgets.example, sam@joiners.example");
+    await page.getByRole("button", { name: "Send invitations" }).click();
+    const results = page.getByRole("list", { name: "Results" });
+    const rita = results.getByRole("listitem").filter({ hasText: "rita@widgets.example" });
+    await expect.element(rita).toHaveTextContent(/Invited$/);
+
+    await page.getByRole("button", { name: "Resend rita@widgets.example" }).click();
+    await expect.element(rita).toHaveTextContent(/Invited\s*sent 2 times$/);
+    await page.getByRole("button", { name: "Revoke rita@widgets.example" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Revoke" }).click();
+    await expect.element(rita).toHaveTextContent(/Revoked$/);
+    await expect.element(rita).toHaveAttribute("data-invitation-status", "revoked");
+
+    // Someone else revokes the other invitation, from another page: the list learns of it.
+    const sam = results.getByRole("listitem").filter({ hasText: "sam@joiners.example" });
+    const { items } = await owner().invitations.list.query({ orgId: acme, status: "pending" });
+    const samInvitation = items.find((i) => i.email === "sam@joiners.example")!;
+    await owner().invitations.revoke.mutate({ orgId: acme, invitationId: samInvitation.id });
+    await expect.element(sam, { timeout: 60_000 }).toHaveTextContent(/Revoked$/);
   });
 
   it("says when nothing was entered and when the role may not invite", async () => {

@@ -11,6 +11,17 @@ const rows = (container: HTMLElement) => container.querySelectorAll("tbody tr");
 
 afterEach(cleanup);
 
+/** Invites `email` to Acme and resends it five times, the most an hour allows. */
+async function sentFiveTimes(email: string) {
+  const { results } = await owner().invitations.create.mutate({
+    orgId: acme,
+    emails: [email],
+    role: "member",
+  });
+  const invitationId = results[0]!.invitationId!;
+  for (let i = 0; i < 5; i++) await owner().invitations.resend.mutate({ orgId: acme, invitationId });
+}
+
 describe("MemberList against a real Roster server", () => {
   it("lists members and pending invitations with status, role and joined date", async () => {
     const container = withRoster(roster.tokens.owner, <MemberList orgId={acme} />);
@@ -130,6 +141,53 @@ describe("MemberList against a real Roster server", () => {
       .element(status)
       .toHaveTextContent("The invitation to pending.person@widgets.example was revoked.");
     await expect.poll(() => page.getByRole("row", { name: /pending\.person/ }).query()).toBeNull();
+  });
+
+  it("says when an invitation sent too often may be sent again, by its Resend button", async () => {
+    const email = "resent.often@widgets.example";
+    await sentFiveTimes(email);
+    withRoster(roster.tokens.owner, <MemberList orgId={acme} />);
+    await page.getByRole("button", { name: `Resend ${email}` }).click();
+    const said = new RegExp(
+      `^The invitation to ${email.replaceAll(".", "\\.")} was sent several times in the last hour\\. You can send it again in (60|59) minutes \\(\\d\\d:\\d\\d( [AP]M)?\\)\\.$`,
+    );
+    await expect.element(page.getByRole("status")).toHaveTextContent(said);
+    // By the button too, where the eyes are.
+    const row = page.getByRole("row", { name: new RegExp(email.replaceAll(".", "\\.")) });
+    await expect.element(row.getByText(said)).toBeVisible();
+  });
+
+  it("says when in German too", async () => {
+    const email = "erneut.oft@widgets.example";
+    await sentFiveTimes(email);
+    withRoster(roster.tokens.owner, <MemberList orgId={acme} />, { locale: "de" });
+    await page.getByRole("button", { name: `Erneut senden ${email}` }).click();
+    await expect
+      .element(page.getByRole("status"))
+      .toHaveTextContent(/Sie können sie in (60|59) Minuten \(\d\d:\d\d\) erneut senden\.$/);
+  });
+
+  it("keeps declined invitations in view for whoever may invite, labelled as declined", async () => {
+    const quinn = createRosterClient({ url: roster.url, token: roster.tokens.quinn });
+    const { results } = await owner().invitations.create.mutate({
+      orgId: acme,
+      emails: ["quinn@joiners.example"],
+      role: "viewer",
+    });
+    await quinn.invitations.decline.mutate({ invitationId: results[0]!.invitationId! });
+    withRoster(roster.tokens.owner, <MemberList orgId={acme} />);
+    const declined = page.getByRole("region", { name: "Declined invitations" });
+    await expect
+      .element(declined.getByRole("listitem").filter({ hasText: "quinn@joiners.example" }))
+      .toHaveTextContent(
+        /^Declined quinn@joiners\.example declined the invitation to join as Viewer \(invited /,
+      );
+    cleanup();
+
+    // A member who may not invite sees no such list.
+    withRoster(roster.tokens.viewer, <MemberList orgId={acme} />);
+    await expect.element(page.getByRole("row", { name: /Bob Builder/ })).toBeVisible();
+    expect(page.getByRole("heading", { name: "Declined invitations" }).query()).toBeNull();
   });
 
   it("searches case-insensitively and filters by status and role", async () => {
