@@ -8,7 +8,8 @@
 // Output: one JSON line per call; profiles are kept in PROFILE_DIR (default bench/profiles).
 // With --cpu it records no profile: it measures the CPU time (user + system, from /proc) each
 // server process spends per request, Roster's and the raw server's (bench/raw-server.mjs), under
-// the same load, alternated. CPU per request depends far less on other load than requests/s.
+// the same load, alternated. CPU per request depends far less on other load than requests/s. Each
+// figure also gives the process's peak resident memory (VmHWM) over its warm-up and measurement.
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -88,6 +89,11 @@ async function startServer({
     cpuMs: () => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
       return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+    },
+    /** The process's peak resident memory so far (VmHWM), in MB. */
+    peakRssMb: () => {
+      const line = readFileSync(`/proc/${child.pid}/status`, "utf8").match(/^VmHWM:\s+(\d+) kB/m);
+      return line ? Math.round(Number(line[1]) / 1024) : null;
     },
     stop: () =>
       new Promise((resolve) => {
@@ -254,6 +260,7 @@ for (const name of cpuOnly ? chosen : []) {
       const before = server.cpuMs();
       const load = await drive(server.base, call, { amount: requests, seconds: undefined });
       const after = server.cpuMs();
+      const peakRssMb = server.peakRssMb();
       await server.stop();
       const perRequest = (ms) => Math.round((ms * 1000) / Math.max(1, load.requests));
       figures[target] = [
@@ -262,6 +269,7 @@ for (const name of cpuOnly ? chosen : []) {
           user: perRequest(after.user - before.user),
           system: perRequest(after.system - before.system),
           requestsPerSecond: Math.round(load.requestsPerSecond),
+          peakRssMb,
         },
       ];
       if (load.errors) throw new Error(`${name} · ${target}: ${load.errors} failed requests`);

@@ -101,11 +101,11 @@ export function mountSsoRoutes<E extends { Variables: { requestId: string; ip: s
     });
   });
 
-  app.get("/sso/saml/:orgId/metadata", (c) => {
+  app.get("/sso/saml/:orgId/metadata", async (c) => {
     const orgId = orgIdParam.safeParse(c.req.param("orgId"));
     if (!orgId.success) return c.text("Not found", 404);
     const sp = serviceProvider(deps, orgId.data);
-    return c.body(samlMetadata({ entityId: sp.entityId, acsUrl: sp.acsUrl }), 200, {
+    return c.body(await samlMetadata({ entityId: sp.entityId, acsUrl: sp.acsUrl }), 200, {
       "content-type": "application/samlmetadata+xml",
     });
   });

@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { markConnectionLost } from "./faults.js";
 import type { Database } from "./schema.js";
-import { readPgliteTemplate } from "./template.js";
 
 // Postgres `bigint` (bigserial ids, counts) arrives as a string; keep it a string to stay exact,
 // but parse `numeric` sums the same way callers expect (as strings) — nothing to change there.
@@ -170,6 +168,12 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
   const dataDir = resolve(options.dataDir ?? ".roster/data");
   mkdirSync(dataDir, { recursive: true });
   const fresh = !existsSync(join(dataDir, "PG_VERSION"));
+  // The embedded database's modules are loaded only when it is used (not on Postgres).
+  const [{ PGlite }, { createPgConfig }, { readPgliteTemplate }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/node-postgres"),
+    import("./template.js"),
+  ]);
   const template = fresh && options.fromTemplate !== false ? readPgliteTemplate() : undefined;
   const pglite = await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) });
   // PGlite is a single connection: the pool must never hand out a second one.

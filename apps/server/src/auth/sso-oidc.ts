@@ -1,11 +1,16 @@
-import * as oidc from "openid-client";
+import { randomBytes } from "node:crypto";
+import type * as oidc from "openid-client";
 import { badRequest, RosterError } from "../errors.js";
+import { lazy } from "../lazy.js";
 
 /**
  * OpenID Connect as a relying party, with `openid-client`: the provider's settings come from its
  * discovery document; every sign-in uses the authorization code flow with PKCE (S256), a state
  * (which names the flow) and a nonce, all three checked when the provider answers.
  */
+
+/** openid-client, loaded with the first sign-in through OpenID Connect. */
+const openidClient = lazy(() => import("openid-client"));
 
 export interface OidcSettings {
   issuer: string;
@@ -24,13 +29,14 @@ export interface OidcIdentity {
 
 /** Reads the provider's discovery document; refused with SSO_PROVIDER_UNREACHABLE when it cannot. */
 export async function discover(settings: OidcSettings): Promise<oidc.Configuration> {
+  const client = await openidClient();
   try {
-    return await oidc.discovery(
+    return await client.discovery(
       new URL(settings.issuer),
       settings.clientId,
       settings.clientSecret ?? undefined,
-      settings.clientSecret ? oidc.ClientSecretBasic(settings.clientSecret) : oidc.None(),
-      settings.allowHttp ? { execute: [oidc.allowInsecureRequests], timeout: 10 } : { timeout: 10 },
+      settings.clientSecret ? client.ClientSecretBasic(settings.clientSecret) : client.None(),
+      settings.allowHttp ? { execute: [client.allowInsecureRequests], timeout: 10 } : { timeout: 10 },
     );
   } catch (error) {
     throw badRequest(
@@ -45,8 +51,12 @@ export interface OidcChallenge {
   codeVerifier: string;
 }
 
+/** A nonce and a PKCE code verifier: 32 random bytes each, base64url (as openid-client makes them). */
 export function newChallenge(): OidcChallenge {
-  return { nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
+  return {
+    nonce: randomBytes(32).toString("base64url"),
+    codeVerifier: randomBytes(32).toString("base64url"),
+  };
 }
 
 /** The provider's authorization URL for one flow. */
@@ -54,14 +64,15 @@ export async function authorizationUrl(
   config: oidc.Configuration,
   input: { redirectUri: string; state: string; challenge: OidcChallenge },
 ): Promise<string> {
-  return oidc
+  const client = await openidClient();
+  return client
     .buildAuthorizationUrl(config, {
       redirect_uri: input.redirectUri,
       scope: "openid email profile",
       response_type: "code",
       state: input.state,
       nonce: input.challenge.nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(input.challenge.codeVerifier),
+      code_challenge: await client.calculatePKCECodeChallenge(input.challenge.codeVerifier),
       code_challenge_method: "S256",
     })
     .toString();
@@ -99,8 +110,9 @@ export async function finishSignIn(
   expected: { state: string; challenge: OidcChallenge },
 ): Promise<OidcIdentity> {
   let claims: Record<string, unknown> & { sub: string };
+  const client = await openidClient();
   try {
-    const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+    const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
       expectedState: expected.state,
       expectedNonce: expected.challenge.nonce,
       pkceCodeVerifier: expected.challenge.codeVerifier,
@@ -112,7 +124,10 @@ export async function finishSignIn(
     // Providers that keep profile claims out of the ID token give them at the UserInfo endpoint
     // (for the same subject, which the library checks).
     if (typeof idToken.email !== "string") {
-      claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub)), sub: idToken.sub };
+      claims = {
+        ...(await client.fetchUserInfo(config, tokens.access_token, idToken.sub)),
+        sub: idToken.sub,
+      };
     }
   } catch (error) {
     throw reasonFor(error);

@@ -1,7 +1,11 @@
 import { X509Certificate } from "node:crypto";
-import { type CacheProvider, SAML, ValidateInResponseTo } from "@node-saml/node-saml";
+import type { CacheProvider, SAML } from "@node-saml/node-saml";
 import { DOMParser } from "@xmldom/xmldom";
 import { badRequest, type RosterError } from "../errors.js";
+import { lazy } from "../lazy.js";
+
+/** node-saml (and xml-crypto), loaded with the first SAML sign-in or metadata request. */
+const nodeSaml = lazy(() => import("@node-saml/node-saml"));
 
 /**
  * SAML 2.0 as a service provider, with `@node-saml/node-saml`: AuthnRequests out (HTTP-Redirect),
@@ -55,7 +59,8 @@ export function normalizeCertificate(raw: string): string {
   return pem;
 }
 
-function saml(settings: SamlSettings, requests: CacheProvider): SAML {
+async function saml(settings: SamlSettings, requests: CacheProvider): Promise<SAML> {
+  const { SAML, ValidateInResponseTo } = await nodeSaml();
   return new SAML({
     issuer: settings.entityId,
     audience: settings.entityId,
@@ -77,12 +82,13 @@ function saml(settings: SamlSettings, requests: CacheProvider): SAML {
 }
 
 /** The URL that sends the browser to the provider with a fresh AuthnRequest; `relayState` comes back. */
-export function samlSignInUrl(settings: SamlSettings, requests: CacheProvider, relayState: string) {
-  return saml(settings, requests).getAuthorizeUrlAsync(relayState, undefined, {});
+export async function samlSignInUrl(settings: SamlSettings, requests: CacheProvider, relayState: string) {
+  return (await saml(settings, requests)).getAuthorizeUrlAsync(relayState, undefined, {});
 }
 
 /** The service provider metadata the identity provider's admin imports. */
-export function samlMetadata(settings: Pick<SamlSettings, "entityId" | "acsUrl">): string {
+export async function samlMetadata(settings: Pick<SamlSettings, "entityId" | "acsUrl">): Promise<string> {
+  const { SAML } = await nodeSaml();
   return new SAML({
     issuer: settings.entityId,
     callbackUrl: settings.acsUrl,
@@ -152,7 +158,7 @@ export async function verifySamlResponse(
 ): Promise<SamlAssertion> {
   let profile: Awaited<ReturnType<SAML["validatePostResponseAsync"]>>["profile"];
   try {
-    ({ profile } = await saml(settings, requests).validatePostResponseAsync(form));
+    ({ profile } = await (await saml(settings, requests)).validatePostResponseAsync(form));
   } catch (error) {
     throw reasonFor(error instanceof Error ? error : new Error(String(error)));
   }

@@ -1,12 +1,5 @@
 import type { Database } from "@roster/db";
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { Transaction } from "kysely";
 import {
   type AuthenticationJSON,
@@ -19,6 +12,7 @@ import {
 } from "../auth/webauthn.js";
 import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
+import { lazy } from "../lazy.js";
 import { runTransaction } from "../transaction.js";
 import { getUser } from "./accounts.js";
 import { afterSecondFactorRemoved, markSessionTwoFactor } from "./two-factor.js";
@@ -28,6 +22,8 @@ import { conflictOnUnique } from "./unique-conflicts.js";
  * Passkeys (WebAuthn credentials): several per account, each with a name; used to sign in alone
  * (a discoverable credential, with user verification) or as the second factor after a password.
  */
+
+const webauthn = lazy(() => import("@simplewebauthn/server"));
 
 export interface PasskeyView {
   id: string;
@@ -74,7 +70,7 @@ export async function startPasskeyRegistration(
     .select(["credential_id", "transports"])
     .where("user_id", "=", user.id)
     .execute();
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: user.email,
@@ -106,15 +102,17 @@ export async function finishPasskeyRegistration(
     now,
   );
   const rp = relyingParty(deps.config);
-  const verification = await verifyRegistrationResponse({
-    response: input.response as RegistrationResponseJSON,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origins,
-    expectedRPID: rp.id,
-    requireUserVerification: false,
-  }).catch((error: Error) => {
-    throw rejected(error.message);
-  });
+  const verification = await (await webauthn())
+    .verifyRegistrationResponse({
+      response: input.response as RegistrationResponseJSON,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origins,
+      expectedRPID: rp.id,
+      requireUserVerification: false,
+    })
+    .catch((error: Error) => {
+      throw rejected(error.message);
+    });
   if (!verification.verified) throw rejected("the authenticator's answer did not verify");
   const { credential, credentialBackedUp } = verification.registrationInfo;
   const row = await runTransaction(deps, async (trx) => {
@@ -194,21 +192,23 @@ export async function verifyPasskeyAssertion(
   const passkey = await query.forUpdate().executeTakeFirst();
   if (!passkey) throw rejected("it is not registered to this account");
   const rp = relyingParty(deps.config);
-  const verification = await verifyAuthenticationResponse({
-    response: response as AuthenticationResponseJSON,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origins,
-    expectedRPID: rp.id,
-    credential: {
-      id: passkey.credential_id,
-      publicKey: new Uint8Array(passkey.public_key),
-      counter: Number(passkey.counter),
-      transports: passkey.transports,
-    },
-    requireUserVerification: options.requireUserVerification,
-  }).catch((error: Error) => {
-    throw rejected(error.message);
-  });
+  const verification = await (await webauthn())
+    .verifyAuthenticationResponse({
+      response: response as AuthenticationResponseJSON,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origins,
+      expectedRPID: rp.id,
+      credential: {
+        id: passkey.credential_id,
+        publicKey: new Uint8Array(passkey.public_key),
+        counter: Number(passkey.counter),
+        transports: passkey.transports,
+      },
+      requireUserVerification: options.requireUserVerification,
+    })
+    .catch((error: Error) => {
+      throw rejected(error.message);
+    });
   if (!verification.verified) throw rejected("the signature did not verify");
   const { newCounter, userVerified } = verification.authenticationInfo;
   await trx
@@ -224,7 +224,10 @@ export async function startPasskeySignIn(
   deps: Deps,
 ): Promise<{ challengeId: string; options: RequestOptionsJSON }> {
   const rp = relyingParty(deps.config);
-  const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: "required" });
+  const options = await (await webauthn()).generateAuthenticationOptions({
+    rpID: rp.id,
+    userVerification: "required",
+  });
   const challengeId = await storeChallenge(deps.db, "passkey_sign_in", null, options.challenge, deps.clock());
   return { challengeId, options };
 }
@@ -252,7 +255,7 @@ export async function secondFactorPasskeyOptions(deps: Deps, userId: string): Pr
     .select(["credential_id", "transports"])
     .where("user_id", "=", userId)
     .execute();
-  return generateAuthenticationOptions({
+  return (await webauthn()).generateAuthenticationOptions({
     rpID: rp.id,
     userVerification: "preferred",
     allowCredentials: allow.map((c) => ({

@@ -1,7 +1,6 @@
 import { decodeBase32IgnorePadding, encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
 import type { Database } from "@roster/db";
 import type { Kysely, Transaction } from "kysely";
-import QRCode from "qrcode";
 import {
   generateRecoveryCode,
   generateTotpSecret,
@@ -12,6 +11,7 @@ import {
 } from "../auth/totp.js";
 import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict } from "../errors.js";
+import { lazy } from "../lazy.js";
 import { assertUnderLimit, clearRateLimit, countFailure } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { getUser } from "./accounts.js";
@@ -24,6 +24,8 @@ import { getUser } from "./accounts.js";
 const ATTEMPTS_PER_WINDOW = 5;
 const ATTEMPT_WINDOW_SECONDS = 15 * 60;
 const ISSUER = "Roster";
+
+const qrcode = lazy(async () => (await import("qrcode")).default);
 
 export interface SecondFactors {
   totp: boolean;
@@ -191,7 +193,7 @@ export async function startTotpEnrollment(deps: Deps, actor: Actor) {
     );
   }
   const uri = totpKeyUri(ISSUER, user.email, key);
-  const qrSvg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  const qrSvg = await (await qrcode()).toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
   return { secret, uri, qrSvg };
 }
 

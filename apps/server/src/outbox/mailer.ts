@@ -1,6 +1,7 @@
 import type { Database } from "@roster/db";
 import type { Kysely } from "kysely";
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
+import { lazy } from "../lazy.js";
 import type { EmailMessage } from "./enqueue.js";
 
 export interface Mailer {
@@ -11,10 +12,15 @@ export interface Mailer {
 
 /** Real delivery through nodemailer to SMTP_URL. */
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // nodemailer is loaded with the first email, not at start.
+  let transport: Transporter | undefined;
+  const open = lazy(async () => {
+    transport = (await import("nodemailer")).default.createTransport(smtpUrl);
+    return transport;
+  });
   return {
     async send(message, messageId) {
-      await transport.sendMail({
+      await (await open()).sendMail({
         from,
         to: message.to,
         subject: message.subject,
@@ -23,7 +29,7 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
         messageId,
       });
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }
 
