@@ -62,11 +62,37 @@ export function buildMemberListQuery(
   input: ListMembersInput,
   now: Date,
 ): CompiledQuery<MemberListRow> {
-  const limit = input.limit ?? 50;
-  const cursor = decodeCursor(input.cursor);
-  const search = wordQuery(input.search);
+  return compileMemberList(db, {
+    orgId,
+    rows: (input.limit ?? 50) + 1,
+    cursor: decodeCursor(input.cursor),
+    search: wordQuery(input.search),
+    status: input.status,
+    role: input.role,
+    includeInvitations: input.includeInvitations,
+    now,
+  });
+}
+
+/** The list's query with its values: what `buildMemberListQuery` compiles. */
+interface MemberListParams {
+  orgId: string;
+  /** Rows to read: the page's limit and one more, which tells whether a next page exists. */
+  rows: number;
+  cursor: { createdAt: Date; id: string } | null;
+  search: string | null | undefined;
+  status: MemberListStatus | undefined;
+  role: string | undefined;
+  includeInvitations: boolean | undefined;
+  now: Date;
+}
+
+function compileMemberList(db: Kysely<Database>, params: MemberListParams): CompiledQuery<MemberListRow> {
+  const { orgId, rows, cursor, search } = params;
+  const input = params;
   const wantMembers =
     input.status === undefined || input.status === "active" || input.status === "deactivated";
+  const now = params.now;
   const wantInvitations =
     input.status === "invited" ||
     input.status === "expired" ||
@@ -102,7 +128,7 @@ export function buildMemberListQuery(
     )
     .orderBy("m.created_at", "desc")
     .orderBy("m.user_id", "desc")
-    .limit(limit + 1);
+    .limit(rows);
 
   const invitations = db
     .selectFrom("invitations as i")
@@ -131,7 +157,7 @@ export function buildMemberListQuery(
     )
     .orderBy("i.created_at", "desc")
     .orderBy("i.id", "desc")
-    .limit(limit + 1);
+    .limit(rows);
 
   if (wantMembers && wantInvitations) {
     return db
@@ -139,10 +165,77 @@ export function buildMemberListQuery(
       .selectAll()
       .orderBy("created_at", "desc")
       .orderBy("id", "desc")
-      .limit(limit + 1)
+      .limit(rows)
       .compile();
   }
   return (wantMembers ? members.compile() : invitations.compile()) as CompiledQuery<MemberListRow>;
+}
+
+// Markers the list's query is compiled with, once per shape; each request puts its values in their
+// places. Building and compiling it through Kysely on every request was a measurable share of the
+// call's CPU time (docs/benchmarks.md).
+const MARK = {
+  orgId: "\u0000org-id",
+  rows: "\u0000rows",
+  createdAt: "\u0000cursor-created-at",
+  id: "\u0000cursor-id",
+  search: "\u0000search",
+  role: "\u0000role",
+  now: "\u0000now",
+} as const;
+const compiledLists = new WeakMap<Kysely<Database>, Map<string, CompiledQuery<MemberListRow>>>();
+
+/**
+ * `buildMemberListQuery`, compiled once per database handle and shape (which filters are present;
+ * the status, one of four, is part of the shape): the same SQL and parameters, values swapped in.
+ */
+export function cachedMemberListQuery(
+  db: Kysely<Database>,
+  orgId: string,
+  input: ListMembersInput,
+  now: Date,
+): CompiledQuery<MemberListRow> {
+  const cursor = decodeCursor(input.cursor);
+  const search = wordQuery(input.search);
+  const shape = [
+    cursor ? "c" : "",
+    search === undefined ? "" : search === null ? "n" : "s",
+    input.status ?? "",
+    input.role === undefined ? "" : "r",
+    input.includeInvitations === true ? "i" : "",
+  ].join("|");
+  let shapes = compiledLists.get(db);
+  if (!shapes) {
+    shapes = new Map();
+    compiledLists.set(db, shapes);
+  }
+  let compiled = shapes.get(shape);
+  if (!compiled) {
+    compiled = compileMemberList(db, {
+      orgId: MARK.orgId,
+      rows: MARK.rows as unknown as number,
+      cursor: cursor && { createdAt: MARK.createdAt as unknown as Date, id: MARK.id },
+      search: search === undefined || search === null ? search : MARK.search,
+      status: input.status,
+      role: input.role === undefined ? undefined : MARK.role,
+      includeInvitations: input.includeInvitations,
+      now: MARK.now as unknown as Date,
+    });
+    shapes.set(shape, compiled);
+  }
+  const values: Record<string, unknown> = {
+    [MARK.orgId]: orgId,
+    [MARK.rows]: (input.limit ?? 50) + 1,
+    [MARK.createdAt]: cursor?.createdAt,
+    [MARK.id]: cursor?.id,
+    [MARK.search]: search,
+    [MARK.role]: input.role,
+    [MARK.now]: now,
+  };
+  const parameters = compiled.parameters.map((p) =>
+    typeof p === "string" && p.charCodeAt(0) === 0 && p in values ? values[p] : p,
+  );
+  return { ...compiled, parameters };
 }
 
 export async function listMembers(
@@ -152,7 +245,7 @@ export async function listMembers(
 ): Promise<{ items: MemberListItem[]; nextCursor: string | null }> {
   const limit = input.limit ?? 50;
   const { rows } = await deps.db.executeQuery(
-    buildMemberListQuery(deps.db, access.orgId, input, deps.clock()),
+    cachedMemberListQuery(deps.db, access.orgId, input, deps.clock()),
   );
   const { page, nextCursor } = keysetPage(rows, limit);
   return {
