@@ -7,7 +7,7 @@ import { loadOrgAccess, requirePermission } from "./domain/access.js";
 import { type AuditEvent, listAudit } from "./domain/audit.js";
 import { RosterError } from "./errors.js";
 import { ResponseCookies } from "./response-cookies.js";
-import { twoFactorProof } from "./trpc.js";
+import { sessionFacts, twoFactorProof } from "./trpc.js";
 
 /**
  * `GET /audit/export?orgId=…&format=csv|jsonl` (and the filters of `audit.list`): the whole
@@ -99,7 +99,13 @@ export async function exportAuditLog(
       throw new RosterError("NOT_FOUND", "ORG_NOT_FOUND", "This organization does not exist.");
     }
     const actor: Actor = { userId: ctx.auth.user.id, sessionId: null, ip: info.ip, userAgent: ctx.userAgent };
-    access = await loadOrgAccess(deps, actor, input.orgId, twoFactorProof(ctx.auth, null));
+    access = await loadOrgAccess(
+      deps,
+      actor,
+      input.orgId,
+      twoFactorProof(ctx.auth, null),
+      sessionFacts(ctx.auth, null, deps.clock()),
+    );
     requirePermission(access, "audit:read");
     // The first page is read before answering, so a refusal (a bad range) is a proper error.
     first = await listAudit(deps, access, { ...input, limit: PAGE });

@@ -3,13 +3,16 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, z } from "zod";
 import { DEFAULT_EMBED_SCOPES, requiredScope, scopeGranted } from "./auth/embed-scopes.js";
 import type { HostKey } from "./auth/host-keys.js";
+import { sessionIdleSeconds } from "./auth/sessions.js";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
 import {
+  firstFactor,
   loadOrgAccess,
   type MembershipAccessRow,
   orgAccessFrom,
   orgNotFound,
   requirePermission,
+  type SessionFacts,
   type TwoFactorProof,
 } from "./domain/access.js";
 import type { Permission } from "./domain/permissions.js";
@@ -208,7 +211,7 @@ export const authedProcedure = callerProcedure.use(({ ctx, path, next }) => {
   return next({ ctx: { ...ctx, auth: ctx.auth } });
 });
 
-/** What a member held back by their organization's two-factor policy may still do: leave it. */
+/** What a member held back by their organization's two-factor or sign-in policy may still do: leave it. */
 const WITHOUT_TWO_FACTOR = new Set(["members.leave"]);
 
 export function twoFactorProof(auth: SessionAuth | ApiKeyAuth, path: string | null): TwoFactorProof {
@@ -217,6 +220,24 @@ export function twoFactorProof(auth: SessionAuth | ApiKeyAuth, path: string | nu
   if (auth.session.auth_method === "sso") return "exempt";
   if (path !== null && WITHOUT_TWO_FACTOR.has(path)) return "exempt";
   return auth.session.two_factor ? "proven" : "missing";
+}
+
+/**
+ * The caller's session as an organization's sign-in policy sees it (methods, lifetime, idle time);
+ * null where the policy does not apply: service accounts, embed tokens, leaving.
+ */
+export function sessionFacts(
+  auth: SessionAuth | ApiKeyAuth,
+  path: string | null,
+  now: Date,
+): SessionFacts | null {
+  if (auth.via === "api_key" || auth.session.kind === "embed") return null;
+  if (path !== null && WITHOUT_TWO_FACTOR.has(path)) return null;
+  return {
+    method: firstFactor(auth.session.auth_method),
+    ageSeconds: Math.floor((now.getTime() - auth.session.created_at.getTime()) / 1000),
+    idleSeconds: sessionIdleSeconds(auth.session, now),
+  };
 }
 
 const orgInput = z.object({ orgId: z.uuid("This is not a valid organization id.") });
@@ -235,13 +256,14 @@ export function orgProcedure(permission: Permission | null) {
     if (boundTo && boundTo !== input.orgId) throw refuse("EMBED_TOKEN_ORG_BOUND");
     // Read with the session when this request's first call named this organization (a session's
     // membership, never an API key's), else now: either way in this request, never cached. The
-    // organization's two-factor policy comes with the membership row.
+    // organization's two-factor and sign-in policies come with the membership row.
     const read = ctx.membership;
     const proof = twoFactorProof(ctx.auth, path);
+    const session = sessionFacts(ctx.auth, path, ctx.deps.clock());
     const access =
       read && read.orgId === input.orgId && ctx.auth.via !== "api_key"
-        ? orgAccessFrom(ctx.actor, input.orgId, read.row, proof)
-        : await loadOrgAccess(ctx.deps, ctx.actor, input.orgId, proof);
+        ? orgAccessFrom(ctx.actor, input.orgId, read.row, proof, session)
+        : await loadOrgAccess(ctx.deps, ctx.actor, input.orgId, proof, session);
     if (permission) requirePermission(access, permission);
     return next({ ctx: { ...ctx, access } });
   });

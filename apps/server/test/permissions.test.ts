@@ -172,6 +172,25 @@ const procedures: Procedure[] = [
     { check: (_fx, _caller, result) => expect(result).toEqual({ requireTwoFactor: false }) },
   ),
   op(
+    "orgs.setSignInPolicy",
+    "org:update",
+    MANAGERS,
+    // Limits every caller of the matrix is within, and the way they all signed in.
+    (fx) => ({
+      orgId: fx.orgId,
+      sessionMaxAgeMinutes: 90 * 24 * 60,
+      allowedSignInMethods: ["password" as const],
+    }),
+    (c, i) => c.orgs.setSignInPolicy.mutate(i),
+    {
+      check: (_fx, _caller, result) =>
+        expect(result).toMatchObject({
+          sessionMaxAgeMinutes: 90 * 24 * 60,
+          allowedSignInMethods: ["password"],
+        }),
+    },
+  ),
+  op(
     "orgs.delete",
     "org:delete",
     ["owner"],
@@ -676,6 +695,7 @@ const REQUIREMENTS: Record<string, Requirement> = {
   "orgs.permissions": org(null),
   "orgs.transferOwnership": org("org:transfer"),
   "orgs.setTwoFactorPolicy": org("org:update"),
+  "orgs.setSignInPolicy": org("org:update"),
   "invitations.create": org("members:invite"),
   "invitations.list": org("members:read"),
   "invitations.resend": org("members:invite"),

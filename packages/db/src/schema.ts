@@ -42,6 +42,8 @@ export interface SessionsTable {
   auth_method: ColumnType<string, string | undefined, string>;
   /** Two factors were proven (or a passkey with user verification); what an organization may require. */
   two_factor: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The longest pause between two recorded uses (last_seen_at writes), in seconds. */
+  longest_idle_seconds: ColumnType<number, number | undefined, number>;
 }
 
 export type SessionKind = "browser" | "embed";
@@ -140,6 +142,12 @@ export interface OrganizationsTable {
   seat_limit: number | null;
   /** Members must sign in with two factors to act in the organization. */
   require_two_factor: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Sessions older than this (since signing in) are refused here; null: no limit. */
+  session_max_age_minutes: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Sessions that paused longer than this are refused here; null: no limit. */
+  session_idle_minutes: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The ways of signing in accepted here (password, passkey, sso, google…); null: every one. */
+  allowed_sign_in_methods: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;

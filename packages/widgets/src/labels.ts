@@ -52,6 +52,11 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
   DEV_MAILBOX_DISABLED: "The development mailbox is not available on this server.",
   MFA_REQUIRED:
     "This organization requires two-factor sign-in. Set up an authenticator app or a passkey to continue.",
+  SESSION_POLICY_EXPIRED: "This organization requires you to sign in again.",
+  SIGN_IN_METHOD_NOT_ALLOWED:
+    "This organization does not accept the way you signed in. Sign out and sign in again with a method it accepts.",
+  POLICY_EXCLUDES_OWN_SIGN_IN:
+    "This policy would not accept the way you signed in. Include that method, or sign in with an accepted one first.",
   TWO_FACTOR_REQUIRED:
     "Enter the code from your authenticator app, or use your passkey, to finish signing in.",
   INVALID_TWO_FACTOR_CODE:

@@ -94,7 +94,11 @@ function touchSession(db: Kysely<Database>, id: string, now: Date, expiresAt: Da
   return async () => {
     await db
       .updateTable("sessions")
-      .set({ last_seen_at: now, expires_at: sql<Date>`greatest(expires_at, ${expiresAt})` })
+      .set({
+        last_seen_at: now,
+        expires_at: sql<Date>`greatest(expires_at, ${expiresAt})`,
+        longest_idle_seconds: sql<number>`greatest(longest_idle_seconds, floor(extract(epoch from (${now}::timestamptz - last_seen_at)))::int)`,
+      })
       .where("id", "=", id)
       .where((eb) => eb.or([eb("last_seen_at", "<=", stale), eb("expires_at", "<", expiresAt)]))
       .execute();
@@ -118,6 +122,9 @@ function sessionCheckBuilder(db: Kysely<Database>, id: string, orgId: string) {
         "m.role as membership_role",
         "m.status as membership_status",
         "o.require_two_factor as membership_require_two_factor",
+        "o.session_max_age_minutes",
+        "o.session_idle_minutes",
+        "o.allowed_sign_in_methods",
         sql<string[] | null>`r.permissions`.as("custom_permissions"),
       ])
       .select([
@@ -135,6 +142,7 @@ function sessionCheckBuilder(db: Kysely<Database>, id: string, orgId: string) {
         "sessions.external_user_id as session_external_user_id",
         "sessions.auth_method as session_auth_method",
         "sessions.two_factor as session_two_factor",
+        "sessions.longest_idle_seconds",
       ])
       .where("sessions.id", "=", id)
   );
@@ -211,12 +219,15 @@ export async function validateSessionToken(
     external_user_id: row.session_external_user_id,
     auth_method: row.session_auth_method,
     two_factor: row.session_two_factor,
+    longest_idle_seconds: row.longest_idle_seconds,
   };
   const refresh =
     row.session_kind === "browser" &&
     row.expires_at.getTime() - now.getTime() < REFRESH_WHEN_REMAINING_SECONDS * 1000;
   const touch = now.getTime() - row.last_seen_at.getTime() > LAST_SEEN_GRANULARITY_SECONDS * 1000;
   if (refresh || touch) {
+    // The pause that ends now is kept (longest_idle_seconds), here as in the write.
+    session.longest_idle_seconds = Math.max(session.longest_idle_seconds, idleSeconds(row.last_seen_at, now));
     session.last_seen_at = now;
     if (refresh) session.expires_at = addSeconds(now, SESSION_TTL_SECONDS);
     const write = touchSession(db, id, now, session.expires_at);
@@ -244,9 +255,23 @@ export async function validateSessionToken(
           status: row.membership_status,
           custom_permissions: row.custom_permissions,
           require_two_factor: row.membership_require_two_factor ?? false,
+          session_max_age_minutes: row.session_max_age_minutes,
+          session_idle_minutes: row.session_idle_minutes,
+          allowed_sign_in_methods: row.allowed_sign_in_methods,
         }
       : null;
   return { status: "valid", session, user, membership };
+}
+
+const idleSeconds = (since: Date, now: Date) =>
+  Math.max(0, Math.floor((now.getTime() - since.getTime()) / 1000));
+
+/**
+ * The longest the session has paused, up to `now`: its recorded pauses and the current one. Uses
+ * are recorded at most once a minute, so a pause may read up to a minute longer than it was.
+ */
+export function sessionIdleSeconds(session: Session, now: Date): number {
+  return Math.max(session.longest_idle_seconds, idleSeconds(session.last_seen_at, now));
 }
 
 export async function invalidateSession(db: Kysely<Database>, sessionId: string): Promise<void> {

@@ -17,6 +17,48 @@ export interface OrgAccess {
  */
 export type TwoFactorProof = "proven" | "missing" | "exempt";
 
+/** The ways of signing in an organization may accept (a session's `auth_method` names its first factor). */
+export const SIGN_IN_METHODS = ["password", "passkey", "sso", "google", "github", "microsoft"] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
+const METHOD_NAMES: Record<string, string> = {
+  password: "a password",
+  passkey: "a passkey",
+  sso: "single sign-on",
+  google: "Google",
+  github: "GitHub",
+  microsoft: "Microsoft",
+};
+
+export const methodList = (methods: readonly string[]) => methods.map((m) => METHOD_NAMES[m] ?? m).join(", ");
+
+/** The first factor a session's `auth_method` records: `password+totp` was signed in with a password. */
+export const firstFactor = (authMethod: string) => authMethod.split("+")[0] ?? authMethod;
+
+/**
+ * A person's own session, as an organization's sign-in policy sees it: how it was signed in, how
+ * long ago, and the longest it has paused. Null for service accounts, embed tokens (their host
+ * signs its users in and keeps them short-lived) and leaving an organization.
+ */
+export interface SessionFacts {
+  method: string;
+  ageSeconds: number;
+  idleSeconds: number;
+}
+
+export const signInMethodNotAllowed = (allowed: readonly string[]) =>
+  forbidden(
+    "SIGN_IN_METHOD_NOT_ALLOWED",
+    `This organization accepts only these ways of signing in: ${methodList(allowed)}. Sign in again with one of them.`,
+    { allowed: [...allowed] },
+  );
+
+export const sessionPolicyExpired = (limit: "lifetime" | "idle", minutes: number) =>
+  forbidden("SESSION_POLICY_EXPIRED", "This organization requires you to sign in again.", {
+    limit,
+    minutes,
+  });
+
 export const mfaRequired = () =>
   forbidden(
     "MFA_REQUIRED",
@@ -33,6 +75,10 @@ export interface MembershipAccessRow {
   custom_permissions: string[] | null;
   /** The organization's policy: members must use two-factor sign-in. */
   require_two_factor: boolean;
+  /** Its sign-in policy: session lifetime and idle limit (minutes), accepted methods (null: any). */
+  session_max_age_minutes: number | null;
+  session_idle_minutes: number | null;
+  allowed_sign_in_methods: string[] | null;
 }
 
 /**
@@ -44,6 +90,7 @@ export async function loadOrgAccess(
   actor: Actor,
   orgId: string,
   twoFactor: TwoFactorProof = "missing",
+  session: SessionFacts | null = null,
 ): Promise<OrgAccess> {
   const row = await deps.db
     .selectFrom("memberships as m")
@@ -53,25 +100,33 @@ export async function loadOrgAccess(
       "m.role",
       "m.status",
       "o.require_two_factor",
+      "o.session_max_age_minutes",
+      "o.session_idle_minutes",
+      "o.allowed_sign_in_methods",
       sql<string[] | null>`r.permissions`.as("custom_permissions"),
     ])
     .where("m.org_id", "=", orgId)
     .where("m.user_id", "=", actor.userId)
     .executeTakeFirst();
-  return orgAccessFrom(actor, orgId, row ?? null, twoFactor);
+  return orgAccessFrom(actor, orgId, row ?? null, twoFactor, session);
 }
 
 /**
  * What a membership row allows. A caller who is not a member learns nothing (NOT_FOUND, the same
  * as for an organization that does not exist); a deactivated member is refused at once, whatever
  * their role, and so is one without two factors where the organization requires them
- * (MFA_REQUIRED: what they need is to enroll, an account matter).
+ * (MFA_REQUIRED: what they need is to enroll, an account matter). The organization's sign-in
+ * policy comes next: a session signed in a way it does not accept (SIGN_IN_METHOD_NOT_ALLOWED;
+ * never its owners, who must always be able to sign in and change the policy, as with SSO
+ * enforcement), or older or idle longer than it allows (SESSION_POLICY_EXPIRED), acts there only
+ * after signing in again. Only in this organization: the session is not ended.
  */
 export function orgAccessFrom(
   actor: Actor,
   orgId: string,
   row: MembershipAccessRow | null,
   twoFactor: TwoFactorProof = "missing",
+  session: SessionFacts | null = null,
 ): OrgAccess {
   if (!row) throw orgNotFound();
   if (row.status !== "active") {
@@ -80,9 +135,21 @@ export function orgAccessFrom(
       "Your membership in this organization is deactivated. Ask an owner to reactivate it.",
     );
   }
+  if (session) checkSignInPolicy(row, session);
   if (row.require_two_factor && twoFactor === "missing") throw mfaRequired();
   const granted = builtInRole(row.role)?.permissions ?? (row.custom_permissions ?? []).filter(isPermission);
   return { orgId, actor, role: row.role, permissions: new Set(granted) };
+}
+
+function checkSignInPolicy(row: MembershipAccessRow, session: SessionFacts): void {
+  const allowed = row.allowed_sign_in_methods;
+  if (allowed && row.role !== "owner" && !allowed.includes(session.method)) {
+    throw signInMethodNotAllowed(allowed);
+  }
+  const maxAge = row.session_max_age_minutes;
+  if (maxAge !== null && session.ageSeconds > maxAge * 60) throw sessionPolicyExpired("lifetime", maxAge);
+  const idle = row.session_idle_minutes;
+  if (idle !== null && session.idleSeconds > idle * 60) throw sessionPolicyExpired("idle", idle);
 }
 
 export function requirePermission(access: OrgAccess, permission: Permission): void {

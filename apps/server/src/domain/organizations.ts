@@ -4,7 +4,7 @@ import { type Kysely, sql, type Transaction } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict, forbidden } from "../errors.js";
 import { runTransaction } from "../transaction.js";
-import { type OrgAccess, orgNotFound } from "./access.js";
+import { type OrgAccess, orgNotFound, type SignInMethod } from "./access.js";
 import { recordAudit, recordChange, recordDeploymentAudit } from "./audit.js";
 import { publishOrganizationDeleted } from "./events.js";
 import { lockAccount } from "./locks.js";
@@ -21,6 +21,10 @@ export interface OrganizationView {
   seatLimit: number | null;
   /** Members must sign in with two factors (MFA_REQUIRED otherwise). */
   requireTwoFactor: boolean;
+  /** The sign-in policy: session lifetime and idle timeout (minutes), accepted methods (null: no limit). */
+  sessionMaxAgeMinutes: number | null;
+  idleTimeoutMinutes: number | null;
+  allowedSignInMethods: SignInMethod[] | null;
   createdAt: string;
 }
 
@@ -36,6 +40,9 @@ export function toOrganizationView(
     metadata: org.metadata,
     seatLimit: org.seat_limit ?? defaultSeatLimit ?? null,
     requireTwoFactor: org.require_two_factor,
+    sessionMaxAgeMinutes: org.session_max_age_minutes,
+    idleTimeoutMinutes: org.session_idle_minutes,
+    allowedSignInMethods: org.allowed_sign_in_methods as SignInMethod[] | null,
     createdAt: org.created_at.toISOString(),
   };
 }

@@ -19,6 +19,7 @@ import * as m0020 from "./0020_word_search_and_running_time.js";
 import * as m0022 from "./0022_sso_connections.js";
 import * as m0023 from "./0023_scim_provisioning.js";
 import * as m0024 from "./0024_two_factor.js";
+import * as m0026 from "./0026_sign_in_policies.js";
 
 /** Every migration, in the order it runs. Names sort in that order too. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   "0022_sso_connections": m0022,
   "0023_scim_provisioning": m0023,
   "0024_two_factor": m0024,
+  "0026_sign_in_policies": m0026,
 };

@@ -49,6 +49,11 @@ export const de: Labels = {
     DEV_MAILBOX_DISABLED: "Das Entwicklungspostfach ist auf diesem Server nicht verfügbar.",
     MFA_REQUIRED:
       "Diese Organisation verlangt eine Anmeldung mit zwei Faktoren. Richten Sie eine Authenticator-App oder einen Passkey ein, um fortzufahren.",
+    SESSION_POLICY_EXPIRED: "Diese Organisation verlangt, dass Sie sich erneut anmelden.",
+    SIGN_IN_METHOD_NOT_ALLOWED:
+      "Diese Organisation akzeptiert Ihre Anmeldeart nicht. Melden Sie sich ab und mit einer akzeptierten Methode wieder an.",
+    POLICY_EXCLUDES_OWN_SIGN_IN:
+      "Diese Richtlinie würde Ihre eigene Anmeldeart nicht akzeptieren. Nehmen Sie sie auf oder melden Sie sich zuerst mit einer akzeptierten an.",
     TWO_FACTOR_REQUIRED:
       "Geben Sie den Code Ihrer Authenticator-App ein oder verwenden Sie Ihren Passkey, um die Anmeldung abzuschließen.",
     INVALID_TWO_FACTOR_CODE:

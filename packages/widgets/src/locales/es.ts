@@ -44,6 +44,11 @@ export const es: Labels = {
     DEV_MAILBOX_DISABLED: "El buzón de desarrollo no está disponible en este servidor.",
     MFA_REQUIRED:
       "Esta organización exige iniciar sesión con dos factores. Configura una aplicación de autenticación o una llave de acceso para continuar.",
+    SESSION_POLICY_EXPIRED: "Esta organización te pide que vuelvas a iniciar sesión.",
+    SIGN_IN_METHOD_NOT_ALLOWED:
+      "Esta organización no acepta la forma en que iniciaste sesión. Cierra sesión y vuelve a entrar con un método aceptado.",
+    POLICY_EXCLUDES_OWN_SIGN_IN:
+      "Esta política no aceptaría la forma en que iniciaste sesión. Inclúyela o inicia sesión primero con un método aceptado.",
     TWO_FACTOR_REQUIRED:
       "Introduce el código de tu aplicación de autenticación, o usa tu llave de acceso, para terminar de iniciar sesión.",
     INVALID_TWO_FACTOR_CODE:

@@ -45,6 +45,11 @@ export const fr: Labels = {
     DEV_MAILBOX_DISABLED: "La boîte de développement n’est pas disponible sur ce serveur.",
     MFA_REQUIRED:
       "Cette organisation exige une connexion à deux facteurs. Configurez une application d’authentification ou une clé d’accès pour continuer.",
+    SESSION_POLICY_EXPIRED: "Cette organisation vous demande de vous reconnecter.",
+    SIGN_IN_METHOD_NOT_ALLOWED:
+      "Cette organisation n’accepte pas votre mode de connexion. Déconnectez-vous et reconnectez-vous avec une méthode acceptée.",
+    POLICY_EXCLUDES_OWN_SIGN_IN:
+      "Cette règle n’accepterait pas votre propre mode de connexion. Incluez-le, ou connectez-vous d’abord avec une méthode acceptée.",
     TWO_FACTOR_REQUIRED:
       "Saisissez le code de votre application d’authentification, ou utilisez votre clé d’accès, pour terminer la connexion.",
     INVALID_TWO_FACTOR_CODE:

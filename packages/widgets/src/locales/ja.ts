@@ -47,6 +47,11 @@ export const ja: Labels = {
     DEV_MAILBOX_DISABLED: "このサーバーでは開発用メールボックスを利用できません。",
     MFA_REQUIRED:
       "この組織では 2 要素によるサインインが必要です。続けるには認証アプリまたはパスキーを設定してください。",
+    SESSION_POLICY_EXPIRED: "この組織では、もう一度サインインする必要があります。",
+    SIGN_IN_METHOD_NOT_ALLOWED:
+      "この組織は、あなたのサインイン方法を受け付けていません。サインアウトし、受け付けられている方法でもう一度サインインしてください。",
+    POLICY_EXCLUDES_OWN_SIGN_IN:
+      "このポリシーでは、あなた自身のサインイン方法が受け付けられなくなります。その方法を含めるか、先に受け付けられる方法でサインインしてください。",
     TWO_FACTOR_REQUIRED:
       "サインインを完了するには、認証アプリのコードを入力するか、パスキーを使用してください。",
     INVALID_TWO_FACTOR_CODE:
