@@ -192,6 +192,20 @@ export function linkToken(text: string, path: string): string {
   return match[1];
 }
 
+/** Runs a promise expected to fail; the Roster error's reason and details. */
+export async function refusal(
+  promise: Promise<unknown>,
+): Promise<{ reason: string; details: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    const data = (error as { data?: { reason: string; details?: Record<string, unknown> } }).data;
+    if (!data) throw error;
+    return { reason: data.reason, details: data.details ?? {} };
+  }
+  throw new Error("Expected the call to be refused.");
+}
+
 /** Runs a promise expected to fail and returns the Roster error's code and reason. */
 export async function failure(promise: Promise<unknown>): Promise<{
   code: string;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
+import { PASSWORD, refusal, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
 import { SoftwareAuthenticator } from "./software-authenticator.js";
 
 let t: TestServer;
@@ -12,17 +12,6 @@ afterAll(async () => {
 });
 
 const ORIGIN = "http://roster.test";
-
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const data = (error as { data?: { reason: string; details?: Record<string, unknown> } }).data;
-    if (!data) throw error;
-    return { reason: data.reason, details: data.details ?? {} };
-  }
-  throw new Error("Expected the call to be refused.");
-}
 
 async function register(person: SignedUpPerson, authenticator: SoftwareAuthenticator, name?: string) {
   const { challengeId, options } = await person.client.passkeys.startRegistration.mutate();

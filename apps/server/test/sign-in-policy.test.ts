@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../src/auth/sessions.js";
 import { loadOrgAccess } from "../src/domain/access.js";
-import { failure, PASSWORD, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
+import {
+  failure,
+  PASSWORD,
+  refusal,
+  type SignedUpPerson,
+  startTestServer,
+  type TestServer,
+} from "./helpers.js";
 import { addMember, personalOrg, verifiedPerson } from "./people.js";
 
 let t: TestServer;
@@ -11,18 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-/** Runs a promise expected to fail; the error's reason and details. */
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const data = (error as { data?: { reason: string; details?: Record<string, unknown> } }).data;
-    if (!data) throw error;
-    return { reason: data.reason, details: data.details ?? {} };
-  }
-  throw new Error("Expected the call to be refused.");
-}
 
 /** A session for `person` as another way of signing in makes it (social sign-in, for instance). */
 async function sessionSignedInWith(person: SignedUpPerson, authMethod: string) {

@@ -1,7 +1,14 @@
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode, totpStep } from "../src/auth/totp.js";
-import { failure, PASSWORD, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
+import {
+  failure,
+  PASSWORD,
+  refusal,
+  type SignedUpPerson,
+  startTestServer,
+  type TestServer,
+} from "./helpers.js";
 import { addMember, personalOrg, verifiedPerson } from "./people.js";
 
 let t: TestServer;
@@ -15,18 +22,6 @@ afterAll(async () => {
 /** The code an authenticator app with `secret` shows now (or `offset` steps from now). */
 const codeFor = (secret: string, offset = 0) =>
   totpCode(decodeBase32IgnorePadding(secret), totpStep(t.clock()) + offset);
-
-/** Runs a promise expected to fail; the error's reason and details. */
-async function refusal(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    const data = (error as { data?: { reason: string; details?: Record<string, unknown> } }).data;
-    if (!data) throw error;
-    return { reason: data.reason, details: data.details ?? {} };
-  }
-  throw new Error("Expected the call to be refused.");
-}
 
 /** Enrolls an authenticator app for `person`; answers its secret and the recovery codes. */
 async function enrollTotp(person: SignedUpPerson) {
