@@ -97,12 +97,23 @@ export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * Domain rules throw RosterError; this gives each one its HTTP status and keeps its reason. A lost
- * or unreachable database becomes DATABASE_UNAVAILABLE (503) rather than an internal error. A
+ * Every procedure's first middleware, in two parts (one middleware, so that each call passes one
+ * level fewer of tRPC's middleware chain):
+ *
+ * The input guard refuses NUL, unpaired surrogates and absurd nesting anywhere in the input, before
+ * any schema runs.
+ *
+ * Then domain rules throw RosterError; this gives each one its HTTP status and keeps its reason. A
+ * lost or unreachable database becomes DATABASE_UNAVAILABLE (503) rather than an internal error. A
  * Postgres data error (bad text, out-of-range number or date) can only come from input a schema
  * let through: it is the caller's mistake, answered as VALIDATION, and logged so the schema is fixed.
  */
-const rosterErrors = t.middleware(async ({ ctx, path, next }) => {
+const guardAndMapErrors = t.middleware(async ({ ctx, path, getRawInput, next }) => {
+  const problem = findInputProblem(await getRawInput());
+  if (problem) {
+    const issue = { code: "custom" as const, path: problem.path, message: problem.message, input: undefined };
+    throw new TRPCError({ code: "BAD_REQUEST", message: problem.message, cause: new ZodError([issue]) });
+  }
   const result = await next();
   if (result.ok) return result;
   let cause = result.error.cause instanceof RosterError ? result.error.cause : null;
@@ -126,17 +137,7 @@ const rosterErrors = t.middleware(async ({ ctx, path, next }) => {
   return result;
 });
 
-/** Refuses NUL, unpaired surrogates and absurd nesting anywhere in the input, before any schema runs. */
-const inputGuard = t.middleware(async ({ getRawInput, next }) => {
-  const problem = findInputProblem(await getRawInput());
-  if (problem) {
-    const issue = { code: "custom" as const, path: problem.path, message: problem.message, input: undefined };
-    throw new TRPCError({ code: "BAD_REQUEST", message: problem.message, cause: new ZodError([issue]) });
-  }
-  return next();
-});
-
-export const publicProcedure = t.procedure.use(rosterErrors).use(inputGuard);
+export const publicProcedure = t.procedure.use(guardAndMapErrors);
 
 const messages = {
   INVALID_HOST_KEY: "This host API key is not valid or was revoked.",
@@ -191,7 +192,8 @@ const callerProcedure = publicProcedure.use(({ ctx, path, next }) => {
     userAgent: ctx.userAgent,
     hostKeyId: session?.host_key_id ?? null,
   };
-  return next({ ctx: { ...ctx, auth: ctx.auth, actor } });
+  // tRPC merges what `next` is given into the context.
+  return next({ ctx: { auth: ctx.auth, actor } });
 });
 
 /**
@@ -208,7 +210,7 @@ export const authedProcedure = callerProcedure.use(({ ctx, path, next }) => {
     });
   }
   if (ctx.auth.session.org_id && !path.startsWith("auth.")) throw refuse("EMBED_TOKEN_ORG_BOUND");
-  return next({ ctx: { ...ctx, auth: ctx.auth } });
+  return next({ ctx: { auth: ctx.auth } });
 });
 
 /** What a member held back by their organization's two-factor or sign-in policy may still do: leave it. */
@@ -265,7 +267,7 @@ export function orgProcedure(permission: Permission | null) {
         ? orgAccessFrom(ctx.actor, input.orgId, read.row, proof, session)
         : await loadOrgAccess(ctx.deps, ctx.actor, input.orgId, proof, session);
     if (permission) requirePermission(access, permission);
-    return next({ ctx: { ...ctx, access } });
+    return next({ ctx: { access } });
   });
 }
 
@@ -288,5 +290,5 @@ export const hostProcedure = publicProcedure.use(({ ctx, next }) => {
       cause: new RosterError("UNAUTHORIZED", reason, messages[reason]),
     });
   }
-  return next({ ctx: { ...ctx, host: ctx.host } });
+  return next({ ctx: { host: ctx.host } });
 });
