@@ -211,6 +211,9 @@ describe("the product in a person's hands, defect by defect", () => {
     await item("erin@example.com").and(alice.locator('[data-invitation-status="declined"]')).waitFor();
     await item("dana@example.com").and(alice.locator('[data-invitation-status="accepted"]')).waitFor();
     expect(await item("erin@example.com").textContent()).toBe("erin@example.comDeclined");
+    // The member list beside it follows too: Dana is a member now, Erin's invitation is gone from it.
+    await alice.getByRole("row", { name: /Dana/ }).getByText("Active").waitFor();
+    await alice.getByRole("row", { name: /erin@example\.com/ }).waitFor({ state: "detached" });
     await look(alice, "08-results-follow");
     await alice.reload();
     const declined = alice.getByRole("region", { name: "Declined invitations" });

@@ -1,5 +1,6 @@
 import type { RouterInputs, RouterOutputs } from "@roster/sdk";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
 import { useTRPC } from "../trpc.js";
 import type { InvitationPage, RosterInfiniteQuery, RosterMutation } from "../types.js";
 import { nextCursor, useRefreshMembers } from "./members.js";
@@ -39,12 +40,23 @@ export function useInvitationPreview(token: string) {
  */
 export function useInvitationsNow(orgId: string, enabled: boolean) {
   const trpc = useTRPC();
+  const queryClient = useQueryClient();
   const list = useQuery(
     trpc.invitations.list.queryOptions(
       { orgId, limit: 100 },
       { enabled, refetchInterval: enabled ? 5000 : false, staleTime: 0 },
     ),
   );
+  // What changed elsewhere (an invitation accepted or declined) changes the member list too.
+  const states = (list.data?.items ?? []).map((i) => `${i.id}:${i.status}`).join(",");
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    if (!states) return;
+    if (seen.current !== null && seen.current !== states) {
+      void queryClient.invalidateQueries(trpc.members.pathFilter());
+    }
+    seen.current = states;
+  }, [states, queryClient, trpc]);
   return new Map((list.data?.items ?? []).map((i) => [i.id, i]));
 }
 
