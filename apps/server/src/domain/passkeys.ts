@@ -13,8 +13,10 @@ import {
 import type { Actor, Deps } from "../deps.js";
 import { badRequest, conflict, notFound } from "../errors.js";
 import { lazy } from "../lazy.js";
+import { consumeRateLimit } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { getUser } from "./accounts.js";
+import { noticeSecurityChange } from "./security-notices.js";
 import { afterSecondFactorRemoved, markSessionTwoFactor } from "./two-factor.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 
@@ -136,6 +138,13 @@ export async function finishPasskeyRegistration(
       .returningAll()
       .executeTakeFirstOrThrow();
     await markSessionTwoFactor(trx, actor);
+    await noticeSecurityChange(
+      deps,
+      trx,
+      actor.userId,
+      { kind: "passkey_added", passkey: inserted.name },
+      now,
+    );
     return inserted;
   }).catch(
     conflictOnUnique({
@@ -164,13 +173,21 @@ export async function renamePasskey(deps: Deps, actor: Actor, input: { passkeyId
 
 export async function removePasskey(deps: Deps, actor: Actor, input: { passkeyId: string }) {
   await runTransaction(deps, async (trx) => {
-    const result = await trx
+    const removed = await trx
       .deleteFrom("passkeys")
       .where("id", "=", input.passkeyId)
       .where("user_id", "=", actor.userId)
+      .returning("name")
       .executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw passkeyNotFound();
+    if (!removed) throw passkeyNotFound();
     await afterSecondFactorRemoved(trx, actor.userId);
+    await noticeSecurityChange(
+      deps,
+      trx,
+      actor.userId,
+      { kind: "passkey_removed", passkey: removed.name },
+      deps.clock(),
+    );
   });
 }
 
@@ -219,10 +236,22 @@ export async function verifyPasskeyAssertion(
   return { userId: passkey.user_id, userVerified };
 }
 
+/** Passkey sign-ins one address may start in ten minutes. */
+export const PASSKEY_SIGN_IN_STARTS_PER_IP = 30;
+
 /** Sign-in with a passkey alone: options for a discoverable credential (the browser lists the person's). */
 export async function startPasskeySignIn(
   deps: Deps,
+  origin: { ip: string | null },
 ): Promise<{ challengeId: string; options: RequestOptionsJSON }> {
+  // Each start stores a challenge: like other sign-in steps, a limit per address keeps a script
+  // from filling the table (and from probing the endpoint as fast as the server answers).
+  await consumeRateLimit(deps.db, `passkey-sign-in-ip:${origin.ip ?? "unknown"}`, {
+    limit: PASSKEY_SIGN_IN_STARTS_PER_IP,
+    windowSeconds: 10 * 60,
+    now: deps.clock(),
+    message: "Too many passkey sign-ins were started from your network. Wait a few minutes and try again.",
+  });
   const rp = relyingParty(deps.config);
   const options = await (await webauthn()).generateAuthenticationOptions({
     rpID: rp.id,

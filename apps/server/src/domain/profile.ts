@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from "../errors.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { findUserByEmail, getUser, type PublicUser, sendVerification, toPublicUser } from "./accounts.js";
+import { noticeSecurityChange } from "./security-notices.js";
 
 /** A signed-in person's own account: name, password, email address, and their sessions. */
 
@@ -43,6 +44,7 @@ export async function changePassword(
       .set({ password_hash: passwordHash, updated_at: now })
       .where("id", "=", user.id)
       .execute();
+    await noticeSecurityChange(deps, trx, user.id, { kind: "password_changed" }, now);
     return invalidateUserSessions(trx, user.id, actor.sessionId ?? undefined);
   });
   return { endedSessions };

@@ -15,6 +15,7 @@ import { lazy } from "../lazy.js";
 import { assertUnderLimit, clearRateLimit, countFailure } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { getUser } from "./accounts.js";
+import { noticeSecurityChange } from "./security-notices.js";
 
 /**
  * Two-factor sign-in with an authenticator app (TOTP) and recovery codes: enrolling, disabling,
@@ -225,6 +226,7 @@ export async function confirmTotpEnrollment(
     if (!(await acceptTotpCode(deps, trx, actor.userId, input.code, now, false))) return null;
     const recoveryCodes = await replaceRecoveryCodes(trx, actor.userId, now);
     await markSessionTwoFactor(trx, actor);
+    await noticeSecurityChange(deps, trx, actor.userId, { kind: "two_factor_enabled" }, now);
     return { recoveryCodes };
   });
   if (!result) {
@@ -276,6 +278,7 @@ export async function disableTotp(deps: Deps, actor: Actor, input: { code: strin
     if (!(await requireFreshCode(deps, trx, actor.userId, input.code, now))) return "wrong" as const;
     await trx.deleteFrom("totp_credentials").where("user_id", "=", actor.userId).execute();
     await afterSecondFactorRemoved(trx, actor.userId);
+    await noticeSecurityChange(deps, trx, actor.userId, { kind: "two_factor_disabled" }, now);
     return "done" as const;
   });
   if (outcome === "wrong") {
@@ -308,7 +311,9 @@ export async function regenerateRecoveryCodes(
       throw badRequest("TWO_FACTOR_NOT_ENABLED", "Set up an authenticator app to make recovery codes.");
     }
     if (!(await acceptTotpCode(deps, trx, actor.userId, input.code, now))) return null;
-    return { recoveryCodes: await replaceRecoveryCodes(trx, actor.userId, now) };
+    const recoveryCodes = await replaceRecoveryCodes(trx, actor.userId, now);
+    await noticeSecurityChange(deps, trx, actor.userId, { kind: "recovery_codes_regenerated" }, now);
+    return { recoveryCodes };
   });
   if (!result) {
     await countWrongCode(deps, actor.userId, now);

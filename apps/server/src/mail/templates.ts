@@ -193,3 +193,58 @@ export function memberNoticeEmail(
     footer: "If you think this is a mistake, ask an admin of the organization.",
   });
 }
+
+/** What changed in how an account signs in, for the notice its owner is sent. */
+export type SecurityChange =
+  | { kind: "two_factor_enabled" }
+  | { kind: "two_factor_disabled" }
+  | { kind: "recovery_codes_regenerated" }
+  | { kind: "passkey_added"; passkey: string }
+  | { kind: "passkey_removed"; passkey: string }
+  | { kind: "password_changed" };
+
+/** Tells a person that how their account signs in changed, so a change they did not make is noticed. */
+export function securityChangeEmail(
+  to: string,
+  details: { name: string | null; url: string; change: SecurityChange },
+): EmailMessage {
+  const { change } = details;
+  const said: Record<SecurityChange["kind"], { subject: string; line: string }> = {
+    two_factor_enabled: {
+      subject: "Two-factor sign-in is on",
+      line: "An authenticator app was set up for your account: signing in now asks for its code.",
+    },
+    two_factor_disabled: {
+      subject: "Two-factor sign-in was turned off",
+      line: "The authenticator app of your account was turned off: signing in no longer asks for its code.",
+    },
+    recovery_codes_regenerated: {
+      subject: "New recovery codes were made",
+      line: "A new set of recovery codes was made for your account. The previous codes no longer work.",
+    },
+    passkey_added: {
+      subject: "A passkey was added to your account",
+      line: `A passkey named "${"passkey" in change ? change.passkey : ""}" was added: it can now sign in to your account.`,
+    },
+    passkey_removed: {
+      subject: "A passkey was removed from your account",
+      line: `The passkey named "${"passkey" in change ? change.passkey : ""}" was removed: it no longer signs in to your account.`,
+    },
+    password_changed: {
+      subject: "Your password was changed",
+      line: "The password of your account was changed, and your other sessions were signed out.",
+    },
+  };
+  const { subject, line } = said[change.kind];
+  return render({
+    to,
+    subject,
+    paragraphs: [
+      details.name ? `Hello ${details.name},` : "Hello,",
+      line,
+      "If you did not make this change, reset your password at once and review your account's security.",
+    ],
+    action: { label: "Review your account's security", url: details.url },
+    footer: "You receive this for every change to how your account signs in.",
+  });
+}

@@ -35,7 +35,7 @@ export const passkeysRouter = router({
   }),
 
   /** Signing in with a passkey alone (a discoverable credential): no email or password first. */
-  startSignIn: publicProcedure.mutation(({ ctx }) => passkeys.startPasskeySignIn(ctx.deps)),
+  startSignIn: publicProcedure.mutation(({ ctx }) => passkeys.startPasskeySignIn(ctx.deps, ctx)),
 
   finishSignIn: publicProcedure
     .input(z.object({ challengeId, response: authenticationResponse }))
