@@ -71,6 +71,27 @@ describe("two-factor sign-in in the web app", () => {
     await page.getByText("Members now need two-factor sign-in.").waitFor();
     await expect.poll(() => policy.isChecked()).toBe(true);
     await accessible(page, "security-two-factor-policy");
+
+    // The sign-in policy: limits within bounds, and never one that leaves out the owner's own way in.
+    const lifetime = page.getByLabel("Session lifetime (minutes)");
+    await lifetime.fill("10");
+    await page.getByRole("button", { name: "Save sign-in policy" }).click();
+    await page.getByText("The session lifetime is at least 15 minutes.").waitFor();
+    await lifetime.fill("480");
+    await page.getByLabel("Idle timeout (minutes)").fill("30");
+    await page.getByRole("checkbox", { name: "Password" }).uncheck();
+    await page.getByRole("button", { name: "Save sign-in policy" }).click();
+    await page
+      .getByText("You signed in with a password, which this policy would not accept.", { exact: false })
+      .waitFor();
+    await page.getByRole("checkbox", { name: "Password" }).check();
+    await page.getByRole("checkbox", { name: "Google" }).uncheck();
+    await page.getByRole("button", { name: "Save sign-in policy" }).click();
+    await page.getByText("Sign-in policy saved.").waitFor();
+    await page.reload();
+    await expect.poll(() => page.getByLabel("Session lifetime (minutes)").inputValue()).toBe("480");
+    await expect.poll(() => page.getByRole("checkbox", { name: "Google" }).isChecked()).toBe(false);
+    await accessible(page, "security-sign-in-policy");
   });
 
   it("signs in with a passkey from Chromium's virtual authenticator", async () => {
