@@ -80,7 +80,7 @@ async function startServer({
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
     } catch {}
-    if (i > 200) throw new Error("the server did not start");
+    if (i > 600) throw new Error("the server did not start");
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
