@@ -237,6 +237,7 @@ export function sessionFacts(
   if (path !== null && WITHOUT_TWO_FACTOR.has(path)) return null;
   return {
     method: firstFactor(auth.session.auth_method),
+    ssoOrgId: auth.session.sso_org_id,
     ageSeconds: Math.floor((now.getTime() - auth.session.created_at.getTime()) / 1000),
     idleSeconds: sessionIdleSeconds(auth.session, now),
   };

@@ -12,13 +12,15 @@ import { myInvitations, previewInvitation } from "../src/domain/invitation-accep
 import { listInvitations } from "../src/domain/invitations.js";
 import { listMembers } from "../src/domain/member-list.js";
 import { listMyOrganizations } from "../src/domain/organizations.js";
+import { listScimUsers } from "../src/domain/scim-user-list.js";
 import { OutboxWorker } from "../src/outbox/worker.js";
 import { createRoster, type Roster } from "../src/server.js";
 import { silentLogger } from "./helpers.js";
 
 // The queries behind every hot call, as the code sends them, with real parameters, planned by
 // Postgres on 1,000,000 memberships (10,000 organizations, one of 100,000 members), 400,000
-// people, 100,000 sessions and 50,000 finished outbox messages: none may read a large table whole.
+// people, 100,000 sessions, 50,000 finished outbox messages and the big organization's 100,000
+// people as its identity provider named them (SCIM): none may read a large table whole.
 
 /** A table larger than this read by a sequential scan fails the test. */
 const LARGE_TABLE_ROWS = 5_000;
@@ -77,6 +79,9 @@ beforeAll(async () => {
     select ${big}::uuid, ${user}, case when u % 10 = 1 then 'viewer' else 'member' end,
       case when u % 50 = 0 then 'deactivated' else 'active' end, '{}',
       ${now}::timestamptz - (u / 3) * interval '1 minute', ${now}
+    from generate_series(1, ${BIG_ORG_MEMBERS}::int) as u`.execute(db);
+    await sql`insert into scim_users (org_id, user_id, user_name, external_id, created_at, updated_at)
+    select ${big}::uuid, ${user}, 'm' || u || '@plans.example.com', 'ext-' || u, ${now}, ${now}
     from generate_series(1, ${BIG_ORG_MEMBERS}::int) as u`.execute(db);
     await sql`insert into memberships (org_id, user_id, role, status, metadata, created_at, updated_at)
     select pg_temp.id('o' || k), ${user}, case when j = 0 then 'owner' else 'member' end, 'active', '{}',
@@ -248,6 +253,34 @@ const calls: [string, () => Promise<unknown>][] = [
   [
     "members.list, words every person has (the whole organization matches)",
     async () => listMembers(roster.deps, await access(big), { search: "plans example" }),
+  ],
+  [
+    "SCIM Users, filter userName eq",
+    async () =>
+      listScimUsers(
+        roster.deps,
+        await access(big),
+        { userName: ["M4242@plans.example.com"] },
+        { startIndex: 1, count: 100 },
+      ),
+  ],
+  [
+    "SCIM Users, filter externalId eq",
+    async () =>
+      listScimUsers(
+        roster.deps,
+        await access(big),
+        { externalId: ["ext-4242"] },
+        { startIndex: 1, count: 100 },
+      ),
+  ],
+  [
+    "SCIM Users, first page",
+    async () => listScimUsers(roster.deps, await access(big), {}, { startIndex: 1, count: 100 }),
+  ],
+  [
+    "SCIM Users, a page 50,000 deep",
+    async () => listScimUsers(roster.deps, await access(big), {}, { startIndex: 50_001, count: 100 }),
   ],
   ["invitation by token (preview)", () => previewInvitation(roster.deps, { token: inviteToken })],
   ["invitations of an organization", async () => listInvitations(roster.deps, await access(big), {})],

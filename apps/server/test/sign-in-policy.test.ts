@@ -213,7 +213,12 @@ describe("an organization's sign-in policy", () => {
     });
     const actor = { userId: member.user.id, sessionId: null, ip: null, userAgent: null };
     const load = (method: string, ageSeconds: number) =>
-      loadOrgAccess(t.server.deps, actor, orgId, "exempt", { method, ageSeconds, idleSeconds: 0 });
+      loadOrgAccess(t.server.deps, actor, orgId, "exempt", {
+        method,
+        ssoOrgId: null,
+        ageSeconds,
+        idleSeconds: 0,
+      });
     expect((await load("password", 60)).role).toBe("member");
     await expect(load("google", 60)).rejects.toMatchObject({ reason: "SIGN_IN_METHOD_NOT_ALLOWED" });
     await expect(load("password", 16 * 60)).rejects.toMatchObject({ reason: "SESSION_POLICY_EXPIRED" });

@@ -222,6 +222,7 @@ export const schemaColumns = {
     "auth_method",
     "two_factor",
     "longest_idle_seconds",
+    "sso_org_id",
   ],
   email_tokens: ["id", "user_id", "kind", "email", "token_hash", "expires_at", "used_at", "created_at"],
   rate_limits: ["key", "window_start", "count"],

@@ -44,6 +44,8 @@ export interface SessionsTable {
   two_factor: ColumnType<boolean, boolean | undefined, boolean>;
   /** The longest pause between two recorded uses (last_seen_at writes), in seconds. */
   longest_idle_seconds: ColumnType<number, number | undefined, number>;
+  /** The organization whose identity provider made the session (single sign-on); null otherwise. */
+  sso_org_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type SessionKind = "browser" | "embed";

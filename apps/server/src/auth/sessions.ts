@@ -1,7 +1,7 @@
 import type { Database, Session, User } from "@roster/db";
 import { type CompiledQuery, type InferResult, type Kysely, sql } from "kysely";
 import { addSeconds } from "../clock.js";
-import type { MembershipAccessRow } from "../domain/access.js";
+import { type MembershipAccessRow, ssoEnforcedFor } from "../domain/access.js";
 import { generateSecureRandomString, hashesEqual, hashSecret } from "./tokens.js";
 
 /**
@@ -35,6 +35,8 @@ export interface SessionOptions {
   authMethod?: string;
   /** Two factors were proven (or a passkey with user verification): what an organization may require. */
   twoFactor?: boolean;
+  /** Made by this organization's identity provider (single sign-on). */
+  ssoOrgId?: string;
 }
 
 export async function createSession(
@@ -60,6 +62,7 @@ export async function createSession(
       ip: meta.ip,
       auth_method: options.authMethod ?? (options.kind === "embed" ? "embed" : "password"),
       two_factor: options.twoFactor ?? false,
+      sso_org_id: options.ssoOrgId ?? null,
       ...(options.embed
         ? {
             host_key_id: options.embed.hostKeyId,
@@ -126,6 +129,7 @@ function sessionCheckBuilder(db: Kysely<Database>, id: string, orgId: string) {
         "o.session_idle_minutes",
         "o.allowed_sign_in_methods",
         sql<string[] | null>`r.permissions`.as("custom_permissions"),
+        ssoEnforcedFor("m.org_id", "users.email").as("membership_sso_enforced"),
       ])
       .select([
         "sessions.id as session_id",
@@ -142,6 +146,7 @@ function sessionCheckBuilder(db: Kysely<Database>, id: string, orgId: string) {
         "sessions.external_user_id as session_external_user_id",
         "sessions.auth_method as session_auth_method",
         "sessions.two_factor as session_two_factor",
+        "sessions.sso_org_id as session_sso_org_id",
         "sessions.longest_idle_seconds",
       ])
       .where("sessions.id", "=", id)
@@ -219,6 +224,7 @@ export async function validateSessionToken(
     external_user_id: row.session_external_user_id,
     auth_method: row.session_auth_method,
     two_factor: row.session_two_factor,
+    sso_org_id: row.session_sso_org_id,
     longest_idle_seconds: row.longest_idle_seconds,
   };
   const refresh =
@@ -258,6 +264,7 @@ export async function validateSessionToken(
           session_max_age_minutes: row.session_max_age_minutes,
           session_idle_minutes: row.session_idle_minutes,
           allowed_sign_in_methods: row.allowed_sign_in_methods,
+          sso_enforced: row.membership_sso_enforced,
         }
       : null;
   return { status: "valid", session, user, membership };

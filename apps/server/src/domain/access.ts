@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Actor, Deps } from "../deps.js";
 import { forbidden, notFound } from "../errors.js";
 import { builtInRole, isPermission, type Permission } from "./permissions.js";
@@ -42,6 +42,8 @@ export const firstFactor = (authMethod: string) => authMethod.split("+")[0] ?? a
  */
 export interface SessionFacts {
   method: string;
+  /** The organization whose identity provider made the session (single sign-on), if one did. */
+  ssoOrgId: string | null;
   ageSeconds: number;
   idleSeconds: number;
 }
@@ -58,6 +60,27 @@ export const sessionPolicyExpired = (limit: "lifetime" | "idle", minutes: number
     limit,
     minutes,
   });
+
+/** "Members on this domain must use SSO" (sso-enforcement.ts), for sign-in and for organization calls. */
+export const ssoRequired = () =>
+  forbidden(
+    "SSO_REQUIRED",
+    "Your organization signs you in through its identity provider. Use Continue with SSO.",
+  );
+
+/**
+ * Whether organization `orgId` (a column) enforces its identity provider for the address `email`
+ * (a column): the address's domain, after its last @, is verified there. Read in one statement
+ * with the membership, so the rule holds from the moment it is switched on.
+ */
+export function ssoEnforcedFor(orgId: string, email: string): RawBuilder<boolean> {
+  return sql<boolean>`exists (
+    select 1 from sso_connections sc
+    join org_domains sd on sd.org_id = sc.org_id
+    where sc.org_id = ${sql.ref(orgId)} and sc.enforced
+      and sd.status = 'verified' and sd.domain = lower(substring(${sql.ref(email)} from '[^@]*$'))
+  )`;
+}
 
 export const mfaRequired = () =>
   forbidden(
@@ -79,6 +102,8 @@ export interface MembershipAccessRow {
   session_max_age_minutes: number | null;
   session_idle_minutes: number | null;
   allowed_sign_in_methods: string[] | null;
+  /** The organization enforces its identity provider for this member's address (sso-enforcement.ts). */
+  sso_enforced: boolean;
 }
 
 /**
@@ -95,6 +120,7 @@ export async function loadOrgAccess(
   const row = await deps.db
     .selectFrom("memberships as m")
     .innerJoin("organizations as o", "o.id", "m.org_id")
+    .innerJoin("users as u", "u.id", "m.user_id")
     .leftJoin("roles as r", (j) => j.onRef("r.org_id", "=", "m.org_id").onRef("r.key", "=", "m.role"))
     .select([
       "m.role",
@@ -104,6 +130,7 @@ export async function loadOrgAccess(
       "o.session_idle_minutes",
       "o.allowed_sign_in_methods",
       sql<string[] | null>`r.permissions`.as("custom_permissions"),
+      ssoEnforcedFor("m.org_id", "u.email").as("sso_enforced"),
     ])
     .where("m.org_id", "=", orgId)
     .where("m.user_id", "=", actor.userId)
@@ -119,7 +146,9 @@ export async function loadOrgAccess(
  * policy comes next: a session signed in a way it does not accept (SIGN_IN_METHOD_NOT_ALLOWED;
  * never its owners, who must always be able to sign in and change the policy, as with SSO
  * enforcement), or older or idle longer than it allows (SESSION_POLICY_EXPIRED), acts there only
- * after signing in again. Only in this organization: the session is not ended.
+ * after signing in again. Only in this organization: the session is not ended. Where the
+ * organization enforces its identity provider for the member's domain, a session that provider did
+ * not make is refused (SSO_REQUIRED; owners excepted, to repair the connection).
  */
 export function orgAccessFrom(
   actor: Actor,
@@ -135,13 +164,14 @@ export function orgAccessFrom(
       "Your membership in this organization is deactivated. Ask an owner to reactivate it.",
     );
   }
-  if (session) checkSignInPolicy(row, session);
+  if (session) checkSignInPolicy(orgId, row, session);
   if (row.require_two_factor && twoFactor === "missing") throw mfaRequired();
   const granted = builtInRole(row.role)?.permissions ?? (row.custom_permissions ?? []).filter(isPermission);
   return { orgId, actor, role: row.role, permissions: new Set(granted) };
 }
 
-function checkSignInPolicy(row: MembershipAccessRow, session: SessionFacts): void {
+function checkSignInPolicy(orgId: string, row: MembershipAccessRow, session: SessionFacts): void {
+  if (row.sso_enforced && row.role !== "owner" && session.ssoOrgId !== orgId) throw ssoRequired();
   const allowed = row.allowed_sign_in_methods;
   if (allowed && row.role !== "owner" && !allowed.includes(session.method)) {
     throw signInMethodNotAllowed(allowed);

@@ -28,6 +28,8 @@ export interface ScimTokenView {
 }
 
 export interface ScimConnectionView {
+  /** The SCIM base URL to give the identity provider. */
+  baseUrl: string;
   defaultRole: string;
   tokens: ScimTokenView[];
   groups: { groupId: string; name: string; role: string | null; provisioned: boolean }[];
@@ -53,6 +55,7 @@ export async function getScimConnection(deps: Deps, access: OrgAccess): Promise<
     .execute();
   const defaultRole = await deps.db.transaction().execute((trx) => defaultProvisionedRole(trx, access.orgId));
   return {
+    baseUrl: `${deps.config.publicUrl}/scim/v2`,
     defaultRole,
     tokens: tokens.map((t) => ({
       id: t.id,

@@ -1,5 +1,5 @@
 import type { Database } from "@roster/db";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
 import type { OrgAccess } from "./access.js";
@@ -159,8 +159,17 @@ const COLUMNS = [
 ] as const;
 
 /**
+ * A membership of a person: the few accounts that are not people (service accounts) are looked up
+ * by their own small index, so neither a count nor a page reads every account of the deployment.
+ */
+const ofAPerson = sql<boolean>`not exists (
+  select 1 from users x where x.id = m.user_id and x.kind <> 'person'
+)`;
+
+/**
  * One page of users (SCIM's 1-based `startIndex` and `count`), in user id order along the
- * membership primary key; filtered lists look their candidates up by index first.
+ * membership primary key: the page's memberships first, then their people and what the provider
+ * said of them; filtered lists look their candidates up by index first.
  */
 export async function listScimUsers(
   deps: Deps,
@@ -170,17 +179,44 @@ export async function listScimUsers(
 ): Promise<{ total: number; items: ScimUserRecord[] }> {
   const ids = await candidates(deps.db, access.orgId, query);
   if (ids !== null && ids.length === 0) return { total: 0, items: [] };
-  let q = baseQuery(deps.db, access.orgId);
-  if (ids !== null) q = q.where("m.user_id", "in", ids);
-  const total = await q.select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
-  if (page.count === 0) return { total: Number(total.n), items: [] };
-  const rows = await q
+  // Counted as getOrganization counts members: a subquery per organization, along its index.
+  const counted = await deps.db
+    .selectFrom("organizations as o")
+    .where("o.id", "=", access.orgId)
+    .select((eb) =>
+      eb
+        .selectFrom("memberships as m")
+        .whereRef("m.org_id", "=", "o.id")
+        .where(ofAPerson)
+        .$if(ids !== null, (q) => q.where("m.user_id", "in", ids ?? []))
+        .select(eb.fn.countAll<string>().as("n"))
+        .as("n"),
+    )
+    .executeTakeFirst();
+  const total = Number(counted?.n ?? 0);
+  if (page.count === 0) return { total, items: [] };
+  let memberships = deps.db
+    .selectFrom("memberships as m")
+    .where("m.org_id", "=", access.orgId)
+    .where(ofAPerson);
+  if (ids !== null) memberships = memberships.where("m.user_id", "in", ids);
+  const rows = await deps.db
+    .selectFrom(
+      memberships
+        .select(["m.org_id", "m.user_id", "m.status", "m.created_at", "m.updated_at"])
+        .orderBy("m.user_id")
+        .offset(page.startIndex - 1)
+        .limit(page.count)
+        .as("m"),
+    )
+    .innerJoin("users as u", "u.id", "m.user_id")
+    .leftJoin("scim_users as s", (j) =>
+      j.onRef("s.org_id", "=", "m.org_id").onRef("s.user_id", "=", "m.user_id"),
+    )
     .select(COLUMNS)
     .orderBy("m.user_id")
-    .offset(page.startIndex - 1)
-    .limit(page.count)
     .execute();
-  return { total: Number(total.n), items: await toRecords(deps.db, access.orgId, rows) };
+  return { total, items: await toRecords(deps.db, access.orgId, rows) };
 }
 
 export async function getScimUser(

@@ -1,13 +1,14 @@
 import type { User } from "@roster/db";
 import type { Deps } from "../deps.js";
-import { forbidden } from "../errors.js";
+import { ssoRequired } from "./access.js";
 import { emailDomain } from "./domains.js";
 
 /**
  * "Members on this domain must use SSO": a person whose address is on a domain verified by an
- * organization that enforces its identity provider signs in through it, not with a password. The
- * organization's active owners are the exception, so that an owner can still sign in and repair
- * or switch off the connection when the provider breaks.
+ * organization that enforces its identity provider signs in through it, not with a password, and
+ * reaches that organization only with a session its provider made (access.ts). The organization's
+ * active owners are the exception, so that an owner can still sign in and repair or switch off the
+ * connection when the provider breaks.
  */
 export async function assertPasswordSignInAllowed(deps: Deps, user: User): Promise<void> {
   const enforcing = await deps.db
@@ -21,10 +22,5 @@ export async function assertPasswordSignInAllowed(deps: Deps, user: User): Promi
     .where("d.status", "=", "verified")
     .where("c.enforced", "=", true)
     .executeTakeFirst();
-  if (enforcing && enforcing.role !== "owner") {
-    throw forbidden(
-      "SSO_REQUIRED",
-      "Your organization signs you in through its identity provider. Use Continue with SSO.",
-    );
-  }
+  if (enforcing && enforcing.role !== "owner") throw ssoRequired();
 }

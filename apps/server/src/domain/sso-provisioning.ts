@@ -202,7 +202,10 @@ export async function completeSsoSignIn(
     return { user: fresh, provisioned };
   });
   deps.wakeOutbox();
-  const { token, session } = await createSession(deps.db, result.user.id, now, origin, { authMethod: "sso" });
+  const { token, session } = await createSession(deps.db, result.user.id, now, origin, {
+    authMethod: "sso",
+    ssoOrgId: orgId,
+  });
   return {
     user: toPublicUser(result.user),
     token,

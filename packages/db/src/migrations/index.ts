@@ -20,6 +20,7 @@ import * as m0022 from "./0022_sso_connections.js";
 import * as m0023 from "./0023_scim_provisioning.js";
 import * as m0024 from "./0024_two_factor.js";
 import * as m0026 from "./0026_sign_in_policies.js";
+import * as m0027 from "./0027_sso_sessions_and_directory.js";
 
 /** Every migration, in the order it runs. Names sort in that order too. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   "0023_scim_provisioning": m0023,
   "0024_two_factor": m0024,
   "0026_sign_in_policies": m0026,
+  "0027_sso_sessions_and_directory": m0027,
 };
