@@ -101,6 +101,24 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 7),
+  GOOGLE_CLIENT_ID: z.string().trim().min(1).max(256).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  GITHUB_CLIENT_ID: z.string().trim().min(1).max(256).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  MICROSOFT_CLIENT_ID: z.string().trim().min(1).max(256).optional(),
+  MICROSOFT_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  MICROSOFT_TENANT: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.-]{1,100}$/, "a tenant id, a verified domain, common, organizations or consumers")
+    .default("common"),
+  SOCIAL_TEST_PROVIDER_URL: z
+    .url({ protocol: /^http$/ })
+    .refine((u) => ["127.0.0.1", "[::1]", "localhost"].includes(new URL(u).hostname), {
+      message:
+        "must be a provider on this machine (http://127.0.0.1:PORT); it stands in for Google, GitHub and Microsoft in tests",
+    })
+    .optional(),
   OUTBOX_POLL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   WEB_DIST_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -162,6 +180,17 @@ export interface Config {
   /** How often a verified domain's proof is checked again. */
   domainRecheckHours: number;
   /**
+   * Sign-in with Google, GitHub and Microsoft (social-providers.ts): the providers with a client
+   * ID and secret; none configured, no buttons. `testProviderUrl` (never in production, loopback
+   * only) replaces every provider's endpoints with one provider on this machine, for tests.
+   */
+  social: {
+    google: SocialClient | null;
+    github: SocialClient | null;
+    microsoft: (SocialClient & { tenant: string }) | null;
+    testProviderUrl: string | null;
+  };
+  /**
    * How often the outbox worker looks for due messages when nothing woke it. New messages wake it at
    * once (LISTEN/NOTIFY) and retries at their due time; this catches only what was missed.
    */
@@ -171,6 +200,11 @@ export interface Config {
   /** Requests logged at `info` (with 5xx answers); every request is logged at `debug`. */
   slowRequestMs: number;
   production: boolean;
+}
+
+export interface SocialClient {
+  clientId: string;
+  clientSecret: string;
 }
 
 export class ConfigError extends Error {
@@ -208,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Roster cannot start. SMTP_URL is required when NODE_ENV=production: without it, invitations and account emails would reach nobody.",
     );
   }
+  const social = socialConfig(e, production);
   const dataDir = resolve(e.ROSTER_DATA_DIR);
   const shownHost = e.HOST === "0.0.0.0" || e.HOST === "::" ? "localhost" : e.HOST;
   const publicUrl = (e.PUBLIC_URL ?? `http://${shownHost}:${e.PORT}`).replace(/\/+$/, "");
@@ -246,11 +281,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBatchCalls: e.MAX_BATCH_CALLS,
     dnsServers: e.DNS_SERVERS,
     domainRecheckHours: e.DOMAIN_RECHECK_HOURS,
+    social,
     outboxPollSeconds: e.OUTBOX_POLL_SECONDS,
     webDistDir: e.WEB_DIST_DIR,
     logLevel: e.LOG_LEVEL,
     slowRequestMs: e.SLOW_REQUEST_MS,
     production,
+  };
+}
+
+/** Each provider is on with both its client ID and secret; one without the other stops start-up. */
+function socialConfig(e: Env, production: boolean): Config["social"] {
+  const client = (
+    name: string,
+    label: string,
+    id: string | undefined,
+    secret: string | undefined,
+  ): SocialClient | null => {
+    if (!id && !secret) return null;
+    if (!id || !secret) {
+      throw new ConfigError(
+        `Roster cannot start. ${name}_CLIENT_ID and ${name}_CLIENT_SECRET go together: set both to offer sign-in with ${label}, or neither.`,
+      );
+    }
+    return { clientId: id, clientSecret: secret };
+  };
+  // A real deployment talks to the real providers: a stand-in could vouch for anyone's address.
+  if (production && e.SOCIAL_TEST_PROVIDER_URL) {
+    throw new ConfigError(
+      "Roster cannot start. SOCIAL_TEST_PROVIDER_URL is for tests on one machine and is refused when NODE_ENV=production.",
+    );
+  }
+  const microsoft = client("MICROSOFT", "Microsoft", e.MICROSOFT_CLIENT_ID, e.MICROSOFT_CLIENT_SECRET);
+  return {
+    google: client("GOOGLE", "Google", e.GOOGLE_CLIENT_ID, e.GOOGLE_CLIENT_SECRET),
+    github: client("GITHUB", "GitHub", e.GITHUB_CLIENT_ID, e.GITHUB_CLIENT_SECRET),
+    microsoft: microsoft && { ...microsoft, tenant: e.MICROSOFT_TENANT },
+    testProviderUrl: e.SOCIAL_TEST_PROVIDER_URL?.replace(/\/+$/, "") ?? null,
   };
 }
 

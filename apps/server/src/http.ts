@@ -8,6 +8,7 @@ import { clientAddressResolver } from "./client-address.js";
 import type { Deps } from "./deps.js";
 import { logRequest } from "./logger.js";
 import { scimRoutes } from "./scim/routes.js";
+import { mountSocialRoutes } from "./social-routes.js";
 import { mountSsoRoutes } from "./sso-routes.js";
 import { createTrpcListener, type NodeListener } from "./trpc-http.js";
 import { serveWebApp } from "./web-app.js";
@@ -58,6 +59,7 @@ export function createApp(
 
   app.route("/scim/v2", scimRoutes(deps));
   mountSsoRoutes(app, deps);
+  mountSocialRoutes(app, deps);
 
   app.get("/healthz", async (c) => {
     try {

@@ -1,6 +1,6 @@
 import type { Hono, Context as HonoContext } from "hono";
 import { z } from "zod";
-import { readCookie, sessionCookie } from "./auth/cookies.js";
+import { flowCookie, readCookie, sessionCookie } from "./auth/cookies.js";
 import { samlMetadata } from "./auth/sso-saml.js";
 import type { Deps } from "./deps.js";
 import { serviceProvider } from "./domain/sso-connections.js";
@@ -19,14 +19,7 @@ import { RosterError } from "./errors.js";
 export const SSO_FLOW_COOKIE = "roster_sso_flow";
 
 export function ssoFlowCookie(flowId: string, secure: boolean, maxAgeSeconds: number): string {
-  return [
-    `${SSO_FLOW_COOKIE}=${flowId}`,
-    "Path=/sso",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${maxAgeSeconds}`,
-    ...(secure ? ["Secure"] : []),
-  ].join("; ");
+  return flowCookie(SSO_FLOW_COOKIE, "/sso", flowId, secure, maxAgeSeconds);
 }
 
 type Info = () => { ip: string | null; requestId: string };

@@ -161,13 +161,15 @@ describe("the catalogue", () => {
     const hooks = rx.received.map((h) => h.payload as RosterEvent);
     expect(rx.received.every((h) => h.verified && h.status === 200)).toBe(true);
     // The feed has all of them (a domain's re-check failing is in domains.test.ts, single sign-on
-    // in sso-oidc.test.ts and sso-saml.test.ts); the endpoint was made after the organization was created.
+    // in sso-oidc.test.ts and sso-saml.test.ts, social sign-in in social-sign-in.test.ts); the endpoint was made after the organization was created.
     const elsewhere = [
       "domain.unverified",
       "sso_connection.created",
       "sso_connection.updated",
       "sso_connection.deleted",
       "sso.signed_in",
+      "social_identity.linked",
+      "social_identity.unlinked",
     ];
     expect(new Set(feed.map((e) => e.type))).toEqual(
       new Set(EVENT_TYPES.filter((x) => !elsewhere.includes(x))),

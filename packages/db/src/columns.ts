@@ -323,6 +323,18 @@ export const schemaColumns = {
     "expires_at",
   ],
   sso_assertions: ["connection_id", "assertion_id", "expires_at"],
+  social_identities: ["provider", "subject", "user_id", "email", "created_at", "last_sign_in_at"],
+  social_flows: [
+    "id",
+    "provider",
+    "purpose",
+    "user_id",
+    "code_verifier",
+    "nonce",
+    "return_to",
+    "created_at",
+    "expires_at",
+  ],
   totp_credentials: ["user_id", "secret_sealed", "confirmed_at", "last_used_step", "created_at"],
   recovery_codes: ["id", "user_id", "code_hash", "used_at", "created_at"],
   passkeys: [

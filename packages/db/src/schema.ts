@@ -536,6 +536,32 @@ export interface SsoFlowsTable {
   expires_at: Timestamp;
 }
 
+export type SocialProvider = "google" | "github" | "microsoft";
+
+/** A Google, GitHub or Microsoft identity linked to an account: its subject signs in as that account. */
+export interface SocialIdentitiesTable {
+  provider: SocialProvider;
+  subject: string;
+  user_id: string;
+  /** The provider's (verified) address when the identity was linked or last signed in. */
+  email: string;
+  created_at: Timestamp;
+  last_sign_in_at: Timestamp | null;
+}
+
+/** A social sign-in or link between leaving for the provider and coming back. */
+export interface SocialFlowsTable {
+  id: string;
+  provider: SocialProvider;
+  purpose: "sign_in" | "link";
+  user_id: string | null;
+  code_verifier: string;
+  nonce: string | null;
+  return_to: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
 /** SAML assertion ids already accepted, until they expire (replay defence). */
 export interface SsoAssertionsTable {
   connection_id: string;
@@ -613,6 +639,8 @@ export interface Database {
   sso_identities: SsoIdentitiesTable;
   sso_flows: SsoFlowsTable;
   sso_assertions: SsoAssertionsTable;
+  social_identities: SocialIdentitiesTable;
+  social_flows: SocialFlowsTable;
   workspaces: WorkspacesTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

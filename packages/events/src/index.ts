@@ -20,6 +20,12 @@ export const memberSchema = z.object({
 });
 export type EventMember = z.infer<typeof memberSchema>;
 
+/** A sign-in identity at Google, GitHub or Microsoft, by provider and the address it vouched for. */
+export const socialIdentitySchema = z.object({
+  provider: z.enum(["google", "github", "microsoft"]),
+  email: z.string(),
+});
+
 const organizationSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -202,6 +208,12 @@ export const EVENT_SCHEMAS = {
     connection: ssoConnectionSchema,
     provisioned: z.object({ account: z.boolean(), membership: z.boolean() }),
   }),
+  /**
+   * A member linked a Google, GitHub or Microsoft identity to their account (or unlinked one): it
+   * signs them in from then on. Published in each organization they are an active member of.
+   */
+  "social_identity.linked": z.object({ member: memberSchema, identity: socialIdentitySchema }),
+  "social_identity.unlinked": z.object({ member: memberSchema, identity: socialIdentitySchema }),
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

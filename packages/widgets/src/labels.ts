@@ -179,6 +179,18 @@ export const defaultMessages: Record<WidgetErrorReason, string> = {
     "The identity provider's answer could not be accepted. Start again, or ask an admin to test the connection.",
   SSO_EMAIL_NOT_ALLOWED:
     "The identity provider gave an email address that is not on this organization's verified domains.",
+  SOCIAL_PROVIDER_NOT_CONFIGURED:
+    "Sign-in with this provider is not offered here. Use another way to sign in.",
+  SOCIAL_FLOW_INVALID: "This sign-in is no longer valid (it expired or was used). Start again.",
+  SOCIAL_RESPONSE_INVALID: "The provider's answer could not be accepted. Start again.",
+  SOCIAL_EMAIL_NOT_VERIFIED:
+    "The provider has not verified your email address. Verify it there, or sign in another way.",
+  SOCIAL_LINK_PROOF_REQUIRED:
+    "An account with this email address exists. Sign in to it another way, then link the provider from your account's security settings.",
+  SOCIAL_IDENTITY_TAKEN: "This provider account is already linked to another Roster account.",
+  SOCIAL_IDENTITY_NOT_FOUND: "This linked account no longer exists. Reload the page.",
+  LAST_SIGN_IN_METHOD:
+    "This is your only way to sign in. Set a password, add a passkey or link another account first.",
   DOMAIN_ADDRESS_REQUIRED:
     "Only an owner whose confirmed email address is on this domain can verify it this way.",
   INVALID_WEBHOOK_URL: "This webhook address cannot be used. Use a public https address.",

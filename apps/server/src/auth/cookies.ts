@@ -16,6 +16,24 @@ export function sessionCookie(token: string, secure: boolean, expiresAt?: Date):
   ].join("; ");
 }
 
+/** A short-lived HttpOnly cookie for one path (a sign-in flow's id); `maxAgeSeconds` 0 clears it. */
+export function flowCookie(
+  name: string,
+  path: string,
+  value: string,
+  secure: boolean,
+  maxAgeSeconds: number,
+): string {
+  return [
+    `${name}=${value}`,
+    `Path=${path}`,
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${maxAgeSeconds}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
 export function clearedSessionCookie(secure: boolean): string {
   return [
     `${SESSION_COOKIE}=`,

@@ -10,7 +10,10 @@ import { emailDomain } from "./domains.js";
  * active owners are the exception, so that an owner can still sign in and repair or switch off the
  * connection when the provider breaks.
  */
-export async function assertPasswordSignInAllowed(deps: Deps, user: User): Promise<void> {
+export async function assertPasswordSignInAllowed(
+  deps: Deps,
+  user: Pick<User, "id" | "email">,
+): Promise<void> {
   const enforcing = await deps.db
     .selectFrom("org_domains as d")
     .innerJoin("sso_connections as c", "c.org_id", "d.org_id")

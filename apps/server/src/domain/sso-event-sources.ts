@@ -5,8 +5,8 @@ import { eventMember, membershipRole } from "./event-rows.js";
 
 /**
  * What the single sign-on entries of the audit log publish (merged into EVENTS_FOR_ACTION in
- * event-sources.ts): the connection's changes, each SSO sign-in, and the membership a first
- * sign-in made (`membership.joined` with `via: "sso"`).
+ * event-sources.ts): the connection's changes, each SSO sign-in, the membership a first
+ * sign-in made (`membership.joined` with `via: "sso"`), and identities linked for social sign-in.
  */
 
 interface SsoChange {
@@ -44,6 +44,23 @@ const connectionEvent =
     ];
   };
 
+/** A member linked or unlinked a Google, GitHub or Microsoft identity (social-sign-in.ts). */
+const identityEvent =
+  (type: EventType): SsoDerive =>
+  async (db, change) => {
+    const userId = String(change.entry.targetId);
+    return [
+      {
+        type,
+        target: { type: "user", id: userId },
+        data: {
+          member: await eventMember(db, userId),
+          identity: { provider: change.data.provider, email: change.data.email },
+        },
+      },
+    ];
+  };
+
 export const SSO_EVENTS_FOR_ACTION: Record<string, SsoDerive> = {
   "sso_connection.created": connectionEvent("sso_connection.created"),
   "sso_connection.updated": connectionEvent("sso_connection.updated"),
@@ -76,4 +93,6 @@ export const SSO_EVENTS_FOR_ACTION: Record<string, SsoDerive> = {
       },
     ];
   },
+  "social_identity.linked": identityEvent("social_identity.linked"),
+  "social_identity.unlinked": identityEvent("social_identity.unlinked"),
 };

@@ -40,10 +40,33 @@ export async function signIn(
   input: { email: string; password: string },
 ): Promise<SignedIn> {
   const user = await checkPassword(deps, origin, input);
-  const factors = await secondFactors(deps.db, user.id);
-  if (!hasSecondFactor(factors)) {
-    return issueSession(deps, origin, user, { authMethod: "password", twoFactor: false });
-  }
+  const pending = await pendingSecondFactor(deps, user.id, "password");
+  if (!pending) return issueSession(deps, origin, user, { authMethod: "password", twoFactor: false });
+  throw new RosterError(
+    "UNAUTHORIZED",
+    "TWO_FACTOR_REQUIRED",
+    "Your password is right. Now confirm it is you with your second factor.",
+    { ...pending },
+  );
+}
+
+export interface PendingSecondFactor {
+  pendingToken: string;
+  expiresAt: string;
+  methods: SecondFactorMethod[];
+}
+
+/**
+ * For an account with a second factor, a pending sign-in that the second factor finishes (its
+ * session then records `<firstFactor>+totp`, `+passkey` or `+recovery_code`); null without one.
+ */
+export async function pendingSecondFactor(
+  deps: Deps,
+  userId: string,
+  firstFactor: string,
+): Promise<PendingSecondFactor | null> {
+  const factors = await secondFactors(deps.db, userId);
+  if (!hasSecondFactor(factors)) return null;
   const now = deps.clock();
   const secret = generateSecureRandomString();
   const expiresAt = addSeconds(now, PENDING_TTL_SECONDS);
@@ -52,9 +75,9 @@ export async function signIn(
     .insertInto("auth_challenges")
     .values({
       kind: "second_factor",
-      user_id: user.id,
+      user_id: userId,
       secret_hash: hashSecret(secret),
-      first_factor: "password",
+      first_factor: firstFactor,
       expires_at: expiresAt,
       created_at: now,
     })
@@ -64,12 +87,7 @@ export async function signIn(
   if (factors.totp) methods.push("totp");
   if (factors.passkeys > 0) methods.push("passkey");
   if (factors.recoveryCodesLeft > 0) methods.push("recovery_code");
-  throw new RosterError(
-    "UNAUTHORIZED",
-    "TWO_FACTOR_REQUIRED",
-    "Your password is right. Now confirm it is you with your second factor.",
-    { pendingToken: `${row.id}.${secret}`, expiresAt: expiresAt.toISOString(), methods },
-  );
+  return { pendingToken: `${row.id}.${secret}`, expiresAt: expiresAt.toISOString(), methods };
 }
 
 const signInExpired = () =>

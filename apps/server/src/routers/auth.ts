@@ -3,11 +3,17 @@ import { clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
 import { deleteAccount } from "../domain/account-deletion.js";
 import * as accounts from "../domain/accounts.js";
 import * as profile from "../domain/profile.js";
+import * as social from "../domain/social-sign-in.js";
 import * as twoFactorSignIn from "../domain/two-factor-sign-in.js";
+import { socialFlowCookie } from "../social-routes.js";
 import { authedProcedure, type Context, publicProcedure, router } from "../trpc.js";
 import { email, emailToken, password, personName } from "./schemas.js";
 
 const secureCookies = (ctx: Context) => ctx.deps.config.publicUrl.startsWith("https:");
+
+const socialProvider = z.enum(["google", "github", "microsoft"], {
+  error: "Choose google, github or microsoft.",
+});
 
 export function setSession(ctx: Context, signedIn: accounts.SignedIn) {
   ctx.resHeaders.append("Set-Cookie", sessionCookie(signedIn.token, secureCookies(ctx), signedIn.expiresAt));
@@ -104,6 +110,46 @@ export const authRouter = router({
       await profile.revokeSession(ctx.deps, ctx.actor, input);
       return { ok: true as const };
     }),
+
+  /**
+   * The providers people can sign in with here ("Continue with Google" …): only those configured
+   * (a client ID and secret), never the secrets; and where to start each (a plain link).
+   */
+  socialProviders: publicProcedure.query(({ ctx }) =>
+    social.enabledProviders(ctx.deps.config).map((p) => ({ ...p, startPath: `/auth/social/${p.id}/start` })),
+  ),
+
+  /** The Google, GitHub and Microsoft identities linked to the caller's account. */
+  identities: authedProcedure.query(({ ctx }) => social.listIdentities(ctx.deps, ctx.actor)),
+
+  /**
+   * Links another identity to the caller's account: open `url` in this browser; the provider sends
+   * it back to the account page (`?linked=<provider>`, or `?social_error=<reason>`).
+   */
+  linkIdentity: authedProcedure
+    .input(z.object({ provider: socialProvider }))
+    .mutation(async ({ ctx, input }) => {
+      const started = await social.startSocialFlow(ctx.deps, ctx, {
+        provider: input.provider,
+        userId: ctx.actor.userId,
+        returnTo: null,
+      });
+      ctx.resHeaders.append(
+        "Set-Cookie",
+        socialFlowCookie(started.flowId, secureCookies(ctx), social.SOCIAL_FLOW_TTL_SECONDS),
+      );
+      return { url: started.url };
+    }),
+
+  /** Unlinks an identity; refused with LAST_SIGN_IN_METHOD when nothing else would sign the account in. */
+  unlinkIdentity: authedProcedure
+    .input(
+      z.object({
+        provider: socialProvider,
+        subject: z.string().min(1, "Choose the linked account to unlink.").max(255),
+      }),
+    )
+    .mutation(({ ctx, input }) => social.unlinkIdentity(ctx.deps, ctx.actor, input)),
 
   revokeOtherSessions: authedProcedure.mutation(({ ctx }) =>
     profile.revokeOtherSessions(ctx.deps, ctx.actor),

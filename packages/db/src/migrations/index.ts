@@ -19,6 +19,7 @@ import * as m0020 from "./0020_word_search_and_running_time.js";
 import * as m0022 from "./0022_sso_connections.js";
 import * as m0023 from "./0023_scim_provisioning.js";
 import * as m0024 from "./0024_two_factor.js";
+import * as m0025 from "./0025_social_identities.js";
 import * as m0026 from "./0026_sign_in_policies.js";
 import * as m0027 from "./0027_sso_sessions_and_directory.js";
 
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   "0022_sso_connections": m0022,
   "0023_scim_provisioning": m0023,
   "0024_two_factor": m0024,
+  "0025_social_identities": m0025,
   "0026_sign_in_policies": m0026,
   "0027_sso_sessions_and_directory": m0027,
 };

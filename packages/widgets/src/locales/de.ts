@@ -187,6 +187,19 @@ export const de: Labels = {
       "Die Antwort des Identitätsanbieters wurde nicht akzeptiert. Beginnen Sie erneut oder bitten Sie einen Admin, die Verbindung zu testen.",
     SSO_EMAIL_NOT_ALLOWED:
       "Der Identitätsanbieter nannte eine E-Mail-Adresse außerhalb der bestätigten Domains dieser Organisation.",
+    SOCIAL_PROVIDER_NOT_CONFIGURED:
+      "Die Anmeldung mit diesem Anbieter wird hier nicht angeboten. Melden Sie sich anders an.",
+    SOCIAL_FLOW_INVALID:
+      "Diese Anmeldung ist nicht mehr gültig (abgelaufen oder schon verwendet). Beginnen Sie erneut.",
+    SOCIAL_RESPONSE_INVALID: "Die Antwort des Anbieters konnte nicht angenommen werden. Beginnen Sie erneut.",
+    SOCIAL_EMAIL_NOT_VERIFIED:
+      "Der Anbieter hat Ihre E-Mail-Adresse nicht bestätigt. Bestätigen Sie sie dort oder melden Sie sich anders an.",
+    SOCIAL_LINK_PROOF_REQUIRED:
+      "Es gibt bereits ein Konto mit dieser E-Mail-Adresse. Melden Sie sich anders an und verknüpfen Sie den Anbieter dann in den Sicherheitseinstellungen Ihres Kontos.",
+    SOCIAL_IDENTITY_TAKEN: "Dieses Anbieterkonto ist bereits mit einem anderen Roster-Konto verknüpft.",
+    SOCIAL_IDENTITY_NOT_FOUND: "Dieses verknüpfte Konto gibt es nicht mehr. Laden Sie die Seite neu.",
+    LAST_SIGN_IN_METHOD:
+      "Dies ist Ihre einzige Anmeldemöglichkeit. Legen Sie zuerst ein Passwort fest, fügen Sie einen Passkey hinzu oder verknüpfen Sie ein anderes Konto.",
     JOIN_REQUEST_CLOSED:
       "Diese Beitrittsanfrage wurde bereits beantwortet oder zurückgezogen. Laden Sie die Seite neu.",
     WEBHOOK_NOT_FOUND: "Diesen Webhook gibt es nicht mehr.",

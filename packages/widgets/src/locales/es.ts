@@ -179,6 +179,18 @@ export const es: Labels = {
       "No se pudo aceptar la respuesta del proveedor de identidad. Empiece de nuevo o pida a un administrador que pruebe la conexión.",
     SSO_EMAIL_NOT_ALLOWED:
       "El proveedor de identidad dio una dirección que no está en los dominios verificados de esta organización.",
+    SOCIAL_PROVIDER_NOT_CONFIGURED:
+      "El inicio de sesión con este proveedor no se ofrece aquí. Use otra forma de iniciar sesión.",
+    SOCIAL_FLOW_INVALID: "Este inicio de sesión ya no es válido (caducó o ya se usó). Empiece de nuevo.",
+    SOCIAL_RESPONSE_INVALID: "No se pudo aceptar la respuesta del proveedor. Empiece de nuevo.",
+    SOCIAL_EMAIL_NOT_VERIFIED:
+      "El proveedor no ha verificado su dirección de correo. Verifíquela allí o inicie sesión de otra forma.",
+    SOCIAL_LINK_PROOF_REQUIRED:
+      "Ya existe una cuenta con esta dirección. Inicie sesión en ella de otra forma y luego vincule el proveedor desde la seguridad de su cuenta.",
+    SOCIAL_IDENTITY_TAKEN: "Esta cuenta del proveedor ya está vinculada a otra cuenta de Roster.",
+    SOCIAL_IDENTITY_NOT_FOUND: "Esta cuenta vinculada ya no existe. Recargue la página.",
+    LAST_SIGN_IN_METHOD:
+      "Es su única forma de iniciar sesión. Primero defina una contraseña, añada una passkey o vincule otra cuenta.",
     JOIN_REQUEST_CLOSED: "Esta solicitud de unión ya se respondió o se retiró. Recargue la página.",
     WEBHOOK_NOT_FOUND: "Este webhook ya no existe.",
     WEBHOOK_LIMIT: "Esta organización tiene tantos webhooks como puede. Elimine uno primero.",

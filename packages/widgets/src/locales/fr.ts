@@ -185,6 +185,18 @@ export const fr: Labels = {
       "La réponse du fournisseur d’identité n’a pas pu être acceptée. Recommencez ou demandez à un admin de tester la connexion.",
     SSO_EMAIL_NOT_ALLOWED:
       "Le fournisseur d’identité a donné une adresse hors des domaines vérifiés de cette organisation.",
+    SOCIAL_PROVIDER_NOT_CONFIGURED:
+      "La connexion avec ce fournisseur n’est pas proposée ici. Connectez-vous autrement.",
+    SOCIAL_FLOW_INVALID: "Cette connexion n’est plus valide (expirée ou déjà utilisée). Recommencez.",
+    SOCIAL_RESPONSE_INVALID: "La réponse du fournisseur n’a pas pu être acceptée. Recommencez.",
+    SOCIAL_EMAIL_NOT_VERIFIED:
+      "Le fournisseur n’a pas vérifié votre adresse e-mail. Vérifiez-la chez lui, ou connectez-vous autrement.",
+    SOCIAL_LINK_PROOF_REQUIRED:
+      "Un compte existe déjà avec cette adresse. Connectez-vous-y autrement, puis liez le fournisseur depuis la sécurité de votre compte.",
+    SOCIAL_IDENTITY_TAKEN: "Ce compte du fournisseur est déjà lié à un autre compte Roster.",
+    SOCIAL_IDENTITY_NOT_FOUND: "Ce compte lié n’existe plus. Rechargez la page.",
+    LAST_SIGN_IN_METHOD:
+      "C’est votre seul moyen de connexion. Définissez d’abord un mot de passe, ajoutez une passkey ou liez un autre compte.",
     JOIN_REQUEST_CLOSED:
       "Cette demande d’adhésion a déjà reçu une réponse ou a été retirée. Rechargez la page.",
     WEBHOOK_NOT_FOUND: "Ce webhook n’existe plus.",
