@@ -2,14 +2,15 @@ import type { SocialProvider } from "@roster/db";
 import {
   ArcticFetchError,
   CodeChallengeMethod,
-  OAuth2Client,
+  type OAuth2Client,
   OAuth2RequestError,
   type OAuth2Tokens,
 } from "arctic";
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import { type createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { badRequest, RosterError } from "../errors.js";
+import { lazy } from "../lazy.js";
 
 /**
  * Google, GitHub and Microsoft as OAuth 2.0 clients, through arctic's `OAuth2Client`: the
@@ -23,6 +24,10 @@ import { badRequest, RosterError } from "../errors.js";
  * with one provider on this machine: its discovery document gives the OAuth endpoints of all three,
  * and it serves GitHub's two API paths.
  */
+
+/** arctic and jose, loaded with the first social sign-in. */
+const arctic = lazy(() => import("arctic"));
+const jose = lazy(() => import("jose"));
 
 export const SOCIAL_PROVIDERS = [
   "google",
@@ -153,10 +158,14 @@ export function clientFor(config: Config["social"], provider: SocialProvider) {
   return config[provider];
 }
 
-function oauthClient(config: Config["social"], provider: SocialProvider, redirectUri: string): OAuth2Client {
+async function oauthClient(
+  config: Config["social"],
+  provider: SocialProvider,
+  redirectUri: string,
+): Promise<OAuth2Client> {
   const client = clientFor(config, provider);
   if (!client) throw new Error(`${provider} is not configured`);
-  return new OAuth2Client(client.clientId, client.clientSecret, redirectUri);
+  return new (await arctic()).OAuth2Client(client.clientId, client.clientSecret, redirectUri);
 }
 
 export interface SocialChallenge {
@@ -174,10 +183,11 @@ export async function socialAuthorizationUrl(
   challenge: SocialChallenge,
 ): Promise<string> {
   const endpoints = await endpointsFor(provider, config);
-  const url = oauthClient(config, provider, redirectUri).createAuthorizationURLWithPKCE(
+  const client = await oauthClient(config, provider, redirectUri);
+  const url = client.createAuthorizationURLWithPKCE(
     endpoints.authorization,
     challenge.state,
-    CodeChallengeMethod.S256,
+    (await arctic()).CodeChallengeMethod.S256,
     challenge.codeVerifier,
     SCOPES[provider],
   );
@@ -200,10 +210,10 @@ function unreachable(error: Error) {
 }
 
 const jwksByUrl = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-const jwksFor = (url: string) => {
+const jwksFor = async (url: string) => {
   let jwks = jwksByUrl.get(url);
   if (!jwks) {
-    jwks = createRemoteJWKSet(new URL(url), { timeoutDuration: 10_000 });
+    jwks = (await jose()).createRemoteJWKSet(new URL(url), { timeoutDuration: 10_000 });
     jwksByUrl.set(url, jwks);
   }
   return jwks;
@@ -220,9 +230,11 @@ async function verifyIdToken(
 ): Promise<SocialIdentity> {
   const idToken = "id_token" in tokens.data ? tokens.idToken() : null;
   if (!idToken) throw invalid("no ID token");
+  const keys = await jwksFor(oidc.jwks);
+  const { jwtVerify } = await jose();
   let claims: JWTPayload;
   try {
-    ({ payload: claims } = await jwtVerify(idToken, jwksFor(oidc.jwks), {
+    ({ payload: claims } = await jwtVerify(idToken, keys, {
       audience: clientId,
       algorithms: ["RS256"],
       clockTolerance: 60,
@@ -287,13 +299,11 @@ export async function finishSocialSignIn(
   input: { code: string; codeVerifier: string; nonce: string | null },
 ): Promise<SocialIdentity> {
   const endpoints = await endpointsFor(provider, config);
+  const client = await oauthClient(config, provider, redirectUri);
+  const { ArcticFetchError, OAuth2RequestError } = await arctic();
   let tokens: OAuth2Tokens;
   try {
-    tokens = await oauthClient(config, provider, redirectUri).validateAuthorizationCode(
-      endpoints.token,
-      input.code,
-      input.codeVerifier,
-    );
+    tokens = await client.validateAuthorizationCode(endpoints.token, input.code, input.codeVerifier);
   } catch (error) {
     if (error instanceof OAuth2RequestError) throw invalid(`the code was refused: ${error.code}`);
     if (error instanceof ArcticFetchError) throw unreachable(error.cause as Error);
@@ -302,12 +312,7 @@ export async function finishSocialSignIn(
   }
   if (endpoints.oidc) {
     if (!input.nonce) throw invalid("no nonce");
-    return verifyIdToken(
-      tokens,
-      endpoints.oidc,
-      oauthClient(config, provider, redirectUri).clientId,
-      input.nonce,
-    );
+    return verifyIdToken(tokens, endpoints.oidc, client.clientId, input.nonce);
   }
   if (!endpoints.api) throw invalid("no API");
   return githubIdentity(endpoints.api, tokens.accessToken());

@@ -1,5 +1,5 @@
+import { randomBytes } from "node:crypto";
 import type { Database, SocialProvider, User } from "@roster/db";
-import { generateCodeVerifier } from "arctic";
 import { type Kysely, sql, type Transaction } from "kysely";
 import {
   finishSocialSignIn,
@@ -96,7 +96,8 @@ export async function startSocialFlow(
   const id = generateSecureRandomString();
   const challenge = {
     state: id,
-    codeVerifier: generateCodeVerifier(),
+    // 32 random bytes, base64url: a PKCE verifier of 43 characters (RFC 7636).
+    codeVerifier: randomBytes(32).toString("base64url"),
     nonce: provider === "github" ? null : generateSecureRandomString(),
   };
   const url = await socialAuthorizationUrl(
