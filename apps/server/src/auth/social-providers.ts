@@ -1,12 +1,6 @@
 import type { SocialProvider } from "@roster/db";
-import {
-  ArcticFetchError,
-  CodeChallengeMethod,
-  type OAuth2Client,
-  OAuth2RequestError,
-  type OAuth2Tokens,
-} from "arctic";
-import { type createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import type { OAuth2Client, OAuth2Tokens } from "arctic";
+import type { createRemoteJWKSet, JWTPayload } from "jose";
 import { z } from "zod";
 import type { Config } from "../config.js";
 import { badRequest, RosterError } from "../errors.js";
