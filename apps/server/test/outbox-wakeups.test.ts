@@ -120,6 +120,32 @@ describe("the outbox worker on Postgres", () => {
     }
   });
 
+  it("lets a pass under way finish before stop() resolves, so closing the database after it is safe", async () => {
+    let release: () => void = () => {};
+    let choresStarted = false;
+    const w = worker(database, {
+      chores: async () => {
+        choresStarted = true;
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return 0;
+      },
+    });
+    w.start();
+    await expect.poll(() => choresStarted).toBe(true);
+    let stopped = false;
+    const stopping = w.stop().then(() => {
+      stopped = true;
+    });
+    await sleep(200);
+    // The pass is still in its chores: stop() waits for it rather than leaving it to query a closed pool.
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+
   it("sends no query at all while the server is idle", async () => {
     // The server as main.ts starts it (worker on, default poll), counting what its database runs.
     const counter = queryCounter();

@@ -86,6 +86,7 @@ export class OutboxWorker {
   readonly #deliveries = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #claiming: Promise<OutboxMessage[]> | undefined;
+  #ticking: Promise<void> | undefined;
   #stopped = true;
   #wakeAgain = false;
   #nextPruneAt: number | undefined;
@@ -129,6 +130,9 @@ export class OutboxWorker {
     this.#subscription = undefined;
     await unlisten?.();
     await this.#claiming?.catch(() => []);
+    // A pass already under way (chores, pruning, the next due time) finishes before the caller
+    // closes the database under it.
+    await this.#ticking;
     await Promise.allSettled([...this.#deliveries]);
   }
 
@@ -169,7 +173,11 @@ export class OutboxWorker {
 
   #schedule(ms: number) {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#tick(), ms);
+    this.#timer = setTimeout(() => {
+      this.#ticking = this.#tick().finally(() => {
+        this.#ticking = undefined;
+      });
+    }, ms);
     this.#timer.unref?.();
   }
 
