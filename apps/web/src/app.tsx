@@ -4,7 +4,7 @@ import { useMutation } from "./mutation";
 import { DashboardPage } from "./pages/dashboard";
 import { OrgLayout } from "./pages/layout";
 import { Link, match, Redirect, useRouter } from "./router";
-import { useTRPC } from "./trpc";
+import { errorInfo, useTRPC } from "./trpc";
 import { AuthCard, Button, Loading } from "./ui";
 
 /**
@@ -81,6 +81,17 @@ function Routes() {
 function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRPC> }) {
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { retry: false }));
   const orgs = useQuery(trpc.orgs.list.queryOptions(undefined, { enabled: me.isSuccess }));
+  // The organization's own answer: its sign-in policy may ask this session to sign in again.
+  const [, , pathOrgId = ""] = path.split("/");
+  const here = useQuery(
+    trpc.orgs.get.queryOptions(
+      { orgId: pathOrgId },
+      {
+        enabled: me.isSuccess && path.startsWith("/orgs/") && /^[0-9a-f-]{36}$/.test(pathOrgId),
+        retry: false,
+      },
+    ),
+  );
   // Names of organizations seen this visit, to say which one a removed person left.
   const seen = useRef(new Map<string, string>());
   for (const o of orgs.data ?? []) seen.current.set(o.id, o.name);
@@ -102,6 +113,10 @@ function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRP
         </Loaded>
       );
     }
+    const policy = here.error ? errorInfo(here.error) : null;
+    if (policy?.reason === "SESSION_POLICY_EXPIRED" || policy?.reason === "SIGN_IN_METHOD_NOT_ALLOWED") {
+      return <SignInAgain name={membership.name} message={policy.message} next={path} />;
+    }
     const Page = orgPages[section as keyof typeof orgPages];
     return (
       <OrgLayout orgId={orgId}>
@@ -115,6 +130,37 @@ function SignedIn({ path, trpc }: { path: string; trpc: ReturnType<typeof useTRP
   const usable = orgs.data.filter((o) => o.status === "active");
   const target = usable.find((o) => o.active) ?? usable[0] ?? orgs.data[0];
   return <Redirect to={target ? `/orgs/${target.id}` : "/orgs/new"} />;
+}
+
+/**
+ * The organization's sign-in policy refuses this session (too old, idle too long, or signed in a way
+ * it does not accept): signing in again continues here; other organizations are not affected.
+ */
+function SignInAgain({ name, message, next }: { name: string; message: string; next: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { navigate } = useRouter();
+  const signOut = useMutation(
+    trpc.auth.signOut.mutationOptions({
+      onSuccess: () => {
+        queryClient.clear();
+        navigate(`/sign-in?next=${encodeURIComponent(next)}`, true);
+      },
+    }),
+  );
+  return (
+    <AuthCard id="sign-in-again-title" title={`${name} asks you to sign in again`}>
+      <p>{message}</p>
+      <div className="row">
+        <Button busy={signOut.isPending} onClick={() => signOut.mutate()}>
+          Sign in again
+        </Button>
+        <Link href="/" className="button button-secondary">
+          Go to your organizations
+        </Link>
+      </div>
+    </AuthCard>
+  );
 }
 
 function Deactivated({ name }: { name: string }) {

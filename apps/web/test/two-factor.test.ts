@@ -92,6 +92,40 @@ describe("two-factor sign-in in the web app", () => {
     await expect.poll(() => page.getByLabel("Session lifetime (minutes)").inputValue()).toBe("480");
     await expect.poll(() => page.getByRole("checkbox", { name: "Google" }).isChecked()).toBe(false);
     await accessible(page, "security-sign-in-policy");
+
+    // A session older than the lifetime is asked to sign in again there, and continues after it.
+    const { id: tessId } = await stage.database.db
+      .selectFrom("users")
+      .select("id")
+      .where("email", "=", "tess@example.com")
+      .executeTakeFirstOrThrow();
+    await stage.database.db
+      .updateTable("sessions")
+      .set({ created_at: new Date(Date.now() - 9 * 60 * 60 * 1000) })
+      .where("user_id", "=", tessId)
+      .execute();
+    await page.goto(`${orgPath}/members`);
+    await page.getByRole("heading", { name: "Tess's organization asks you to sign in again" }).waitFor();
+    await page.getByText("This organization requires you to sign in again.").waitFor();
+    await accessible(page, "sign-in-again");
+    await page.getByRole("button", { name: "Sign in again" }).click();
+    await page.getByLabel("Email").fill("tess@example.com");
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    // The next time step no code was accepted in yet (the server takes each step once).
+    const { last_used_step } = await stage.database.db
+      .selectFrom("totp_credentials")
+      .select("last_used_step")
+      .where("user_id", "=", tessId)
+      .executeTakeFirstOrThrow();
+    // The server takes a code of the step after the current one at most: wait until that reaches.
+    const step = Number(last_used_step) + 1;
+    while (step - Math.floor(Date.now() / 30_000) > 1) await page.waitForTimeout(1000);
+    await page
+      .getByLabel("Authentication code")
+      .fill(totp(secret, Math.max(0, step - Math.floor(Date.now() / 30_000))));
+    await page.getByRole("button", { name: "Verify" }).click();
+    await page.getByRole("heading", { level: 1, name: "Members" }).waitFor();
   });
 
   it("signs in with a passkey from Chromium's virtual authenticator", async () => {
@@ -156,6 +190,8 @@ describe("two-factor sign-in in the web app", () => {
     await page.getByRole("heading", { name: "Strict Works requires two-factor sign-in" }).waitFor();
 
     await enrollTotp(page);
+    await page.waitForTimeout(3000);
+    await snap(page, "debug-after-sign-in-again");
     await page.getByRole("heading", { level: 1, name: "Members" }).waitFor();
     await snap(page, "two-factor-enrolled-member");
   });
