@@ -1,6 +1,6 @@
 import { isDatabaseUnavailable, type Session, type User } from "@roster/db";
 import { initTRPC, TRPCError } from "@trpc/server";
-import { ZodError, z } from "zod";
+import { ZodError, ZodRealError, z } from "zod";
 import { DEFAULT_EMBED_SCOPES, requiredScope, scopeGranted } from "./auth/embed-scopes.js";
 import type { HostKey } from "./auth/host-keys.js";
 import { sessionIdleSeconds } from "./auth/sessions.js";
@@ -112,7 +112,9 @@ const guardAndMapErrors = t.middleware(async ({ ctx, path, getRawInput, next }) 
   const problem = findInputProblem(await getRawInput());
   if (problem) {
     const issue = { code: "custom" as const, path: problem.path, message: problem.message, input: undefined };
-    throw new TRPCError({ code: "BAD_REQUEST", message: problem.message, cause: new ZodError([issue]) });
+    // ZodRealError is the Error that zod's own parse throws; a plain ZodError is not an Error, and
+    // tRPC would wrap it as an unknown cause, losing the VALIDATION reason and the field's path.
+    throw new TRPCError({ code: "BAD_REQUEST", message: problem.message, cause: new ZodRealError([issue]) });
   }
   const result = await next();
   if (result.ok) return result;

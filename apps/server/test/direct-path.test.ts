@@ -179,7 +179,7 @@ describe("the direct path for single calls", () => {
       [
         { name: "NUL in input", path: "members.list", input: { orgId, search: "a\u0000b" }, headers: bobs },
         400,
-        "BAD_REQUEST",
+        "VALIDATION",
       ],
       [
         { name: "malformed JSON", path: "orgs.permissions", rawInput: "{not json", headers: bobs },
@@ -220,5 +220,13 @@ describe("the direct path for single calls", () => {
       (await same({ name: "issues", path: "members.list", input: { orgId, limit: -1 }, headers: bobs })).body,
     );
     expect(invalid.error.data.issues).toEqual([{ path: ["limit"], message: expect.any(String) }]);
+    // Text no schema may hold is refused before any schema runs, as VALIDATION with its field.
+    const unstorable = JSON.parse(
+      (await same({ name: "NUL", path: "members.list", input: { orgId, search: "a\u0000b" }, headers: bobs }))
+        .body,
+    );
+    expect(unstorable.error.data.issues).toEqual([
+      { path: ["search"], message: expect.stringMatching(/NUL/) },
+    ]);
   });
 });
