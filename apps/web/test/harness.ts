@@ -28,10 +28,11 @@ export interface Stage {
 /** The whole product as a user meets it: the built web app and the API on one port, real Postgres, real Chromium. */
 export async function startStage(
   env: Record<string, string> = {},
-  options: { host?: string } = {},
+  options: { host?: string; port?: number } = {},
 ): Promise<Stage> {
   const database = await createTestDatabase();
-  const port = await freePort();
+  // A port chosen beforehand: an identity provider must know the redirect URIs before Roster starts.
+  const port = options.port ?? (await freePort());
   // Passkeys need a domain for their relying party (not an IP address): `host: "localhost"`.
   const url = `http://${options.host ?? "127.0.0.1"}:${port}`;
   const config = loadConfig({

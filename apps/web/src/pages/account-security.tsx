@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useMutation } from "../mutation";
 import { useTRPC } from "../trpc";
 import { Button, ErrorNote, Field, formatDate, useErrorToast, useToast } from "../ui";
+import { socialErrorMessage } from "./social";
 
 /** After a change to two-factor, everything that depends on it (the session, the organizations) is read again. */
 function useRefreshAll() {
@@ -268,6 +269,80 @@ export function PasskeySettings() {
           No passkey was made. Try again when your device asks.
         </p>
       ) : null}
+    </section>
+  );
+}
+
+/**
+ * Linked accounts: the Google, GitHub and Microsoft identities that sign in to this account; link
+ * another (through the provider, back here with `?linked=` or `?social_error=`), unlink one while
+ * another way to sign in remains.
+ */
+export function LinkedAccounts() {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const onError = useErrorToast();
+  const refresh = useRefreshAll();
+  const providers = useQuery(trpc.auth.socialProviders.queryOptions());
+  const identities = useQuery(trpc.auth.identities.queryOptions());
+  const link = useMutation(
+    trpc.auth.linkIdentity.mutationOptions({ onSuccess: ({ url }) => window.location.assign(url) }),
+  );
+  const unlink = useMutation(
+    trpc.auth.unlinkIdentity.mutationOptions({
+      onSuccess: () => {
+        toast("success", "Account unlinked.");
+        void refresh();
+      },
+      onError,
+    }),
+  );
+  const linked = new URLSearchParams(window.location.search).get("linked");
+  const linkedName = providers.data?.find((p) => p.id === linked)?.name;
+  const refused = socialErrorMessage();
+  if (!providers.data?.length && !identities.data?.length) return null;
+  return (
+    <section className="card stack" aria-labelledby="linked-accounts-title">
+      <h2 id="linked-accounts-title">Linked accounts</h2>
+      <p className="muted">Sign in with these accounts as well as your password or passkeys.</p>
+      {linkedName ? <p role="status">Your {linkedName} account is linked.</p> : null}
+      {refused ? (
+        <p className="error-note" role="alert">
+          {refused}
+        </p>
+      ) : null}
+      <ul className="plain-list" aria-label="Your linked accounts">
+        {identities.data?.map((i) => (
+          <li key={`${i.provider}:${i.subject}`} className="row" aria-label={`${i.providerName} ${i.email}`}>
+            <span>
+              <strong>{i.providerName}</strong> · {i.email} · linked {formatDate(i.createdAt)}
+              {i.lastSignInAt ? ` · last used ${formatDate(i.lastSignInAt)}` : ""}
+            </span>
+            <Button
+              tone="danger"
+              busy={unlink.isPending}
+              aria-label={`Unlink ${i.providerName} ${i.email}`}
+              onClick={() => unlink.mutate({ provider: i.provider, subject: i.subject })}
+            >
+              Unlink
+            </Button>
+          </li>
+        ))}
+      </ul>
+      {identities.data?.length === 0 ? <p className="muted">No linked accounts yet.</p> : null}
+      <div className="row">
+        {providers.data?.map((p) => (
+          <Button
+            key={p.id}
+            tone="secondary"
+            busy={link.isPending}
+            onClick={() => link.mutate({ provider: p.id })}
+          >
+            Link {p.name}
+          </Button>
+        ))}
+      </div>
+      <ErrorNote error={link.error} />
     </section>
   );
 }

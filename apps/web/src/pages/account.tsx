@@ -18,7 +18,7 @@ import {
   useErrorToast,
   useToast,
 } from "../ui";
-import { PasskeySettings, TwoFactorSettings } from "./account-security";
+import { LinkedAccounts, PasskeySettings, TwoFactorSettings } from "./account-security";
 import { DeleteAccount } from "./delete-account";
 
 export function AccountPage() {
@@ -145,6 +145,7 @@ export function AccountPage() {
       </form>
       <TwoFactorSettings />
       <PasskeySettings />
+      <LinkedAccounts />
       <section className="card stack" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
         <ul className="plain-list">

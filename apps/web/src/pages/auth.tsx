@@ -4,8 +4,9 @@ import { useMutation } from "../mutation";
 import { Link, useRouter } from "../router";
 import { useTRPC } from "../trpc";
 import { AuthCard, Button, ErrorNote, Field, formErrors, Loading, useToast } from "../ui";
+import { ContinueWithProviders } from "./social";
 import { ContinueWithSso } from "./sso";
-import { PasskeySignIn, pendingSignIn, SecondFactorStep } from "./two-factor-sign-in";
+import { PasskeySignIn, type PendingSignIn, pendingSignIn, SecondFactorStep } from "./two-factor-sign-in";
 
 function useAfterSignIn() {
   const queryClient = useQueryClient();
@@ -19,6 +20,17 @@ function useAfterSignIn() {
 const nextFromQuery = () => new URLSearchParams(window.location.search).get("next") ?? "/";
 const emailFromQuery = () => new URLSearchParams(window.location.search).get("email") ?? "";
 
+/**
+ * After Google, GitHub or Microsoft, an account with a second factor lands here with its pending
+ * sign-in in the fragment (`#two_factor=…&methods=…`), which never reaches a server or a log.
+ */
+function pendingFromFragment(): PendingSignIn | null {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const pendingToken = fragment.get("two_factor");
+  if (!pendingToken) return null;
+  return { pendingToken, methods: (fragment.get("methods") ?? "").split(",").filter(Boolean) };
+}
+
 export function SignIn() {
   const trpc = useTRPC();
   const done = useAfterSignIn();
@@ -26,12 +38,23 @@ export function SignIn() {
   const [password, setPassword] = useState("");
   const signIn = useMutation(trpc.auth.signIn.mutationOptions({ onSuccess: () => done(nextFromQuery()) }));
   const submit = () => signIn.mutate({ email, password });
+  const [fromProvider, setFromProvider] = useState(pendingFromFragment);
   // An account with a second factor: the password step answers a pending sign-in to finish.
-  const pending = pendingSignIn(signIn.error);
+  const pending = pendingSignIn(signIn.error) ?? fromProvider;
   if (pending) {
+    const restart = () => {
+      setFromProvider(null);
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+      signIn.reset();
+    };
     return (
       <AuthCard id="sign-in-title" title="Two-factor sign-in">
-        <SecondFactorStep pending={pending} onDone={() => done(nextFromQuery())} onRestart={signIn.reset} />
+        <SecondFactorStep
+          pending={pending}
+          lead={fromProvider ? "You signed in with your provider. Now confirm it is you." : undefined}
+          onDone={() => done(nextFromQuery())}
+          onRestart={restart}
+        />
       </AuthCard>
     );
   }
@@ -59,6 +82,7 @@ export function SignIn() {
       </Button>
       <ContinueWithSso email={email} />
       <PasskeySignIn onDone={() => done(nextFromQuery())} />
+      <ContinueWithProviders />
       <p className="auth-links">
         <Link href={`/sign-up${window.location.search}`}>Create an account</Link> ·{" "}
         <Link href="/forgot-password">Forgot your password?</Link>
@@ -131,6 +155,7 @@ export function SignUp() {
       <Button type="submit" busy={signUp.isPending}>
         Create account
       </Button>
+      {joining ? null : <ContinueWithProviders />}
       <p className="auth-links">
         Already have an account? <Link href={`/sign-in${window.location.search}`}>Sign in</Link>
       </p>

@@ -20,10 +20,13 @@ export function pendingSignIn(error: unknown): PendingSignIn | null {
 /** The second step of signing in: a code from the authenticator app, a recovery code, or a passkey. */
 export function SecondFactorStep({
   pending,
+  lead = "Your password is right. Now confirm it is you.",
   onDone,
   onRestart,
 }: {
   pending: PendingSignIn;
+  /** What the first step proved (the password, or a provider's sign-in). */
+  lead?: string | undefined;
   onDone: () => void;
   onRestart: () => void;
 }) {
@@ -45,7 +48,7 @@ export function SecondFactorStep({
   const codes = pending.methods.includes("totp") || pending.methods.includes("recovery_code");
   return (
     <>
-      <p>Your password is right. Now confirm it is you.</p>
+      <p>{lead}</p>
       {codes ? (
         <>
           <Field
