@@ -66,6 +66,18 @@ export {
   useViewer,
 } from "./hooks/organizations.js";
 export {
+  useConfigureSso,
+  useCreateScimToken,
+  useDeleteSso,
+  useMapScimGroupRole,
+  useRevokeScimToken,
+  useScimSettings,
+  useSetScimDefaultRole,
+  useSetSsoEnforcement,
+  useSsoConnection,
+  useTestSso,
+} from "./hooks/security.js";
+export {
   useApiKeys,
   useCreateApiKey,
   useCreateServiceAccount,
@@ -108,5 +120,8 @@ export {
   type RosterToken,
   useLabels,
 } from "./provider.js";
+export { type ScimAction, ScimSettings, type ScimSettingsProps } from "./scim-settings/scim-settings.js";
+export { Security, type SecurityAction, type SecurityProps } from "./security/security.js";
+export { type SsoAction, SsoConnection, type SsoConnectionProps } from "./sso-connection/sso-connection.js";
 export { useTRPC, useTRPCClient } from "./trpc.js";
 export type * from "./types.js";

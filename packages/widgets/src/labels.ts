@@ -1,5 +1,6 @@
 import type { RosterErrorReason } from "@roster/sdk";
 import { identityLabels } from "./labels-identity.js";
+import { securityLabels } from "./labels-security.js";
 import type { MemberStatus } from "./types.js";
 
 /** A reason the widgets can show: one the server answers with, or `NETWORK` when no answer came. */
@@ -215,6 +216,7 @@ const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", time
 /** Every string the widgets show, in English. Pass `labels` to `RosterProvider` to reword or translate. */
 export const defaultLabels = {
   ...identityLabels,
+  ...securityLabels,
   messages: defaultMessages,
   formatDate: (iso: string): string => dateFormat.format(new Date(iso)),
   status: {

@@ -1,5 +1,6 @@
 import { type Labels, retryWhen } from "../labels.js";
 import { deIdentity } from "./identity/de.js";
+import { deSecurity } from "./security/de.js";
 
 const date = new Intl.DateTimeFormat("de", { year: "numeric", month: "short", day: "numeric" });
 const dateTime = new Intl.DateTimeFormat("de", { dateStyle: "medium", timeStyle: "short" });
@@ -7,6 +8,7 @@ const dateTime = new Intl.DateTimeFormat("de", { dateStyle: "medium", timeStyle:
 /** German. */
 export const de: Labels = {
   ...deIdentity,
+  ...deSecurity,
   messages: {
     VALIDATION: "Einige Angaben sind ungültig. Prüfen Sie sie und versuchen Sie es erneut.",
     BAD_REQUEST:

@@ -1,5 +1,6 @@
 import { type Labels, retryWhen } from "../labels.js";
 import { esIdentity } from "./identity/es.js";
+import { esSecurity } from "./security/es.js";
 
 const date = new Intl.DateTimeFormat("es", { year: "numeric", month: "short", day: "numeric" });
 const dateTime = new Intl.DateTimeFormat("es", { dateStyle: "medium", timeStyle: "short" });
@@ -7,6 +8,7 @@ const dateTime = new Intl.DateTimeFormat("es", { dateStyle: "medium", timeStyle:
 /** Spanish. */
 export const es: Labels = {
   ...esIdentity,
+  ...esSecurity,
   messages: {
     VALIDATION: "Parte de lo que ha introducido no es válido. Revíselo y vuelva a intentarlo.",
     BAD_REQUEST: "Roster no ha entendido esta solicitud. Recargue la página y vuelva a intentarlo.",

@@ -1,5 +1,6 @@
 import { type Labels, retryWhen } from "../labels.js";
 import { frIdentity } from "./identity/fr.js";
+import { frSecurity } from "./security/fr.js";
 
 const date = new Intl.DateTimeFormat("fr", { year: "numeric", month: "short", day: "numeric" });
 const dateTime = new Intl.DateTimeFormat("fr", { dateStyle: "medium", timeStyle: "short" });
@@ -7,6 +8,7 @@ const dateTime = new Intl.DateTimeFormat("fr", { dateStyle: "medium", timeStyle:
 /** French. */
 export const fr: Labels = {
   ...frIdentity,
+  ...frSecurity,
   messages: {
     VALIDATION: "Certaines informations saisies ne sont pas valides. Vérifiez-les, puis réessayez.",
     BAD_REQUEST: "Roster n’a pas compris cette requête. Rechargez la page, puis réessayez.",

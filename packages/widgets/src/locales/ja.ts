@@ -1,5 +1,6 @@
 import { type Labels, retryWhen } from "../labels.js";
 import { jaIdentity } from "./identity/ja.js";
+import { jaSecurity } from "./security/ja.js";
 
 const date = new Intl.DateTimeFormat("ja", { year: "numeric", month: "short", day: "numeric" });
 const dateTime = new Intl.DateTimeFormat("ja", { dateStyle: "medium", timeStyle: "short" });
@@ -7,6 +8,7 @@ const dateTime = new Intl.DateTimeFormat("ja", { dateStyle: "medium", timeStyle:
 /** Japanese. */
 export const ja: Labels = {
   ...jaIdentity,
+  ...jaSecurity,
   messages: {
     VALIDATION: "入力内容に正しくないものがあります。確認してから、もう一度お試しください。",
     BAD_REQUEST:

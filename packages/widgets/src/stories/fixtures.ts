@@ -1,3 +1,4 @@
+import type { RouterOutputs } from "@roster/sdk";
 import type { InvitationPreview } from "../accept-invitation/accept-invitation.js";
 import type {
   ApiKey,
@@ -37,6 +38,9 @@ export interface Scenario {
   joinRequests?: JoinRequest[];
   suggestions?: JoinSuggestion[];
   domains?: Domain[];
+  /** The organization's identity provider connection (`sso.get`); null: none yet. */
+  sso?: SsoSettings["connection"];
+  scim?: ScimSettingsData;
   /** Procedures that fail, by path (`members.list`), with the reason and message Roster would give. */
   errors?: Record<string, { reason: string; message: string; httpStatus?: number }>;
   /** Procedures that never answer (a loading state). */
@@ -56,6 +60,7 @@ const ALL: Permission[] = [
   "service_accounts:manage",
   "audit:read",
   "domains:manage",
+  "scim:manage",
 ];
 
 export const builtInRoles: Role[] = [
@@ -364,6 +369,38 @@ export const domains: Domain[] = [
   },
 ];
 
+type SsoSettings = RouterOutputs["sso"]["get"];
+type ScimSettingsData = RouterOutputs["scim"]["get"];
+
+export const ssoConnection: NonNullable<SsoSettings["connection"]> = {
+  id: "c0000000-0000-4000-8000-000000000001",
+  protocol: "oidc",
+  enforced: false,
+  defaultRole: "member",
+  oidc: { issuer: "https://login.difference.example", clientId: "roster-app", clientSecretSet: true },
+  saml: null,
+  createdAt: new Date(base - 20 * day).toISOString(),
+  updatedAt: new Date(base - 20 * day).toISOString(),
+};
+
+export const scimSettings: ScimSettingsData = {
+  baseUrl: "https://roster.example/scim/v2",
+  defaultRole: "member",
+  tokens: [
+    {
+      id: "rsc_okta",
+      name: "Okta",
+      masked: "rsc_okta_••••7f3a",
+      createdAt: new Date(base - 10 * day).toISOString(),
+      lastUsedAt: new Date(base - day).toISOString(),
+      revokedAt: null,
+    },
+  ],
+  groups: [
+    { groupId: "g0000000-0000-4000-8000-000000000001", name: "Engineers", role: "admin", provisioned: true },
+  ],
+};
+
 type Input = Record<string, unknown> | undefined;
 
 class Refusal extends Error {
@@ -580,6 +617,16 @@ function answerer(scenario: Scenario) {
       offered = offered.map((o) => (o.request?.id === input?.requestId ? { ...o, request: null } : o));
       return { ok: true };
     },
+    "sso.get": (input) => ({
+      connection: scenario.sso ?? null,
+      serviceProvider: {
+        redirectUri: "https://roster.example/sso/oidc/callback",
+        acsUrl: `https://roster.example/sso/saml/${String(input?.orgId)}/acs`,
+        entityId: `https://roster.example/sso/saml/${String(input?.orgId)}/metadata`,
+        metadataUrl: `https://roster.example/sso/saml/${String(input?.orgId)}/metadata`,
+      },
+    }),
+    "scim.get": () => scenario.scim ?? { ...scimSettings, tokens: [], groups: [] },
     "domains.list": () => claimed,
     "domains.add": (input) => {
       const name = String(input?.domain);

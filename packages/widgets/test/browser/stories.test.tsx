@@ -39,6 +39,9 @@ describe("every story", () => {
       "audit-log",
       "join-organization",
       "domains",
+      "sso-connection",
+      "scim-settings",
+      "security",
     ]) {
       expect(names.filter((n) => n.startsWith(widget)).length).toBeGreaterThanOrEqual(3);
     }
@@ -66,6 +69,12 @@ describe("every story", () => {
         "member-list › WithJoinRequest",
         "domains › NoPermission",
         "domains › LoadError",
+        ...["sso-connection", "scim-settings", "security"].flatMap((widget) => [
+          `${widget} › Loading`,
+          `${widget} › LoadError`,
+          `${widget} › Default`,
+          `${widget} › NoPermission`,
+        ]),
       ]),
     );
   });
