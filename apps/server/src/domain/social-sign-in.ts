@@ -16,10 +16,10 @@ import { badRequest, conflict, forbidden, notFound, RosterError } from "../error
 import { assertUnderLimit, consumeRateLimit, countFailure } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { issueSession, type SignedIn } from "./accounts.js";
-import { recordAudits } from "./audit.js";
 import { inviteByDomain } from "./domain-enrollment.js";
 import { afterSignUp } from "./hooks.js";
 import { lockAccount } from "./locks.js";
+import { auditIdentityChange } from "./social-identities.js";
 import { assertPasswordSignInAllowed } from "./sso-enforcement.js";
 import { safeReturnPath } from "./sso-sign-in.js";
 import { type PendingSecondFactor, pendingSecondFactor } from "./two-factor-sign-in.js";
@@ -227,38 +227,6 @@ function verifiedEmail(provider: SocialProvider, identity: SocialIdentity): stri
   return email;
 }
 
-/** The audit entry (and event) of a link or unlink, in every organization the person is an active member of. */
-async function auditIdentityChange(
-  trx: Transaction<Database>,
-  actor: Actor,
-  action: "social_identity.linked" | "social_identity.unlinked",
-  identity: { provider: SocialProvider; email: string },
-  now: Date,
-): Promise<void> {
-  const orgs = await trx
-    .selectFrom("memberships")
-    .select("org_id")
-    .where("user_id", "=", actor.userId)
-    .where("status", "=", "active")
-    .execute();
-  for (const { org_id } of orgs) {
-    await recordAudits(
-      trx,
-      org_id,
-      actor,
-      [
-        {
-          action,
-          targetType: "user",
-          targetId: actor.userId,
-          data: { provider: identity.provider, email: identity.email },
-        },
-      ],
-      now,
-    );
-  }
-}
-
 async function insertIdentity(
   trx: Transaction<Database>,
   row: { provider: SocialProvider; subject: string; userId: string; email: string },
@@ -423,103 +391,4 @@ async function linkToAccount(
     await auditIdentityChange(trx, actor, "social_identity.linked", { provider, email }, now);
   }).catch(conflictOnUnique({ social_identities_pkey: () => identityTaken(provider) }));
   deps.wakeOutbox();
-}
-
-export interface LinkedIdentity {
-  provider: SocialProvider;
-  providerName: string;
-  subject: string;
-  email: string;
-  createdAt: string;
-  lastSignInAt: string | null;
-}
-
-/** The identities linked to the caller's account, oldest first. */
-export async function listIdentities(deps: Deps, actor: Actor): Promise<LinkedIdentity[]> {
-  const rows = await deps.db
-    .selectFrom("social_identities")
-    .selectAll()
-    .where("user_id", "=", actor.userId)
-    .orderBy("created_at")
-    .orderBy("provider")
-    .limit(100)
-    .execute();
-  return rows.map((r) => ({
-    provider: r.provider,
-    providerName: PROVIDER_NAMES[r.provider],
-    subject: r.subject,
-    email: r.email,
-    createdAt: r.created_at.toISOString(),
-    lastSignInAt: r.last_sign_in_at?.toISOString() ?? null,
-  }));
-}
-
-/** Other ways the account can sign in besides this identity: a password, a passkey, another identity, SSO. */
-async function otherSignInMethods(
-  trx: Transaction<Database>,
-  userId: string,
-  except: { provider: SocialProvider; subject: string },
-): Promise<number> {
-  const row = await trx
-    .selectFrom("users as u")
-    .select((eb) => [
-      eb.case().when("u.password_hash", "is not", null).then(1).else(0).end().as("password"),
-      eb
-        .selectFrom("passkeys")
-        .select(eb.fn.countAll<string>().as("n"))
-        .whereRef("user_id", "=", "u.id")
-        .as("passkeys"),
-      eb
-        .selectFrom("social_identities")
-        .select(eb.fn.countAll<string>().as("n"))
-        .whereRef("user_id", "=", "u.id")
-        .where((w) => w.or([w("provider", "!=", except.provider), w("subject", "!=", except.subject)]))
-        .as("identities"),
-      eb
-        .selectFrom("sso_identities")
-        .select(eb.fn.countAll<string>().as("n"))
-        .whereRef("user_id", "=", "u.id")
-        .as("sso"),
-    ])
-    .where("u.id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return Number(row.password) + Number(row.passkeys) + Number(row.identities) + Number(row.sso);
-}
-
-/** Unlinks one of the caller's identities, unless it is their last way to sign in. */
-export async function unlinkIdentity(
-  deps: Deps,
-  actor: Actor,
-  input: { provider: SocialProvider; subject: string },
-): Promise<{ ok: true }> {
-  const now = deps.clock();
-  await runTransaction(deps, async (trx) => {
-    // Locked, so two unlinks at once cannot each count the other as the way that remains.
-    await lockAccount(deps, trx, actor.userId);
-    const identity = await trx
-      .selectFrom("social_identities")
-      .select(["provider", "email"])
-      .where("user_id", "=", actor.userId)
-      .where("provider", "=", input.provider)
-      .where("subject", "=", input.subject)
-      .executeTakeFirst();
-    if (!identity) {
-      throw notFound("SOCIAL_IDENTITY_NOT_FOUND", "This linked account no longer exists. Reload the page.");
-    }
-    if ((await otherSignInMethods(trx, actor.userId, input)) === 0) {
-      throw conflict(
-        "LAST_SIGN_IN_METHOD",
-        `${PROVIDER_NAMES[input.provider]} is your only way to sign in. Set a password (Forgot your password? on the sign-in page), add a passkey or link another account first.`,
-      );
-    }
-    await trx
-      .deleteFrom("social_identities")
-      .where("user_id", "=", actor.userId)
-      .where("provider", "=", input.provider)
-      .where("subject", "=", input.subject)
-      .execute();
-    await auditIdentityChange(trx, actor, "social_identity.unlinked", identity, now);
-  });
-  deps.wakeOutbox();
-  return { ok: true };
 }

@@ -3,6 +3,7 @@ import { clearedSessionCookie, sessionCookie } from "../auth/cookies.js";
 import { deleteAccount } from "../domain/account-deletion.js";
 import * as accounts from "../domain/accounts.js";
 import * as profile from "../domain/profile.js";
+import * as identities from "../domain/social-identities.js";
 import * as social from "../domain/social-sign-in.js";
 import * as twoFactorSignIn from "../domain/two-factor-sign-in.js";
 import { socialFlowCookie } from "../social-routes.js";
@@ -120,7 +121,7 @@ export const authRouter = router({
   ),
 
   /** The Google, GitHub and Microsoft identities linked to the caller's account. */
-  identities: authedProcedure.query(({ ctx }) => social.listIdentities(ctx.deps, ctx.actor)),
+  identities: authedProcedure.query(({ ctx }) => identities.listIdentities(ctx.deps, ctx.actor)),
 
   /**
    * Links another identity to the caller's account: open `url` in this browser; the provider sends
@@ -149,7 +150,7 @@ export const authRouter = router({
         subject: z.string().min(1, "Choose the linked account to unlink.").max(255),
       }),
     )
-    .mutation(({ ctx, input }) => social.unlinkIdentity(ctx.deps, ctx.actor, input)),
+    .mutation(({ ctx, input }) => identities.unlinkIdentity(ctx.deps, ctx.actor, input)),
 
   revokeOtherSessions: authedProcedure.mutation(({ ctx }) =>
     profile.revokeOtherSessions(ctx.deps, ctx.actor),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SIGN_IN_METHODS } from "../domain/access.js";
 import * as orgs from "../domain/organizations.js";
+import { transferOwnership } from "../domain/ownership-transfer.js";
 import { SESSION_IDLE_MINUTES, SESSION_MAX_AGE_MINUTES, setSignInPolicy } from "../domain/sign-in-policy.js";
 import { setTwoFactorPolicy } from "../domain/two-factor-policy.js";
 import { authedProcedure, orgProcedure, router, sessionFacts, twoFactorProof } from "../trpc.js";
@@ -73,7 +74,7 @@ export const orgsRouter = router({
   transferOwnership: orgProcedure("org:transfer")
     .input(z.object({ userId: uuid("user") }))
     .mutation(async ({ ctx, input }) => {
-      await orgs.transferOwnership(ctx.deps, ctx.access, input);
+      await transferOwnership(ctx.deps, ctx.access, input);
       return { ok: true as const };
     }),
 });
