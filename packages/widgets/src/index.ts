@@ -6,6 +6,11 @@ export {
   type InvitationResponse,
 } from "./accept-invitation/accept-invitation.js";
 export { type AccessLoss, watchAccessLoss } from "./access-loss.js";
+export {
+  AccountSecurity,
+  type AccountSecurityAction,
+  type AccountSecurityProps,
+} from "./account-security/account-security.js";
 export { type ApiKeyAction, ApiKeys, type ApiKeysProps } from "./api-keys/api-keys.js";
 export { AuditLog, type AuditLogProps } from "./audit-log/audit-log.js";
 export {
@@ -15,6 +20,16 @@ export {
 } from "./create-organization/create-organization.js";
 export { type DomainAction, Domains, type DomainsProps } from "./domains/domains.js";
 export { errorDetails, errorMessage, errorReason } from "./errors.js";
+export {
+  useConfirmTotp,
+  useDisableTotp,
+  useRegenerateRecoveryCodes,
+  useRevokeOtherSessions,
+  useRevokeSession,
+  useSessions,
+  useStartTotp,
+  useTwoFactorStatus,
+} from "./hooks/account-security.js";
 export { useAuditLog } from "./hooks/audit.js";
 export {
   useAddDomain,

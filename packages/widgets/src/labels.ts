@@ -1,4 +1,5 @@
 import type { RosterErrorReason } from "@roster/sdk";
+import { accountLabels } from "./labels-account.js";
 import { identityLabels } from "./labels-identity.js";
 import { securityLabels } from "./labels-security.js";
 import type { MemberStatus } from "./types.js";
@@ -217,6 +218,7 @@ const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", time
 export const defaultLabels = {
   ...identityLabels,
   ...securityLabels,
+  ...accountLabels,
   messages: defaultMessages,
   formatDate: (iso: string): string => dateFormat.format(new Date(iso)),
   status: {

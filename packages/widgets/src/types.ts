@@ -46,3 +46,5 @@ export type AuditFilters = Omit<RouterInputs["audit"]["list"], "orgId" | "cursor
 export type JoinSuggestion = RouterOutputs["joinRequests"]["suggestions"][number];
 export type JoinRequest = RouterOutputs["joinRequests"]["list"]["items"][number];
 export type Domain = RouterOutputs["domains"]["list"][number];
+export type SessionSummary = RouterOutputs["auth"]["sessions"][number];
+export type TwoFactorStatus = RouterOutputs["twoFactor"]["status"];

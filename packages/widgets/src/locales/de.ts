@@ -1,4 +1,5 @@
 import { type Labels, retryWhen } from "../labels.js";
+import { deAccount } from "./account/de.js";
 import { deIdentity } from "./identity/de.js";
 import { deSecurity } from "./security/de.js";
 
@@ -9,6 +10,7 @@ const dateTime = new Intl.DateTimeFormat("de", { dateStyle: "medium", timeStyle:
 export const de: Labels = {
   ...deIdentity,
   ...deSecurity,
+  ...deAccount,
   messages: {
     VALIDATION: "Einige Angaben sind ungültig. Prüfen Sie sie und versuchen Sie es erneut.",
     BAD_REQUEST:

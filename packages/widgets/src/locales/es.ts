@@ -1,4 +1,5 @@
 import { type Labels, retryWhen } from "../labels.js";
+import { esAccount } from "./account/es.js";
 import { esIdentity } from "./identity/es.js";
 import { esSecurity } from "./security/es.js";
 
@@ -9,6 +10,7 @@ const dateTime = new Intl.DateTimeFormat("es", { dateStyle: "medium", timeStyle:
 export const es: Labels = {
   ...esIdentity,
   ...esSecurity,
+  ...esAccount,
   messages: {
     VALIDATION: "Parte de lo que ha introducido no es válido. Revíselo y vuelva a intentarlo.",
     BAD_REQUEST: "Roster no ha entendido esta solicitud. Recargue la página y vuelva a intentarlo.",

@@ -1,4 +1,5 @@
 import { type Labels, retryWhen } from "../labels.js";
+import { frAccount } from "./account/fr.js";
 import { frIdentity } from "./identity/fr.js";
 import { frSecurity } from "./security/fr.js";
 
@@ -9,6 +10,7 @@ const dateTime = new Intl.DateTimeFormat("fr", { dateStyle: "medium", timeStyle:
 export const fr: Labels = {
   ...frIdentity,
   ...frSecurity,
+  ...frAccount,
   messages: {
     VALIDATION: "Certaines informations saisies ne sont pas valides. Vérifiez-les, puis réessayez.",
     BAD_REQUEST: "Roster n’a pas compris cette requête. Rechargez la page, puis réessayez.",

@@ -1,4 +1,5 @@
 import { type Labels, retryWhen } from "../labels.js";
+import { jaAccount } from "./account/ja.js";
 import { jaIdentity } from "./identity/ja.js";
 import { jaSecurity } from "./security/ja.js";
 
@@ -9,6 +10,7 @@ const dateTime = new Intl.DateTimeFormat("ja", { dateStyle: "medium", timeStyle:
 export const ja: Labels = {
   ...jaIdentity,
   ...jaSecurity,
+  ...jaAccount,
   messages: {
     VALIDATION: "入力内容に正しくないものがあります。確認してから、もう一度お試しください。",
     BAD_REQUEST:

@@ -13,6 +13,7 @@ import type {
   Permission,
   Role,
   ServiceAccount,
+  SessionSummary,
 } from "../types.js";
 
 /**
@@ -41,6 +42,10 @@ export interface Scenario {
   /** The organization's identity provider connection (`sso.get`); null: none yet. */
   sso?: SsoSettings["connection"];
   scim?: ScimSettingsData;
+  /** Whether the viewer has an authenticator app (`twoFactor.status`). */
+  totp?: boolean;
+  /** The viewer's sessions (`auth.sessions`). */
+  sessions?: SessionSummary[];
   /** Procedures that fail, by path (`members.list`), with the reason and message Roster would give. */
   errors?: Record<string, { reason: string; message: string; httpStatus?: number }>;
   /** Procedures that never answer (a loading state). */
@@ -414,6 +419,34 @@ class Refusal extends Error {
   }
 }
 
+/** The viewer signed in on a laptop (this session) and a phone. */
+export const sessions: SessionSummary[] = [
+  {
+    id: "s-laptop",
+    createdAt: new Date(base - 3 * day).toISOString(),
+    lastSeenAt: new Date(base).toISOString(),
+    expiresAt: new Date(base + 27 * day).toISOString(),
+    userAgent:
+      "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    ip: "203.0.113.7",
+    authMethod: "password",
+    current: true,
+  },
+  {
+    id: "s-phone",
+    createdAt: new Date(base - 10 * day).toISOString(),
+    lastSeenAt: new Date(base - day).toISOString(),
+    expiresAt: new Date(base + 20 * day).toISOString(),
+    userAgent:
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+    ip: "198.51.100.23",
+    authMethod: "passkey",
+    current: false,
+  },
+];
+
+const recoveryCodes = Array.from({ length: 10 }, (_, i) => `ab${i}cd-ef${i}gh`);
+
 /** The in-memory organization behind one story. */
 function answerer(scenario: Scenario) {
   let members = [...(scenario.members ?? [])];
@@ -425,6 +458,8 @@ function answerer(scenario: Scenario) {
   let requests = [...(scenario.joinRequests ?? [])];
   let offered = [...(scenario.suggestions ?? [])];
   let claimed = [...(scenario.domains ?? [])];
+  let totp = scenario.totp ?? false;
+  let signedIn = [...(scenario.sessions ?? sessions)];
   const find = (userId: unknown) => {
     const m = members.find((x) => x.id === userId);
     if (!m) throw new Refusal("MEMBER_NOT_FOUND", "This person is not a member of the organization.", 404);
@@ -661,6 +696,40 @@ function answerer(scenario: Scenario) {
     "domains.remove": (input) => {
       claimed = claimed.filter((d) => d.id !== input?.domainId);
       return { ok: true };
+    },
+    "twoFactor.status": () => ({
+      totp,
+      passkeys: 0,
+      recoveryCodesLeft: totp ? 10 : 0,
+      enabled: totp,
+      sessionTwoFactor: totp,
+    }),
+    "twoFactor.startTotp": () => ({
+      secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+      uri: "otpauth://totp/Roster:ada.lovelace%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+      qrSvg:
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 21 21"><rect width="21" height="21" fill="#fff"/><path d="M1 1h7v7H1zM13 1h7v7h-7zM1 13h7v7H1z"/></svg>',
+    }),
+    "twoFactor.confirmTotp": (input) => {
+      if (input?.code !== "123456")
+        throw new Refusal("INVALID_TWO_FACTOR_CODE", "This code is not right. Enter the current code.", 400);
+      totp = true;
+      return { recoveryCodes };
+    },
+    "twoFactor.disableTotp": () => {
+      totp = false;
+      return { ok: true };
+    },
+    "twoFactor.regenerateRecoveryCodes": () => ({ recoveryCodes }),
+    "auth.sessions": () => signedIn,
+    "auth.revokeSession": (input) => {
+      signedIn = signedIn.filter((s) => s.id !== input?.sessionId);
+      return { ok: true };
+    },
+    "auth.revokeOtherSessions": () => {
+      const ended = signedIn.filter((s) => !s.current).length;
+      signedIn = signedIn.filter((s) => s.current);
+      return { endedSessions: ended };
     },
     "invitations.decline": (input) => {
       mine = mine.filter((i) => i.id !== input?.invitationId);

@@ -42,6 +42,7 @@ describe("every story", () => {
       "sso-connection",
       "scim-settings",
       "security",
+      "account-security",
     ]) {
       expect(names.filter((n) => n.startsWith(widget)).length).toBeGreaterThanOrEqual(3);
     }
@@ -75,6 +76,10 @@ describe("every story", () => {
           `${widget} › Default`,
           `${widget} › NoPermission`,
         ]),
+        "account-security › Loading",
+        "account-security › LoadError",
+        "account-security › Default",
+        "account-security › EmbedToken",
       ]),
     );
   });

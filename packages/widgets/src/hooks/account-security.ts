@@ -1,0 +1,63 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "../trpc.js";
+
+/** Whether the signed-in person has two-factor sign-in: an authenticator app, passkeys, recovery codes left. */
+export function useTwoFactorStatus() {
+  const trpc = useTRPC();
+  return useQuery(trpc.twoFactor.status.queryOptions());
+}
+
+function useRefreshTwoFactor() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries(trpc.twoFactor.status.pathFilter());
+}
+
+/** Starts setting up an authenticator app: its secret, `otpauth:` link and QR code. */
+export function useStartTotp() {
+  const trpc = useTRPC();
+  return useMutation(trpc.twoFactor.startTotp.mutationOptions());
+}
+
+/** Confirms the authenticator app with its current code; answers the ten recovery codes, shown once. */
+export function useConfirmTotp() {
+  const trpc = useTRPC();
+  const refresh = useRefreshTwoFactor();
+  return useMutation(trpc.twoFactor.confirmTotp.mutationOptions({ onSuccess: refresh }));
+}
+
+export function useDisableTotp() {
+  const trpc = useTRPC();
+  const refresh = useRefreshTwoFactor();
+  return useMutation(trpc.twoFactor.disableTotp.mutationOptions({ onSuccess: refresh }));
+}
+
+export function useRegenerateRecoveryCodes() {
+  const trpc = useTRPC();
+  const refresh = useRefreshTwoFactor();
+  return useMutation(trpc.twoFactor.regenerateRecoveryCodes.mutationOptions({ onSuccess: refresh }));
+}
+
+/** The signed-in person's sessions that have not ended, most recently used first. */
+export function useSessions(enabled = true) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.auth.sessions.queryOptions(), enabled });
+}
+
+function useRefreshSessions() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries(trpc.auth.sessions.pathFilter());
+}
+
+export function useRevokeSession() {
+  const trpc = useTRPC();
+  const refresh = useRefreshSessions();
+  return useMutation(trpc.auth.revokeSession.mutationOptions({ onSettled: refresh }));
+}
+
+export function useRevokeOtherSessions() {
+  const trpc = useTRPC();
+  const refresh = useRefreshSessions();
+  return useMutation(trpc.auth.revokeOtherSessions.mutationOptions({ onSuccess: refresh }));
+}

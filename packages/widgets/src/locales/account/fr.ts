@@ -1,0 +1,48 @@
+import type { accountLabels } from "../../labels-account.js";
+
+export const frAccount: typeof accountLabels = {
+  accountSecurityTitle: "Sécurité du compte",
+  loadingSecurity: "Chargement de vos réglages de sécurité…",
+  securityNeedsSession:
+    "La connexion en deux étapes, les passkeys et les sessions ne peuvent être modifiées que connecté à Roster lui-même, pas depuis ce produit. Ouvrez votre compte Roster pour les modifier.",
+  twoFactorTitle: "Connexion en deux étapes",
+  twoFactorOn: "Activée",
+  twoFactorOff: "Désactivée",
+  twoFactorOnText: "La connexion demande un code de votre application d'authentification ou une passkey.",
+  twoFactorOffText:
+    "Ajoutez une application d'authentification pour qu'un mot de passe seul n'ouvre pas votre compte.",
+  recoveryCodesLeft: (n) => `${n} ${n === 1 ? "code de secours restant" : "codes de secours restants"}`,
+  setUpAuthenticator: "Configurer une application d'authentification",
+  scanQrCode: "Scannez ce QR code avec votre application d'authentification, ou saisissez la clé ci-dessous.",
+  qrCodeAlt: "QR code pour votre application d'authentification",
+  secretKey: "Clé",
+  copySecret: "Copier la clé",
+  authenticatorCode: "Code de votre application d'authentification",
+  confirmAuthenticator: "Confirmer",
+  authenticatorAdded: "La connexion en deux étapes est activée.",
+  recoveryCodesTitle: "Vos codes de secours",
+  recoveryCodesText:
+    "Gardez ces codes en lieu sûr. Chacun vous connecte une fois si vous perdez votre application. Ils ne sont affichés que maintenant.",
+  copyRecoveryCodes: "Copier les codes",
+  savedRecoveryCodes: "Je les ai enregistrés",
+  disableTwoFactor: "Retirer l'application d'authentification",
+  disableTwoFactorText: "Saisissez un code actuel de votre application, ou un code de secours.",
+  twoFactorDisabled: "L'application d'authentification a été retirée.",
+  regenerateRecoveryCodes: "Nouveaux codes de secours",
+  regenerateRecoveryCodesText:
+    "Vos anciens codes de secours ne fonctionneront plus. Saisissez un code actuel.",
+  recoveryCodesRegenerated: "De nouveaux codes de secours ont été créés. Les anciens ne fonctionnent plus.",
+  codeOrRecoveryCode: "Code",
+  sessionsTitle: "Où vous êtes connecté",
+  loadingSessions: "Chargement des sessions…",
+  thisDevice: "Cet appareil",
+  sessionDevice: (browser, system) => `${browser} sur ${system}`,
+  unknownBrowser: "Un navigateur",
+  unknownSystem: "un appareil inconnu",
+  sessionSeen: (date) => `Actif pour la dernière fois ${date}`,
+  signOutSession: (device) => `Déconnecter ${device}`,
+  sessionEnded: (device) => `${device} a été déconnecté.`,
+  signOutOthers: "Se déconnecter partout ailleurs",
+  othersSignedOut: (n) => `${n} ${n === 1 ? "autre session déconnectée" : "autres sessions déconnectées"}.`,
+  noOtherSessions: "Vous n'êtes connecté nulle part ailleurs.",
+};
