@@ -46,5 +46,6 @@ export type AuditFilters = Omit<RouterInputs["audit"]["list"], "orgId" | "cursor
 export type JoinSuggestion = RouterOutputs["joinRequests"]["suggestions"][number];
 export type JoinRequest = RouterOutputs["joinRequests"]["list"]["items"][number];
 export type Domain = RouterOutputs["domains"]["list"][number];
+export type Passkey = RouterOutputs["passkeys"]["list"][number];
 export type SessionSummary = RouterOutputs["auth"]["sessions"][number];
 export type TwoFactorStatus = RouterOutputs["twoFactor"]["status"];

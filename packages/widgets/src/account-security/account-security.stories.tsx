@@ -1,5 +1,6 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
 import { userEvent, within } from "storybook/test";
+import { passkeys } from "../stories/fixtures.js";
 import { withScenario } from "../stories/story-roster.js";
 import { AccountSecurity } from "./account-security.js";
 
@@ -29,7 +30,7 @@ export const LoadError: Story = {
 };
 
 /** Two-factor on: new recovery codes or turning it off each ask for a current code. */
-export const TwoFactorOn: Story = { parameters: { scenario: { totp: true } } };
+export const TwoFactorOn: Story = { parameters: { scenario: { totp: true, passkeys } } };
 
 /** Shown with an embed token: account-level changes need the person's own Roster session. */
 export const EmbedToken: Story = {
@@ -57,4 +58,18 @@ export const Enroll: Story = {
   },
 };
 
-export const Dark: Story = { parameters: { scenario: { totp: true }, theme: "dark" } };
+/** Renaming a passkey in its row. */
+export const RenamePasskey: Story = {
+  parameters: { scenario: { passkeys } },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(await canvas.findByRole("button", { name: "Rename Work laptop" }));
+    const input = await canvas.findByLabelText("New name for Work laptop");
+    await userEvent.clear(input);
+    await userEvent.type(input, "Home laptop");
+    await userEvent.click(canvas.getByRole("button", { name: "Save name" }));
+    await canvas.findByRole("button", { name: "Rename Home laptop" });
+  },
+};
+
+export const Dark: Story = { parameters: { scenario: { totp: true, passkeys }, theme: "dark" } };

@@ -17,6 +17,7 @@ import { ConfirmButtons, Dialog, DialogError } from "../ui/dialog.js";
 import { StatusRegion } from "../ui/status.js";
 import { useAction } from "../ui/use-action.js";
 import { sessionDevice } from "./device.js";
+import { PasskeySection } from "./passkeys.js";
 
 export type AccountSecurityAction =
   | { type: "startTotp" }
@@ -24,7 +25,10 @@ export type AccountSecurityAction =
   | { type: "disableTotp" }
   | { type: "regenerateRecoveryCodes" }
   | { type: "revokeSession"; sessionId: string }
-  | { type: "revokeOtherSessions" };
+  | { type: "revokeOtherSessions" }
+  | { type: "addPasskey" }
+  | { type: "renamePasskey"; passkeyId: string }
+  | { type: "removePasskey"; passkeyId: string };
 
 export interface AccountSecurityProps extends ActionCallbacks<AccountSecurityAction> {
   className?: string;
@@ -36,7 +40,7 @@ type CodeDialog = "disable" | "regenerate";
 /**
  * The signed-in person's own account security: two-factor sign-in with an authenticator app
  * (set up from a QR code, confirmed with a code, then ten recovery codes shown once; turned off or
- * given new recovery codes with a current code), and the sessions signed in, each of which can be
+ * given new recovery codes with a current code), passkeys (added, renamed, removed), and the sessions signed in, each of which can be
  * signed out. These are account-level changes: they need the person's own Roster session, so an
  * embed token is answered with a sentence saying where to make them instead.
  */
@@ -320,6 +324,8 @@ export function AccountSecurity({ className, onBefore, onAfter }: AccountSecurit
           </button>
         )}
       </section>
+
+      <PasskeySection action={action} />
 
       <section className="roster-profile-section" aria-labelledby={ids.sessions}>
         <h3 id={ids.sessions} className="roster-subheading">

@@ -61,3 +61,42 @@ export function useRevokeOtherSessions() {
   const refresh = useRefreshSessions();
   return useMutation(trpc.auth.revokeOtherSessions.mutationOptions({ onSuccess: refresh }));
 }
+
+/** The signed-in person's passkeys: name, when added, when last used. */
+export function usePasskeys(enabled = true) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.passkeys.list.queryOptions(), enabled });
+}
+
+function useRefreshPasskeys() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries(trpc.passkeys.list.pathFilter()),
+      queryClient.invalidateQueries(trpc.twoFactor.status.pathFilter()),
+    ]);
+}
+
+export function useStartPasskeyRegistration() {
+  const trpc = useTRPC();
+  return useMutation(trpc.passkeys.startRegistration.mutationOptions());
+}
+
+export function useFinishPasskeyRegistration() {
+  const trpc = useTRPC();
+  const refresh = useRefreshPasskeys();
+  return useMutation(trpc.passkeys.finishRegistration.mutationOptions({ onSuccess: refresh }));
+}
+
+export function useRenamePasskey() {
+  const trpc = useTRPC();
+  const refresh = useRefreshPasskeys();
+  return useMutation(trpc.passkeys.rename.mutationOptions({ onSuccess: refresh }));
+}
+
+export function useRemovePasskey() {
+  const trpc = useTRPC();
+  const refresh = useRefreshPasskeys();
+  return useMutation(trpc.passkeys.remove.mutationOptions({ onSettled: refresh }));
+}

@@ -10,6 +10,7 @@ import type {
   MemberListItem,
   MyInvitation,
   Organization,
+  Passkey,
   Permission,
   Role,
   ServiceAccount,
@@ -46,6 +47,8 @@ export interface Scenario {
   totp?: boolean;
   /** The viewer's sessions (`auth.sessions`). */
   sessions?: SessionSummary[];
+  /** The viewer's passkeys (`passkeys.list`). */
+  passkeys?: Passkey[];
   /** Procedures that fail, by path (`members.list`), with the reason and message Roster would give. */
   errors?: Record<string, { reason: string; message: string; httpStatus?: number }>;
   /** Procedures that never answer (a loading state). */
@@ -445,6 +448,17 @@ export const sessions: SessionSummary[] = [
   },
 ];
 
+/** A passkey on the laptop. */
+export const passkeys: Passkey[] = [
+  {
+    id: "e0000000-0000-4000-8000-000000000001",
+    name: "Work laptop",
+    backedUp: true,
+    createdAt: new Date(base - 30 * day).toISOString(),
+    lastUsedAt: new Date(base - day).toISOString(),
+  },
+];
+
 const recoveryCodes = Array.from({ length: 10 }, (_, i) => `ab${i}cd-ef${i}gh`);
 
 /** The in-memory organization behind one story. */
@@ -460,6 +474,7 @@ function answerer(scenario: Scenario) {
   let claimed = [...(scenario.domains ?? [])];
   let totp = scenario.totp ?? false;
   let signedIn = [...(scenario.sessions ?? sessions)];
+  let keysOfViewer = [...(scenario.passkeys ?? [])];
   const find = (userId: unknown) => {
     const m = members.find((x) => x.id === userId);
     if (!m) throw new Refusal("MEMBER_NOT_FOUND", "This person is not a member of the organization.", 404);
@@ -721,6 +736,17 @@ function answerer(scenario: Scenario) {
       return { ok: true };
     },
     "twoFactor.regenerateRecoveryCodes": () => ({ recoveryCodes }),
+    "passkeys.list": () => keysOfViewer,
+    "passkeys.rename": (input) => {
+      keysOfViewer = keysOfViewer.map((k) =>
+        k.id === input?.passkeyId ? { ...k, name: String(input?.name) } : k,
+      );
+      return { ok: true };
+    },
+    "passkeys.remove": (input) => {
+      keysOfViewer = keysOfViewer.filter((k) => k.id !== input?.passkeyId);
+      return { ok: true };
+    },
     "auth.sessions": () => signedIn,
     "auth.revokeSession": (input) => {
       signedIn = signedIn.filter((s) => s.id !== input?.sessionId);

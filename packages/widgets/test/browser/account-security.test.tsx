@@ -22,6 +22,7 @@ describe("AccountSecurity against a real Roster server", () => {
     withRoster(token, <AccountSecurity />);
     const region = page.getByRole("region", { name: "Account security" });
     await expect.element(region).toHaveTextContent("Two-factor sign-in Off");
+    await expect.element(region.getByText("No passkeys yet.")).toBeVisible();
     const sessions = page.getByRole("region", { name: "Where you are signed in" });
     await expect.element(sessions.getByRole("listitem")).toHaveLength(2);
     await expect.element(sessions.getByText("This device")).toBeVisible();

@@ -47,4 +47,21 @@ export const deAccount: typeof accountLabels = {
   signOutOthers: "Überall sonst abmelden",
   othersSignedOut: (n) => `${n} ${n === 1 ? "andere Sitzung" : "andere Sitzungen"} abgemeldet.`,
   noOtherSessions: "Sie sind nirgendwo sonst angemeldet.",
+  passkeysTitle: "Passkeys",
+  passkeysIntro: "Melden Sie sich mit Fingerabdruck, Gesicht oder Geräte-PIN statt mit einem Passwort an.",
+  loadingPasskeys: "Passkeys werden geladen…",
+  noPasskeys: "Noch keine Passkeys.",
+  passkeyDates: (added, used) =>
+    used ? `Hinzugefügt ${added}, zuletzt verwendet ${used}` : `Hinzugefügt ${added}`,
+  newPasskeyName: "Name für einen neuen Passkey",
+  addPasskey: "Passkey hinzufügen",
+  passkeyAdded: "Passkey hinzugefügt.",
+  passkeyCancelled:
+    "Es wurde kein Passkey hinzugefügt: Die Abfrage des Browsers wurde geschlossen oder ist hier nicht verfügbar.",
+  passkeyName: (name) => `Neuer Name für ${name}`,
+  renamePasskey: (name) => `${name} umbenennen`,
+  savePasskeyName: "Namen speichern",
+  passkeyRenamed: (name) => `Der Passkey heißt jetzt ${name}.`,
+  removePasskey: (name) => `${name} entfernen`,
+  passkeyRemoved: (name) => `${name} wurde entfernt.`,
 };

@@ -45,4 +45,21 @@ export const frAccount: typeof accountLabels = {
   signOutOthers: "Se déconnecter partout ailleurs",
   othersSignedOut: (n) => `${n} ${n === 1 ? "autre session déconnectée" : "autres sessions déconnectées"}.`,
   noOtherSessions: "Vous n'êtes connecté nulle part ailleurs.",
+  passkeysTitle: "Passkeys",
+  passkeysIntro:
+    "Connectez-vous avec votre empreinte, votre visage ou le code de l'appareil plutôt qu'un mot de passe.",
+  loadingPasskeys: "Chargement des passkeys…",
+  noPasskeys: "Aucune passkey pour l'instant.",
+  passkeyDates: (added, used) => (used ? `Ajoutée le ${added}, utilisée le ${used}` : `Ajoutée le ${added}`),
+  newPasskeyName: "Nom d'une nouvelle passkey",
+  addPasskey: "Ajouter une passkey",
+  passkeyAdded: "Passkey ajoutée.",
+  passkeyCancelled:
+    "Aucune passkey n'a été ajoutée : la fenêtre du navigateur a été fermée ou n'est pas disponible ici.",
+  passkeyName: (name) => `Nouveau nom pour ${name}`,
+  renamePasskey: (name) => `Renommer ${name}`,
+  savePasskeyName: "Enregistrer le nom",
+  passkeyRenamed: (name) => `La passkey s'appelle maintenant ${name}.`,
+  removePasskey: (name) => `Retirer ${name}`,
+  passkeyRemoved: (name) => `${name} a été retirée.`,
 };
