@@ -231,7 +231,13 @@ describe("the product in a person's hands, defect by defect", () => {
     await alice.goto(`${orgPath}/members`);
     await expect.poll(() => memberNames(alice)).toContain("Carol Chen");
     for (const words of ["chen", "chen.example"]) {
+      // The list already shows Carol for "chen": wait for this search's own answer, not the last one.
+      const answered = alice.waitForResponse(
+        (r) =>
+          r.url().includes("members.list") && decodeURIComponent(r.url()).includes(`"search":"${words}"`),
+      );
       await alice.getByLabel("Search").fill(words);
+      await answered;
       await expect.poll(() => memberNames(alice)).toEqual(["Carol Chen"]);
     }
     await look(alice, "10-search-by-any-word");

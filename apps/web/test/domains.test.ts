@@ -29,7 +29,8 @@ async function verifyDomain(page: Page, orgPath: string, domain: string, choice:
   await page.getByRole("button", { name: "Verify with my email address" }).click();
   await page.getByRole("status").getByText(`${domain} is verified.`).waitFor();
   await page.getByLabel(`People at ${domain}`).selectOption({ label: choice });
-  await page.getByRole("button", { name: "Save" }).click();
+  // The page also has "Save sign-in policy".
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await page.getByText(`What happens to people at ${domain} was saved.`).waitFor();
 }
 
