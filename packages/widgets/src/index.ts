@@ -76,6 +76,8 @@ export {
   usePermissions,
   useRoles,
   useSetActiveOrganization,
+  useSetSignInPolicy,
+  useSetTwoFactorPolicy,
   useTransferOwnership,
   useUpdateOrganization,
   useViewer,
@@ -137,6 +139,11 @@ export {
 } from "./provider.js";
 export { type ScimAction, ScimSettings, type ScimSettingsProps } from "./scim-settings/scim-settings.js";
 export { Security, type SecurityAction, type SecurityProps } from "./security/security.js";
+export {
+  SecurityPolicies,
+  type SecurityPoliciesProps,
+  type SecurityPolicyAction,
+} from "./security-policies/security-policies.js";
 export { type SsoAction, SsoConnection, type SsoConnectionProps } from "./sso-connection/sso-connection.js";
 export { useTRPC, useTRPCClient } from "./trpc.js";
 export type * from "./types.js";

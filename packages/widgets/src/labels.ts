@@ -1,6 +1,7 @@
 import type { RosterErrorReason } from "@roster/sdk";
 import { accountLabels } from "./labels-account.js";
 import { identityLabels } from "./labels-identity.js";
+import { policiesLabels } from "./labels-policies.js";
 import { securityLabels } from "./labels-security.js";
 import type { MemberStatus } from "./types.js";
 
@@ -219,6 +220,7 @@ export const defaultLabels = {
   ...identityLabels,
   ...securityLabels,
   ...accountLabels,
+  ...policiesLabels,
   messages: defaultMessages,
   formatDate: (iso: string): string => dateFormat.format(new Date(iso)),
   status: {

@@ -37,6 +37,8 @@ export type RosterInfiniteQuery<TPage> = UseInfiniteQueryResult<
 export type RosterMutation<TInput, TOutput> = UseMutationResult<TOutput, RosterQueryError, TInput, unknown>;
 export type InvitationPage = RouterOutputs["invitations"]["list"];
 export type OrganizationDetails = RouterOutputs["orgs"]["get"];
+/** A way of signing in an organization's sign-in policy may accept. */
+export type SignInMethod = NonNullable<OrganizationDetails["allowedSignInMethods"]>[number];
 export type ServiceAccount = RouterOutputs["serviceAccounts"]["list"][number];
 export type ApiKey = RouterOutputs["serviceAccounts"]["keys"][number];
 export type AuditPage = RouterOutputs["audit"]["list"];

@@ -49,10 +49,10 @@ export function useCreateOrganization() {
   );
 }
 
-/** One organization the signed-in person belongs to: name, slug, metadata, seat limit. */
-export function useOrganization(orgId: string) {
+/** One organization the signed-in person belongs to: name, slug, metadata, seat limit, sign-in policy. */
+export function useOrganization(orgId: string, enabled = true) {
   const trpc = useTRPC();
-  return useQuery(trpc.orgs.get.queryOptions({ orgId }));
+  return useQuery({ ...trpc.orgs.get.queryOptions({ orgId }), enabled });
 }
 
 /** Invalidates every view of organizations (the switcher's list, a profile, permissions). */
@@ -78,6 +78,20 @@ export function useTransferOwnership() {
       onSuccess: () => Promise.all([refresh(), queryClient.invalidateQueries(trpc.members.pathFilter())]),
     }),
   );
+}
+
+/** "Members must use two-factor sign-in"; turning it on needs the caller's own two-factor (MFA_REQUIRED). */
+export function useSetTwoFactorPolicy() {
+  const trpc = useTRPC();
+  const refresh = useRefreshOrganizations();
+  return useMutation(trpc.orgs.setTwoFactorPolicy.mutationOptions({ onSuccess: refresh }));
+}
+
+/** Session lifetime, idle timeout and accepted sign-in methods (each null: no limit). */
+export function useSetSignInPolicy() {
+  const trpc = useTRPC();
+  const refresh = useRefreshOrganizations();
+  return useMutation(trpc.orgs.setSignInPolicy.mutationOptions({ onSuccess: refresh }));
 }
 
 export function useDeleteOrganization() {

@@ -1,6 +1,7 @@
 import { type Labels, retryWhen } from "../labels.js";
 import { deAccount } from "./account/de.js";
 import { deIdentity } from "./identity/de.js";
+import { dePolicies } from "./policies/de.js";
 import { deSecurity } from "./security/de.js";
 
 const date = new Intl.DateTimeFormat("de", { year: "numeric", month: "short", day: "numeric" });
@@ -11,6 +12,7 @@ export const de: Labels = {
   ...deIdentity,
   ...deSecurity,
   ...deAccount,
+  ...dePolicies,
   messages: {
     VALIDATION: "Einige Angaben sind ungültig. Prüfen Sie sie und versuchen Sie es erneut.",
     BAD_REQUEST:

@@ -1,6 +1,7 @@
 import { type Labels, retryWhen } from "../labels.js";
 import { esAccount } from "./account/es.js";
 import { esIdentity } from "./identity/es.js";
+import { esPolicies } from "./policies/es.js";
 import { esSecurity } from "./security/es.js";
 
 const date = new Intl.DateTimeFormat("es", { year: "numeric", month: "short", day: "numeric" });
@@ -11,6 +12,7 @@ export const es: Labels = {
   ...esIdentity,
   ...esSecurity,
   ...esAccount,
+  ...esPolicies,
   messages: {
     VALIDATION: "Parte de lo que ha introducido no es válido. Revíselo y vuelva a intentarlo.",
     BAD_REQUEST: "Roster no ha entendido esta solicitud. Recargue la página y vuelva a intentarlo.",

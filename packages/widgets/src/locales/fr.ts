@@ -1,6 +1,7 @@
 import { type Labels, retryWhen } from "../labels.js";
 import { frAccount } from "./account/fr.js";
 import { frIdentity } from "./identity/fr.js";
+import { frPolicies } from "./policies/fr.js";
 import { frSecurity } from "./security/fr.js";
 
 const date = new Intl.DateTimeFormat("fr", { year: "numeric", month: "short", day: "numeric" });
@@ -11,6 +12,7 @@ export const fr: Labels = {
   ...frIdentity,
   ...frSecurity,
   ...frAccount,
+  ...frPolicies,
   messages: {
     VALIDATION: "Certaines informations saisies ne sont pas valides. Vérifiez-les, puis réessayez.",
     BAD_REQUEST: "Roster n’a pas compris cette requête. Rechargez la page, puis réessayez.",

@@ -1,6 +1,7 @@
 import { type Labels, retryWhen } from "../labels.js";
 import { jaAccount } from "./account/ja.js";
 import { jaIdentity } from "./identity/ja.js";
+import { jaPolicies } from "./policies/ja.js";
 import { jaSecurity } from "./security/ja.js";
 
 const date = new Intl.DateTimeFormat("ja", { year: "numeric", month: "short", day: "numeric" });
@@ -11,6 +12,7 @@ export const ja: Labels = {
   ...jaIdentity,
   ...jaSecurity,
   ...jaAccount,
+  ...jaPolicies,
   messages: {
     VALIDATION: "入力内容に正しくないものがあります。確認してから、もう一度お試しください。",
     BAD_REQUEST:

@@ -584,6 +584,20 @@ function answerer(scenario: Scenario) {
       orgs = orgs.map((o) => (o.id === input?.orgId ? { ...o, ...(input as Partial<Organization>) } : o));
       return orgs.find((o) => o.id === input?.orgId);
     },
+    "orgs.setTwoFactorPolicy": (input) => {
+      const requireTwoFactor = input?.required === true;
+      orgs = orgs.map((o) => (o.id === input?.orgId ? { ...o, requireTwoFactor } : o));
+      return { requireTwoFactor };
+    },
+    "orgs.setSignInPolicy": (input) => {
+      const change = {
+        sessionMaxAgeMinutes: (input?.sessionMaxAgeMinutes as number | null | undefined) ?? null,
+        idleTimeoutMinutes: (input?.idleTimeoutMinutes as number | null | undefined) ?? null,
+        allowedSignInMethods: (input?.allowedSignInMethods as Organization["allowedSignInMethods"]) ?? null,
+      };
+      orgs = orgs.map((o) => (o.id === input?.orgId ? { ...o, ...change } : o));
+      return { ...change, signInAgain: false };
+    },
     "orgs.transferOwnership": (input) => {
       update(input?.userId, { role: "owner" });
       return { ok: true };

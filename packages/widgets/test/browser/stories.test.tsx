@@ -43,6 +43,7 @@ describe("every story", () => {
       "scim-settings",
       "security",
       "account-security",
+      "security-policies",
     ]) {
       expect(names.filter((n) => n.startsWith(widget)).length).toBeGreaterThanOrEqual(3);
     }
@@ -70,7 +71,7 @@ describe("every story", () => {
         "member-list › WithJoinRequest",
         "domains › NoPermission",
         "domains › LoadError",
-        ...["sso-connection", "scim-settings", "security"].flatMap((widget) => [
+        ...["sso-connection", "scim-settings", "security", "security-policies"].flatMap((widget) => [
           `${widget} › Loading`,
           `${widget} › LoadError`,
           `${widget} › Default`,
