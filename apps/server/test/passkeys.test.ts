@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD, refusal, type SignedUpPerson, startTestServer, type TestServer } from "./helpers.js";
+import {
+  failure,
+  PASSWORD,
+  refusal,
+  type SignedUpPerson,
+  startTestServer,
+  type TestServer,
+} from "./helpers.js";
 import { SoftwareAuthenticator } from "./software-authenticator.js";
 
 let t: TestServer;
@@ -162,5 +169,47 @@ describe("passkeys", () => {
       enabled: false,
       sessionTwoFactor: false,
     });
+  });
+
+  it("refuses to remove the passkey that is the account's last way to sign in", async () => {
+    const person = await t.signUp("Pia Passwordless");
+    const laptop = await register(person, new SoftwareAuthenticator(ORIGIN), "Laptop");
+    const phone = await register(person, new SoftwareAuthenticator(ORIGIN), "Phone");
+    // As an account made by a provider or a host has: no password.
+    await t.database.db
+      .updateTable("users")
+      .set({ password_hash: null })
+      .where("id", "=", person.user.id)
+      .execute();
+    expect((await person.client.auth.me.query()).hasPassword).toBe(false);
+
+    // Another passkey remains: this one may go.
+    await person.client.passkeys.remove.mutate({ passkeyId: laptop.id });
+    const last = await failure(person.client.passkeys.remove.mutate({ passkeyId: phone.id }));
+    expect(last).toMatchObject({ code: "CONFLICT", reason: "LAST_SIGN_IN_METHOD" });
+    expect(last.message).toContain("Phone is your only way to sign in");
+    expect((await person.client.passkeys.list.query()).map((p) => p.name)).toEqual(["Phone"]);
+
+    // With a linked Google identity it may go too.
+    await t.database.db
+      .insertInto("social_identities")
+      .values({
+        provider: "google",
+        subject: `google-${person.user.id}`,
+        user_id: person.user.id,
+        email: person.email,
+        created_at: new Date(),
+      })
+      .execute();
+    await person.client.passkeys.remove.mutate({ passkeyId: phone.id });
+    expect(await person.client.passkeys.list.query()).toEqual([]);
+  });
+
+  it("removes the last passkey of an account that has a password", async () => {
+    const person = await t.signUp("Pia Password");
+    const passkey = await register(person, new SoftwareAuthenticator(ORIGIN));
+    expect((await person.client.auth.me.query()).hasPassword).toBe(true);
+    await person.client.passkeys.remove.mutate({ passkeyId: passkey.id });
+    expect(await person.client.passkeys.list.query()).toEqual([]);
   });
 });

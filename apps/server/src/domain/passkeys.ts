@@ -16,7 +16,9 @@ import { lazy } from "../lazy.js";
 import { consumeRateLimit } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import { getUser } from "./accounts.js";
+import { lockAccount } from "./locks.js";
 import { noticeSecurityChange } from "./security-notices.js";
+import { otherSignInMethods } from "./sign-in-methods.js";
 import { afterSecondFactorRemoved, markSessionTwoFactor } from "./two-factor.js";
 import { conflictOnUnique } from "./unique-conflicts.js";
 
@@ -171,8 +173,25 @@ export async function renamePasskey(deps: Deps, actor: Actor, input: { passkeyId
   if (result.numUpdatedRows === 0n) throw passkeyNotFound();
 }
 
+/** Removes one of the caller's passkeys, unless it is their last way to sign in. */
 export async function removePasskey(deps: Deps, actor: Actor, input: { passkeyId: string }) {
   await runTransaction(deps, async (trx) => {
+    // Locked, so two removals at once (or a removal and an unlink) cannot each count the other as
+    // the way that remains.
+    await lockAccount(deps, trx, actor.userId);
+    const passkey = await trx
+      .selectFrom("passkeys")
+      .select("name")
+      .where("id", "=", input.passkeyId)
+      .where("user_id", "=", actor.userId)
+      .executeTakeFirst();
+    if (!passkey) throw passkeyNotFound();
+    if ((await otherSignInMethods(trx, actor.userId, { passkeyId: input.passkeyId })) === 0) {
+      throw conflict(
+        "LAST_SIGN_IN_METHOD",
+        `${passkey.name} is your only way to sign in. Set a password (Forgot your password? on the sign-in page), add another passkey or link another account first.`,
+      );
+    }
     const removed = await trx
       .deleteFrom("passkeys")
       .where("id", "=", input.passkeyId)

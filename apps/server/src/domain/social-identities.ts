@@ -6,6 +6,7 @@ import { conflict, notFound } from "../errors.js";
 import { runTransaction } from "../transaction.js";
 import { recordAudits } from "./audit.js";
 import { lockAccount } from "./locks.js";
+import { otherSignInMethods } from "./sign-in-methods.js";
 
 /** The social identities linked to an account: listing them, unlinking one, and auditing both. */
 
@@ -70,38 +71,6 @@ export async function listIdentities(deps: Deps, actor: Actor): Promise<LinkedId
   }));
 }
 
-/** Other ways the account can sign in besides this identity: a password, a passkey, another identity, SSO. */
-async function otherSignInMethods(
-  trx: Transaction<Database>,
-  userId: string,
-  except: { provider: SocialProvider; subject: string },
-): Promise<number> {
-  const row = await trx
-    .selectFrom("users as u")
-    .select((eb) => [
-      eb.case().when("u.password_hash", "is not", null).then(1).else(0).end().as("password"),
-      eb
-        .selectFrom("passkeys")
-        .select(eb.fn.countAll<string>().as("n"))
-        .whereRef("user_id", "=", "u.id")
-        .as("passkeys"),
-      eb
-        .selectFrom("social_identities")
-        .select(eb.fn.countAll<string>().as("n"))
-        .whereRef("user_id", "=", "u.id")
-        .where((w) => w.or([w("provider", "!=", except.provider), w("subject", "!=", except.subject)]))
-        .as("identities"),
-      eb
-        .selectFrom("sso_identities")
-        .select(eb.fn.countAll<string>().as("n"))
-        .whereRef("user_id", "=", "u.id")
-        .as("sso"),
-    ])
-    .where("u.id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return Number(row.password) + Number(row.passkeys) + Number(row.identities) + Number(row.sso);
-}
-
 /** Unlinks one of the caller's identities, unless it is their last way to sign in. */
 export async function unlinkIdentity(
   deps: Deps,
@@ -122,7 +91,7 @@ export async function unlinkIdentity(
     if (!identity) {
       throw notFound("SOCIAL_IDENTITY_NOT_FOUND", "This linked account no longer exists. Reload the page.");
     }
-    if ((await otherSignInMethods(trx, actor.userId, input)) === 0) {
+    if ((await otherSignInMethods(trx, actor.userId, { identity: input })) === 0) {
       throw conflict(
         "LAST_SIGN_IN_METHOD",
         `${PROVIDER_NAMES[input.provider]} is your only way to sign in. Set a password (Forgot your password? on the sign-in page), add a passkey or link another account first.`,
