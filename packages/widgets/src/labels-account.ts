@@ -4,7 +4,7 @@ export const accountLabels = {
   accountSecurityTitle: "Account security",
   loadingSecurity: "Loading your security settings…",
   securityNeedsSession:
-    "Two-factor sign-in, passkeys and sessions can only be changed while signed in to Roster itself, not through this product. Open your Roster account to change them.",
+    "Your password, linked accounts, two-factor sign-in, passkeys and sessions can only be changed while signed in to Roster itself, not through this product. Open your Roster account to change them.",
   twoFactorTitle: "Two-factor sign-in",
   twoFactorOn: "On",
   twoFactorOff: "Off",
@@ -59,4 +59,26 @@ export const accountLabels = {
   passkeyRenamed: (name: string) => `The passkey is now called ${name}.`,
   removePasskey: (name: string) => `Remove ${name}`,
   passkeyRemoved: (name: string) => `${name} was removed.`,
+  passwordTitle: "Password",
+  currentPassword: "Current password",
+  newPassword: "New password",
+  newPasswordHint: "At least 8 characters. Changing it signs you out everywhere else.",
+  confirmNewPassword: "New password again",
+  changePassword: "Change password",
+  passwordChanged: (n: number) =>
+    n === 0
+      ? "Your password was changed."
+      : `Your password was changed. ${n} other ${n === 1 ? "session was" : "sessions were"} signed out.`,
+  enterCurrentPassword: "Enter your current password.",
+  passwordTooShort: "Use at least 8 characters for your new password.",
+  passwordsDiffer: "The two new passwords are not the same. Type the new password again.",
+  linkedAccountsTitle: "Linked accounts",
+  linkedAccountsIntro: "Sign in with these accounts as well as your password or passkeys.",
+  loadingLinkedAccounts: "Loading linked accounts…",
+  noLinkedAccounts: "No linked accounts yet.",
+  identityLinkedOn: (date: string) => `Linked ${date}`,
+  unlinkIdentity: (provider: string) => `Unlink ${provider}`,
+  identityUnlinked: (provider: string, email: string) => `${provider} (${email}) was unlinked.`,
+  linkProvider: (provider: string) => `Link ${provider}`,
+  openingProvider: (provider: string) => `Opening ${provider}…`,
 };

@@ -44,6 +44,11 @@ export default async function setup(project: TestProject) {
     ALLOWED_ORIGINS: origins.join(","),
     // The fixture signs many people up from one loopback address.
     SIGN_UPS_PER_IP_PER_HOUR: "100000",
+    // Offered to link in AccountSecurity (linking only sends the browser to the provider's page).
+    GOOGLE_CLIENT_ID: "widgets-google-client",
+    GOOGLE_CLIENT_SECRET: "widgets-google-secret",
+    GITHUB_CLIENT_ID: "widgets-github-client",
+    GITHUB_CLIENT_SECRET: "widgets-github-secret",
   });
   const server = await startServer({ config, database, runWorker: false });
   try {
@@ -147,6 +152,38 @@ export default async function setup(project: TestProject) {
       enrollment: "suggestion",
     });
 
+    // Linked identities, written as a finished link would leave them: Lee has a password and Google;
+    // Sol's account has Google alone (as one made by signing in with Google has).
+    const withGoogle = async (email: string, name: string, keepPassword: boolean) => {
+      const signedUp = await client("").auth.signUp.mutate({
+        email,
+        password: "correct horse battery staple",
+        name,
+      });
+      await database.db
+        .insertInto("social_identities")
+        .values({
+          provider: "google",
+          subject: `google-${signedUp.user.id}`,
+          user_id: signedUp.user.id,
+          email: email.replace("@widgets.example", "@gmail.example"),
+          created_at: new Date("2026-05-04T10:00:00Z"),
+        })
+        .execute();
+      if (!keepPassword) {
+        await database.db
+          .updateTable("users")
+          .set({ password_hash: null })
+          .where("id", "=", signedUp.user.id)
+          .execute();
+      }
+      return signedUp.token;
+    };
+    const [linked, googleOnly] = await Promise.all([
+      withGoogle("lee@widgets.example", "Lee Linked", true),
+      withGoogle("sol@widgets.example", "Sol Social", false),
+    ]);
+
     const user = (p: Person) => ({ id: p.id, name: p.name });
     const fixture: RosterFixture = {
       url: server.url,
@@ -159,6 +196,8 @@ export default async function setup(project: TestProject) {
         jo: jo.token,
         pat: pat.token,
         quinn: quinn.token,
+        linked,
+        googleOnly,
       },
       users: {
         owner: user(owner),

@@ -16,6 +16,12 @@ export interface RosterFixture {
     /** Pat and Quinn have confirmed addresses at joiners.example and belong to no organization. */
     pat: string;
     quinn: string;
+    /**
+     * Sessions (not embed tokens) of accounts with a linked Google identity: `linked` also has a
+     * password; `googleOnly` has no other way to sign in.
+     */
+    linked: string;
+    googleOnly: string;
   };
   users: Record<
     "owner" | "bob" | "carol" | "dan" | "erin" | "frank" | "viewer",

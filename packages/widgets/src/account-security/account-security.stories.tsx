@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from "@storybook/react-vite";
-import { userEvent, within } from "storybook/test";
-import { passkeys } from "../stories/fixtures.js";
+import { expect, fn, userEvent, within } from "storybook/test";
+import { identities, passkeys } from "../stories/fixtures.js";
 import { withScenario } from "../stories/story-roster.js";
 import { AccountSecurity } from "./account-security.js";
 
@@ -9,12 +9,14 @@ const meta = {
   component: AccountSecurity,
   decorators: [withScenario],
   parameters: { scenario: {} },
+  // Linking opens the provider's page; in a story the address is only reported.
+  args: { navigate: fn() },
 } satisfies Meta<typeof AccountSecurity>;
 
 export default meta;
 type Story = StoryObj<typeof meta>;
 
-/** Two-factor off, signed in on a laptop (here) and a phone. */
+/** A password, two-factor off, Google and GitHub offered to link, signed in on a laptop (here) and a phone. */
 export const Default: Story = {};
 
 export const Loading: Story = { parameters: { scenario: { pending: ["twoFactor.status"] } } };
@@ -73,3 +75,59 @@ export const RenamePasskey: Story = {
 };
 
 export const Dark: Story = { parameters: { scenario: { totp: true, passkeys }, theme: "dark" } };
+
+/** Google and GitHub linked; Microsoft offered too, so it can be linked. */
+export const WithLinkedAccounts: Story = {
+  parameters: {
+    scenario: {
+      identities,
+      providers: [
+        { id: "google", name: "Google", startPath: "/auth/social/google/start" },
+        { id: "github", name: "GitHub", startPath: "/auth/social/github/start" },
+        { id: "microsoft", name: "Microsoft", startPath: "/auth/social/microsoft/start" },
+      ],
+    },
+  },
+};
+
+/** No provider configured: a GitHub account linked earlier is listed and can be unlinked, nothing can be linked. */
+export const NoProvidersConfigured: Story = {
+  parameters: { scenario: { identities: identities.slice(1), providers: [] } },
+};
+
+/** The current password typed wrong: Roster's refusal is said beside that field. */
+export const PasswordChangeError: Story = {
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.type(await canvas.findByLabelText("Current password"), "not my password");
+    await userEvent.type(canvas.getByLabelText("New password"), "a brand new passphrase");
+    await userEvent.type(canvas.getByLabelText("New password again"), "a brand new passphrase");
+    await userEvent.click(canvas.getByRole("button", { name: "Change password" }));
+    await expect(await canvas.findByRole("alert")).toHaveTextContent("This password is not right.");
+  },
+};
+
+/** The new password typed differently the second time: said before anything is sent. */
+export const PasswordsDiffer: Story = {
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.type(await canvas.findByLabelText("Current password"), "correct horse battery staple");
+    await userEvent.type(canvas.getByLabelText("New password"), "a brand new passphrase");
+    await userEvent.type(canvas.getByLabelText("New password again"), "a brand new passphrase?");
+    await userEvent.click(canvas.getByRole("button", { name: "Change password" }));
+    await canvas.findByText(/The two new passwords are not the same/);
+  },
+};
+
+/**
+ * An account made with Google alone: no password to change, and Google cannot be unlinked while it
+ * is the only way to sign in.
+ */
+export const LastSignInMethod: Story = {
+  parameters: { scenario: { hasPassword: false, identities: identities.slice(0, 1), providers: [] } },
+  play: async ({ canvasElement }) => {
+    const canvas = within(canvasElement);
+    await userEvent.click(await canvas.findByRole("button", { name: "Unlink Google" }));
+    await expect(await canvas.findByText(/This is your only way to sign in/)).toBeVisible();
+  },
+};

@@ -17,7 +17,9 @@ import { ConfirmButtons, Dialog, DialogError } from "../ui/dialog.js";
 import { StatusRegion } from "../ui/status.js";
 import { useAction } from "../ui/use-action.js";
 import { sessionDevice } from "./device.js";
+import { LinkedAccountsSection } from "./linked-accounts.js";
 import { PasskeySection } from "./passkeys.js";
+import { PasswordSection } from "./password.js";
 
 export type AccountSecurityAction =
   | { type: "startTotp" }
@@ -28,23 +30,40 @@ export type AccountSecurityAction =
   | { type: "revokeOtherSessions" }
   | { type: "addPasskey" }
   | { type: "renamePasskey"; passkeyId: string }
-  | { type: "removePasskey"; passkeyId: string };
+  | { type: "removePasskey"; passkeyId: string }
+  | { type: "changePassword" }
+  | { type: "linkIdentity"; provider: "google" | "github" | "microsoft" }
+  | { type: "unlinkIdentity"; provider: "google" | "github" | "microsoft"; subject: string };
 
 export interface AccountSecurityProps extends ActionCallbacks<AccountSecurityAction> {
   className?: string;
+  /**
+   * Sends the browser to a provider's sign-in page to link that provider (Roster brings it back to
+   * its own account page afterwards). Default: `window.location.assign(url)`.
+   */
+  navigate?: (url: string) => void;
 }
+
+const assignLocation = (url: string) => window.location.assign(url);
 
 type Enrolling = { secret: string; uri: string; qrSvg: string };
 type CodeDialog = "disable" | "regenerate";
 
 /**
- * The signed-in person's own account security: two-factor sign-in with an authenticator app
- * (set up from a QR code, confirmed with a code, then ten recovery codes shown once; turned off or
- * given new recovery codes with a current code), passkeys (added, renamed, removed), and the sessions signed in, each of which can be
- * signed out. These are account-level changes: they need the person's own Roster session, so an
- * embed token is answered with a sentence saying where to make them instead.
+ * The signed-in person's own account security: their password (changed with the current one),
+ * two-factor sign-in with an authenticator app (set up from a QR code, confirmed with a code, then
+ * ten recovery codes shown once; turned off or given new recovery codes with a current code),
+ * passkeys (added, renamed, removed), linked Google, GitHub and Microsoft accounts (linked,
+ * unlinked), and the sessions signed in, each of which can be signed out. These are account-level
+ * changes: they need the person's own Roster session, so an embed token is answered with a sentence
+ * saying where to make them instead.
  */
-export function AccountSecurity({ className, onBefore, onAfter }: AccountSecurityProps) {
+export function AccountSecurity({
+  className,
+  onBefore,
+  onAfter,
+  navigate = assignLocation,
+}: AccountSecurityProps) {
   const labels = useLabels();
   const ids = { heading: useId(), twoFactor: useId(), sessions: useId(), code: useId(), dialogCode: useId() };
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -182,6 +201,8 @@ export function AccountSecurity({ className, onBefore, onAfter }: AccountSecurit
 
   return frame(
     <>
+      <PasswordSection action={action} />
+
       <section className="roster-profile-section" aria-labelledby={ids.twoFactor}>
         <h3 id={ids.twoFactor} className="roster-subheading">
           {labels.twoFactorTitle}{" "}
@@ -326,6 +347,8 @@ export function AccountSecurity({ className, onBefore, onAfter }: AccountSecurit
       </section>
 
       <PasskeySection action={action} />
+
+      <LinkedAccountsSection action={action} navigate={navigate} />
 
       <section className="roster-profile-section" aria-labelledby={ids.sessions}>
         <h3 id={ids.sessions} className="roster-subheading">

@@ -100,3 +100,38 @@ export function useRemovePasskey() {
   const refresh = useRefreshPasskeys();
   return useMutation(trpc.passkeys.remove.mutationOptions({ onSettled: refresh }));
 }
+
+/** Changes the password with the current one; other sessions end, this one stays. */
+export function useChangePassword() {
+  const trpc = useTRPC();
+  const refresh = useRefreshSessions();
+  return useMutation(trpc.auth.changePassword.mutationOptions({ onSuccess: refresh }));
+}
+
+/** The Google, GitHub and Microsoft identities linked to the signed-in person's account. */
+export function useIdentities(enabled = true) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.auth.identities.queryOptions(), enabled });
+}
+
+/** The providers this Roster offers (configured with a client ID and secret). */
+export function useSocialProviders(enabled = true) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.auth.socialProviders.queryOptions(), enabled });
+}
+
+/** Starts linking a provider: answers the provider's page to send the browser to. */
+export function useLinkIdentity() {
+  const trpc = useTRPC();
+  return useMutation(trpc.auth.linkIdentity.mutationOptions());
+}
+
+export function useUnlinkIdentity() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation(
+    trpc.auth.unlinkIdentity.mutationOptions({
+      onSettled: () => queryClient.invalidateQueries(trpc.auth.identities.pathFilter()),
+    }),
+  );
+}

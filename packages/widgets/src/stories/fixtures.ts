@@ -17,6 +17,12 @@ import type {
   SessionSummary,
 } from "../types.js";
 
+type LinkedIdentity = RouterOutputs["auth"]["identities"][number];
+type SocialProvider = RouterOutputs["auth"]["socialProviders"][number];
+
+/** The password of the story's viewer (`auth.changePassword` refuses any other as the current one). */
+export const storyPassword = "correct horse battery staple";
+
 /**
  * Canned Roster answers for stories: a fetch that answers tRPC batch requests (GET queries and
  * POST mutations) from an in-memory organization, so every widget can be shown in every state
@@ -49,6 +55,12 @@ export interface Scenario {
   sessions?: SessionSummary[];
   /** The viewer's passkeys (`passkeys.list`). */
   passkeys?: Passkey[];
+  /** Whether the viewer's account has a password (`auth.me`); true unless said. */
+  hasPassword?: boolean;
+  /** The viewer's linked Google, GitHub and Microsoft accounts (`auth.identities`). */
+  identities?: LinkedIdentity[];
+  /** The providers this Roster offers (`auth.socialProviders`); Google and GitHub unless said. */
+  providers?: SocialProvider[];
   /** Procedures that fail, by path (`members.list`), with the reason and message Roster would give. */
   errors?: Record<string, { reason: string; message: string; httpStatus?: number }>;
   /** Procedures that never answer (a loading state). */
@@ -459,6 +471,32 @@ export const passkeys: Passkey[] = [
   },
 ];
 
+/** Google and GitHub offered, as configured with a client ID and secret each. */
+export const socialProviders: SocialProvider[] = [
+  { id: "google", name: "Google", startPath: "/auth/social/google/start" },
+  { id: "github", name: "GitHub", startPath: "/auth/social/github/start" },
+];
+
+/** A Google and a GitHub account linked to the viewer's. */
+export const identities: LinkedIdentity[] = [
+  {
+    provider: "google",
+    providerName: "Google",
+    subject: "108234567890123456789",
+    email: "ada.lovelace@gmail.com",
+    createdAt: new Date(base - 60 * day).toISOString(),
+    lastSignInAt: new Date(base - 2 * day).toISOString(),
+  },
+  {
+    provider: "github",
+    providerName: "GitHub",
+    subject: "5811234",
+    email: "ada@analytical.engine",
+    createdAt: new Date(base - 20 * day).toISOString(),
+    lastSignInAt: null,
+  },
+];
+
 const recoveryCodes = Array.from({ length: 10 }, (_, i) => `ab${i}cd-ef${i}gh`);
 
 /** The in-memory organization behind one story. */
@@ -475,6 +513,8 @@ function answerer(scenario: Scenario) {
   let totp = scenario.totp ?? false;
   let signedIn = [...(scenario.sessions ?? sessions)];
   let keysOfViewer = [...(scenario.passkeys ?? [])];
+  let linked = [...(scenario.identities ?? [])];
+  const hasPassword = scenario.hasPassword ?? true;
   const find = (userId: unknown) => {
     const m = members.find((x) => x.id === userId);
     if (!m) throw new Refusal("MEMBER_NOT_FOUND", "This person is not a member of the organization.", 404);
@@ -487,6 +527,7 @@ function answerer(scenario: Scenario) {
     "auth.me": () => ({
       user: { id: scenario.viewerId ?? id(9), email: "ada.lovelace@example.com", name: "Ada Lovelace" },
       session: { id: "s", expiresAt: new Date(base + day).toISOString() },
+      hasPassword,
     }),
     "orgs.permissions": () => ({ role: scenario.role ?? "owner", permissions: scenario.permissions ?? ALL }),
     "roles.list": () => scenario.roles ?? builtInRoles,
@@ -759,6 +800,25 @@ function answerer(scenario: Scenario) {
     },
     "passkeys.remove": (input) => {
       keysOfViewer = keysOfViewer.filter((k) => k.id !== input?.passkeyId);
+      return { ok: true };
+    },
+    "auth.changePassword": (input) => {
+      if (input?.current !== storyPassword)
+        throw new Refusal("INVALID_PASSWORD", "Your current password is incorrect.", 400);
+      const ended = signedIn.filter((s) => !s.current).length;
+      signedIn = signedIn.filter((s) => s.current);
+      return { endedSessions: ended };
+    },
+    "auth.identities": () => linked,
+    "auth.socialProviders": () => scenario.providers ?? socialProviders,
+    "auth.linkIdentity": (input) => ({
+      url: `https://${String(input?.provider)}.example/authorize?state=story`,
+    }),
+    "auth.unlinkIdentity": (input) => {
+      const others = linked.filter((i) => i.provider !== input?.provider || i.subject !== input?.subject);
+      if (!hasPassword && keysOfViewer.length === 0 && others.length === 0)
+        throw new Refusal("LAST_SIGN_IN_METHOD", "This is your only way to sign in.", 409);
+      linked = others;
       return { ok: true };
     },
     "auth.sessions": () => signedIn,

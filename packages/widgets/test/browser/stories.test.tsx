@@ -81,6 +81,9 @@ describe("every story", () => {
         "account-security › LoadError",
         "account-security › Default",
         "account-security › EmbedToken",
+        "account-security › WithLinkedAccounts",
+        "account-security › NoProvidersConfigured",
+        "account-security › PasswordChangeError",
       ]),
     );
   });

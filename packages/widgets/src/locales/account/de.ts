@@ -4,7 +4,7 @@ export const deAccount: typeof accountLabels = {
   accountSecurityTitle: "Kontosicherheit",
   loadingSecurity: "Ihre Sicherheitseinstellungen werden geladen…",
   securityNeedsSession:
-    "Zwei-Faktor-Anmeldung, Passkeys und Sitzungen lassen sich nur ändern, während Sie bei Roster selbst angemeldet sind, nicht über dieses Produkt. Öffnen Sie Ihr Roster-Konto, um sie zu ändern.",
+    "Passwort, verknüpfte Konten, Zwei-Faktor-Anmeldung, Passkeys und Sitzungen lassen sich nur ändern, während Sie bei Roster selbst angemeldet sind, nicht über dieses Produkt. Öffnen Sie Ihr Roster-Konto, um sie zu ändern.",
   twoFactorTitle: "Zwei-Faktor-Anmeldung",
   twoFactorOn: "An",
   twoFactorOff: "Aus",
@@ -64,4 +64,27 @@ export const deAccount: typeof accountLabels = {
   passkeyRenamed: (name) => `Der Passkey heißt jetzt ${name}.`,
   removePasskey: (name) => `${name} entfernen`,
   passkeyRemoved: (name) => `${name} wurde entfernt.`,
+  passwordTitle: "Passwort",
+  currentPassword: "Aktuelles Passwort",
+  newPassword: "Neues Passwort",
+  newPasswordHint: "Mindestens 8 Zeichen. Eine Änderung meldet Sie überall sonst ab.",
+  confirmNewPassword: "Neues Passwort wiederholen",
+  changePassword: "Passwort ändern",
+  passwordChanged: (n) =>
+    n === 0
+      ? "Ihr Passwort wurde geändert."
+      : `Ihr Passwort wurde geändert. ${n} ${n === 1 ? "andere Sitzung wurde" : "andere Sitzungen wurden"} abgemeldet.`,
+  enterCurrentPassword: "Geben Sie Ihr aktuelles Passwort ein.",
+  passwordTooShort: "Verwenden Sie mindestens 8 Zeichen für Ihr neues Passwort.",
+  passwordsDiffer:
+    "Die beiden neuen Passwörter stimmen nicht überein. Geben Sie das neue Passwort noch einmal ein.",
+  linkedAccountsTitle: "Verknüpfte Konten",
+  linkedAccountsIntro: "Melden Sie sich mit diesen Konten an, zusätzlich zu Passwort oder Passkeys.",
+  loadingLinkedAccounts: "Verknüpfte Konten werden geladen…",
+  noLinkedAccounts: "Noch keine verknüpften Konten.",
+  identityLinkedOn: (date) => `Verknüpft am ${date}`,
+  unlinkIdentity: (provider) => `${provider}-Verknüpfung lösen`,
+  identityUnlinked: (provider, email) => `Die Verknüpfung mit ${provider} (${email}) wurde gelöst.`,
+  linkProvider: (provider) => `${provider} verknüpfen`,
+  openingProvider: (provider) => `${provider} wird geöffnet…`,
 };

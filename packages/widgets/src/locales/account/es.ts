@@ -4,7 +4,7 @@ export const esAccount: typeof accountLabels = {
   accountSecurityTitle: "Seguridad de la cuenta",
   loadingSecurity: "Cargando tus ajustes de seguridad…",
   securityNeedsSession:
-    "El inicio de sesión en dos pasos, las passkeys y las sesiones solo se pueden cambiar con la sesión iniciada en Roster, no desde este producto. Abre tu cuenta de Roster para cambiarlos.",
+    "La contraseña, las cuentas vinculadas, el inicio de sesión en dos pasos, las passkeys y las sesiones solo se pueden cambiar con la sesión iniciada en Roster, no desde este producto. Abre tu cuenta de Roster para cambiarlos.",
   twoFactorTitle: "Inicio de sesión en dos pasos",
   twoFactorOn: "Activado",
   twoFactorOff: "Desactivado",
@@ -60,4 +60,26 @@ export const esAccount: typeof accountLabels = {
   passkeyRenamed: (name) => `La passkey ahora se llama ${name}.`,
   removePasskey: (name) => `Quitar ${name}`,
   passkeyRemoved: (name) => `Se quitó ${name}.`,
+  passwordTitle: "Contraseña",
+  currentPassword: "Contraseña actual",
+  newPassword: "Contraseña nueva",
+  newPasswordHint: "Al menos 8 caracteres. Al cambiarla se cierra tu sesión en todos los demás sitios.",
+  confirmNewPassword: "Repite la contraseña nueva",
+  changePassword: "Cambiar contraseña",
+  passwordChanged: (n) =>
+    n === 0
+      ? "Tu contraseña se ha cambiado."
+      : `Tu contraseña se ha cambiado. Se ${n === 1 ? "cerró 1 otra sesión" : `cerraron ${n} otras sesiones`}.`,
+  enterCurrentPassword: "Escribe tu contraseña actual.",
+  passwordTooShort: "Usa al menos 8 caracteres para tu contraseña nueva.",
+  passwordsDiffer: "Las dos contraseñas nuevas no coinciden. Vuelve a escribir la contraseña nueva.",
+  linkedAccountsTitle: "Cuentas vinculadas",
+  linkedAccountsIntro: "Inicia sesión con estas cuentas además de con tu contraseña o tus passkeys.",
+  loadingLinkedAccounts: "Cargando cuentas vinculadas…",
+  noLinkedAccounts: "Aún no hay cuentas vinculadas.",
+  identityLinkedOn: (date) => `Vinculada el ${date}`,
+  unlinkIdentity: (provider) => `Desvincular ${provider}`,
+  identityUnlinked: (provider, email) => `Se desvinculó ${provider} (${email}).`,
+  linkProvider: (provider) => `Vincular ${provider}`,
+  openingProvider: (provider) => `Abriendo ${provider}…`,
 };

@@ -4,7 +4,7 @@ export const frAccount: typeof accountLabels = {
   accountSecurityTitle: "Sécurité du compte",
   loadingSecurity: "Chargement de vos réglages de sécurité…",
   securityNeedsSession:
-    "La connexion en deux étapes, les passkeys et les sessions ne peuvent être modifiées que connecté à Roster lui-même, pas depuis ce produit. Ouvrez votre compte Roster pour les modifier.",
+    "Le mot de passe, les comptes liés, la connexion en deux étapes, les passkeys et les sessions ne peuvent être modifiés que connecté à Roster lui-même, pas depuis ce produit. Ouvrez votre compte Roster pour les modifier.",
   twoFactorTitle: "Connexion en deux étapes",
   twoFactorOn: "Activée",
   twoFactorOff: "Désactivée",
@@ -62,4 +62,27 @@ export const frAccount: typeof accountLabels = {
   passkeyRenamed: (name) => `La passkey s'appelle maintenant ${name}.`,
   removePasskey: (name) => `Retirer ${name}`,
   passkeyRemoved: (name) => `${name} a été retirée.`,
+  passwordTitle: "Mot de passe",
+  currentPassword: "Mot de passe actuel",
+  newPassword: "Nouveau mot de passe",
+  newPasswordHint: "Au moins 8 caractères. Le changer vous déconnecte partout ailleurs.",
+  confirmNewPassword: "Nouveau mot de passe, à nouveau",
+  changePassword: "Changer le mot de passe",
+  passwordChanged: (n) =>
+    n === 0
+      ? "Votre mot de passe a été changé."
+      : `Votre mot de passe a été changé. ${n} ${n === 1 ? "autre session a été fermée" : "autres sessions ont été fermées"}.`,
+  enterCurrentPassword: "Saisissez votre mot de passe actuel.",
+  passwordTooShort: "Utilisez au moins 8 caractères pour votre nouveau mot de passe.",
+  passwordsDiffer:
+    "Les deux nouveaux mots de passe ne sont pas identiques. Saisissez à nouveau le nouveau mot de passe.",
+  linkedAccountsTitle: "Comptes liés",
+  linkedAccountsIntro: "Connectez-vous avec ces comptes, en plus de votre mot de passe ou de vos passkeys.",
+  loadingLinkedAccounts: "Chargement des comptes liés…",
+  noLinkedAccounts: "Aucun compte lié pour l'instant.",
+  identityLinkedOn: (date) => `Lié le ${date}`,
+  unlinkIdentity: (provider) => `Délier ${provider}`,
+  identityUnlinked: (provider, email) => `${provider} (${email}) a été délié.`,
+  linkProvider: (provider) => `Lier ${provider}`,
+  openingProvider: (provider) => `Ouverture de ${provider}…`,
 };

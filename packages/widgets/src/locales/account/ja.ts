@@ -4,7 +4,7 @@ export const jaAccount: typeof accountLabels = {
   accountSecurityTitle: "アカウントのセキュリティ",
   loadingSecurity: "セキュリティ設定を読み込み中…",
   securityNeedsSession:
-    "2段階認証、パスキー、セッションは、この製品からではなく Roster にサインインしているときだけ変更できます。変更するには Roster のアカウントを開いてください。",
+    "パスワード、連携済みアカウント、2段階認証、パスキー、セッションは、この製品からではなく Roster にサインインしているときだけ変更できます。変更するには Roster のアカウントを開いてください。",
   twoFactorTitle: "2段階認証",
   twoFactorOn: "オン",
   twoFactorOff: "オフ",
@@ -58,4 +58,26 @@ export const jaAccount: typeof accountLabels = {
   passkeyRenamed: (name) => `パスキーの名前を ${name} にしました。`,
   removePasskey: (name) => `${name} を削除`,
   passkeyRemoved: (name) => `${name} を削除しました。`,
+  passwordTitle: "パスワード",
+  currentPassword: "現在のパスワード",
+  newPassword: "新しいパスワード",
+  newPasswordHint: "8 文字以上。変更すると、ほかのすべての場所からサインアウトします。",
+  confirmNewPassword: "新しいパスワード（確認）",
+  changePassword: "パスワードを変更",
+  passwordChanged: (n) =>
+    n === 0
+      ? "パスワードを変更しました。"
+      : `パスワードを変更しました。ほかの ${n} 件のセッションからサインアウトしました。`,
+  enterCurrentPassword: "現在のパスワードを入力してください。",
+  passwordTooShort: "新しいパスワードは 8 文字以上にしてください。",
+  passwordsDiffer: "2 つの新しいパスワードが一致しません。新しいパスワードをもう一度入力してください。",
+  linkedAccountsTitle: "連携済みアカウント",
+  linkedAccountsIntro: "パスワードやパスキーに加えて、これらのアカウントでもサインインできます。",
+  loadingLinkedAccounts: "連携済みアカウントを読み込んでいます…",
+  noLinkedAccounts: "連携済みのアカウントはまだありません。",
+  identityLinkedOn: (date) => `${date} に連携`,
+  unlinkIdentity: (provider) => `${provider} の連携を解除`,
+  identityUnlinked: (provider, email) => `${provider}（${email}）の連携を解除しました。`,
+  linkProvider: (provider) => `${provider} を連携`,
+  openingProvider: (provider) => `${provider} を開いています…`,
 };
