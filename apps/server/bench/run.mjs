@@ -25,6 +25,7 @@ const number = (name, fallback) => Number(env[name] ?? fallback);
 const settings = {
   connections: number("BENCH_CONNECTIONS", 10),
   seconds: number("BENCH_SECONDS", 5),
+  warmupSeconds: number("BENCH_WARMUP_SECONDS", 1),
   rounds: number("BENCH_ROUNDS", 3),
   mutations: number("BENCH_MUTATIONS", 400),
   bulkRequests: number("BENCH_BULK_REQUESTS", 30),
@@ -439,6 +440,17 @@ async function compare() {
       if (only && !only.has(c.name)) continue;
       const runs = { roster: [], raw: [] };
       try {
+        // Reads are warmed up first, both targets alike and not measured: the JIT's first second
+        // of a code path measures the compiler, not the call.
+        if (!c.write && settings.warmupSeconds > 0) {
+          for (const target of ["roster", "raw"]) {
+            const plan = { url: targets[target].url, connections: settings.connections, token: owner.token };
+            await measure(
+              { ...plan, ...c.plan(target, 0), seconds: settings.warmupSeconds },
+              targets[target].child.pid,
+            );
+          }
+        }
         for (let round = 1; round <= settings.rounds; round++) {
           for (const target of ["roster", "raw"]) {
             const backlog = c.write ? await drainOutbox(client) : 0;

@@ -1,4 +1,4 @@
-import type { Database } from "@roster/db";
+import { type Database, isPrepared } from "@roster/db";
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { CompiledQuery, Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
@@ -154,34 +154,64 @@ async function queriesOf(call: () => Promise<unknown>): Promise<CompiledQuery[]>
 async function sequentialScans(queries: CompiledQuery[]) {
   const found: { sql: string; tables: string[]; plan: string }[] = [];
   for (const query of queries) {
-    const { rows } = await database.db.executeQuery<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
-      CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),
-    );
-    const plan = rows[0]!["QUERY PLAN"][0].Plan;
-    const seq = [
-      ...new Set(
-        nodes(plan)
-          .filter((n) => n["Node Type"] === "Seq Scan")
-          .map((n) => n["Relation Name"]!),
-      ),
-    ];
-    const large: string[] = [];
-    for (const table of seq) {
-      const { rows: size } = await sql<{ n: number }>`
+    for (const plan of await plansOf(query)) {
+      const seq = [
+        ...new Set(
+          nodes(plan)
+            .filter((n) => n["Node Type"] === "Seq Scan")
+            .map((n) => n["Relation Name"]!),
+        ),
+      ];
+      const large: string[] = [];
+      for (const table of seq) {
+        const { rows: size } = await sql<{ n: number }>`
         select reltuples::float8 as n from pg_class where oid = ${table}::regclass`.execute(database.db);
-      if ((size[0]?.n ?? 0) > LARGE_TABLE_ROWS) large.push(table);
-    }
-    if (large.length) {
-      const shape = nodes(plan)
-        .map(
-          (n) =>
-            `${n["Node Type"]} ${n["Relation Name"] ?? ""} ${n["Index Name"] ?? ""} (${n["Plan Rows"]} rows)`,
-        )
-        .join(" / ");
-      found.push({ sql: query.sql, tables: large, plan: shape });
+        if ((size[0]?.n ?? 0) > LARGE_TABLE_ROWS) large.push(table);
+      }
+      if (large.length) {
+        const shape = nodes(plan)
+          .map(
+            (n) =>
+              `${n["Node Type"]} ${n["Relation Name"] ?? ""} ${n["Index Name"] ?? ""} (${n["Plan Rows"]} rows)`,
+          )
+          .join(" / ");
+        found.push({ sql: query.sql, tables: large, plan: shape });
+      }
     }
   }
   return found;
+}
+
+/**
+ * The plan Postgres makes for the query with its values; for a prepared statement also the generic
+ * plan, made once for any values, which Postgres may settle on after a few executions.
+ */
+async function plansOf(query: CompiledQuery): Promise<PlanNode[]> {
+  type Explained = { "QUERY PLAN": [{ Plan: PlanNode }] };
+  const { rows } = await database.db.executeQuery<Explained>(
+    CompiledQuery.raw(`explain (format json) ${query.sql}`, [...query.parameters]),
+  );
+  const plans = [rows[0]!["QUERY PLAN"][0].Plan];
+  if (!isPrepared(query.sql)) return plans;
+  const literal = (value: unknown) =>
+    value === null || value === undefined
+      ? "null"
+      : `'${(value instanceof Date ? value.toISOString() : String(value)).replaceAll("'", "''")}'`;
+  await database.db.connection().execute(async (db) => {
+    await sql`set plan_cache_mode = force_generic_plan`.execute(db);
+    await db.executeQuery(CompiledQuery.raw(`prepare generic_plan as ${query.sql}`));
+    try {
+      const values = query.parameters.map(literal).join(", ");
+      const { rows: generic } = await db.executeQuery<Explained>(
+        CompiledQuery.raw(`explain (format json) execute generic_plan${values ? `(${values})` : ""}`),
+      );
+      plans.push(generic[0]!["QUERY PLAN"][0].Plan);
+    } finally {
+      await sql`deallocate generic_plan`.execute(db);
+      await sql`reset plan_cache_mode`.execute(db);
+    }
+  });
+  return plans;
 }
 
 const actor = { userId: person, sessionId: session.id, ip: null, userAgent: null };
@@ -211,6 +241,10 @@ const calls: [string, () => Promise<unknown>][] = [
   [
     "session lookup (session and user)",
     () => validateSessionToken(roster.deps.db, `${session.id}.${session.secret}`, now),
+  ],
+  [
+    "session lookup with the membership in the big organization",
+    () => validateSessionToken(roster.deps.db, `${session.id}.${session.secret}`, now, { orgId: big }),
   ],
   ["membership and permissions, big organization", () => access(big)],
   [

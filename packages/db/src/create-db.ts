@@ -4,6 +4,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { markConnectionLost } from "./faults.js";
+import { prepareOnClient } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 // Postgres `bigint` (bigserial ids, counts) arrives as a string; keep it a string to stay exact,
@@ -114,9 +115,10 @@ async function listenOnPostgres(
 /**
  * pg-pool listens for errors only on idle clients; a client that is checked out (a running
  * transaction, kysely between two queries) emits `error` with no listener, which ends the process.
- * Listen on every client for its whole life; the failed query rejects on its own.
+ * Listen on every client for its whole life; the failed query rejects on its own. With `prepare`,
+ * the statements marked by `prepared` are sent as named prepared statements.
  */
-function guardPool(pool: pg.Pool, onError: (error: Error) => void) {
+function guardPool(pool: pg.Pool, onError: (error: Error) => void, prepare: boolean) {
   // An idle client's error reaches both listeners; report it once, from the client's.
   pool.on("error", markConnectionLost);
   pool.on("connect", (client) => {
@@ -125,6 +127,7 @@ function guardPool(pool: pg.Pool, onError: (error: Error) => void) {
       onError(error);
     });
     retireOnFatal(client);
+    if (prepare) prepareOnClient(client);
   });
 }
 
@@ -153,7 +156,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
       keepAlive: true,
     });
-    guardPool(pool, options.onPoolError ?? logPoolError);
+    guardPool(pool, options.onPoolError ?? logPoolError, true);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = options.url;
     return {
@@ -178,7 +181,9 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
   const pglite = await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) });
   // PGlite is a single connection: the pool must never hand out a second one.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
-  guardPool(pool, options.onPoolError ?? logPoolError);
+  // No prepared statements: PGlite is one backend, whose statements outlive a pool client replaced
+  // after a fault, and the new client would prepare them again under the same names.
+  guardPool(pool, options.onPoolError ?? logPoolError, false);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

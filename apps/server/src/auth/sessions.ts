@@ -1,4 +1,4 @@
-import type { Database, Session, User } from "@roster/db";
+import { type Database, prepared, type Session, type User } from "@roster/db";
 import { type CompiledQuery, type InferResult, type Kysely, sql } from "kysely";
 import { addSeconds } from "../clock.js";
 import { type MembershipAccessRow, ssoEnforcedFor } from "../domain/access.js";
@@ -12,8 +12,6 @@ import { generateSecureRandomString, hashesEqual, hashSecret } from "./tokens.js
 export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
 // A session used in its second half is extended to a full term again ("refresh with activity").
 const REFRESH_WHEN_REMAINING_SECONDS = SESSION_TTL_SECONDS / 2;
-// An organization id no row has: the membership join of a session check about no organization.
-const NO_ORGANIZATION = "00000000-0000-0000-0000-000000000000";
 // last_seen_at is written at most this often, so busy sessions do not write on every request.
 const LAST_SEEN_GRANULARITY_SECONDS = 60;
 
@@ -108,71 +106,118 @@ function touchSession(db: Kysely<Database>, id: string, now: Date, expiresAt: Da
   };
 }
 
-/** The session check's one statement: session and user, and the membership in `orgId` if any. */
+// Every column named: a prepared statement's result must not change shape when a column is added.
+const USER_COLUMNS = [
+  "users.id",
+  "users.kind",
+  "users.email",
+  "users.name",
+  "users.password_hash",
+  "users.email_verified_at",
+  "users.last_active_org_id",
+  "users.host_key_id",
+  "users.created_at",
+  "users.updated_at",
+] as const;
+const SESSION_COLUMNS = [
+  "sessions.id as session_id",
+  "sessions.secret_hash",
+  "sessions.created_at as session_created_at",
+  "sessions.expires_at",
+  "sessions.last_seen_at",
+  "sessions.user_agent",
+  "sessions.ip",
+  "sessions.kind as session_kind",
+  "sessions.scopes as session_scopes",
+  "sessions.org_id as session_org_id",
+  "sessions.host_key_id as session_host_key_id",
+  "sessions.external_user_id as session_external_user_id",
+  "sessions.auth_method as session_auth_method",
+  "sessions.two_factor as session_two_factor",
+  "sessions.sso_org_id as session_sso_org_id",
+  "sessions.longest_idle_seconds",
+] as const;
+
+/** The session check's one statement: session and user, and the membership in `orgId`. */
 function sessionCheckBuilder(db: Kysely<Database>, id: string, orgId: string) {
-  return (
-    db
-      .selectFrom("sessions")
-      .innerJoin("users", "users.id", "sessions.user_id")
-      // Without an organization the joins find nothing (org_id is never null) and cost one index probe.
-      .leftJoin("memberships as m", (j) =>
-        j.on("m.org_id", "=", orgId).onRef("m.user_id", "=", "sessions.user_id"),
-      )
-      .leftJoin("roles as r", (j) => j.onRef("r.org_id", "=", "m.org_id").onRef("r.key", "=", "m.role"))
-      .leftJoin("organizations as o", "o.id", "m.org_id")
-      .selectAll("users")
-      .select([
-        "m.role as membership_role",
-        "m.status as membership_status",
-        "o.require_two_factor as membership_require_two_factor",
-        "o.session_max_age_minutes",
-        "o.session_idle_minutes",
-        "o.allowed_sign_in_methods",
-        sql<string[] | null>`r.permissions`.as("custom_permissions"),
-        ssoEnforcedFor("m.org_id", "users.email").as("membership_sso_enforced"),
-      ])
-      .select([
-        "sessions.id as session_id",
-        "sessions.secret_hash",
-        "sessions.created_at as session_created_at",
-        "sessions.expires_at",
-        "sessions.last_seen_at",
-        "sessions.user_agent",
-        "sessions.ip",
-        "sessions.kind as session_kind",
-        "sessions.scopes as session_scopes",
-        "sessions.org_id as session_org_id",
-        "sessions.host_key_id as session_host_key_id",
-        "sessions.external_user_id as session_external_user_id",
-        "sessions.auth_method as session_auth_method",
-        "sessions.two_factor as session_two_factor",
-        "sessions.sso_org_id as session_sso_org_id",
-        "sessions.longest_idle_seconds",
-      ])
-      .where("sessions.id", "=", id)
-  );
+  return db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .leftJoin("memberships as m", (j) =>
+      j.on("m.org_id", "=", orgId).onRef("m.user_id", "=", "sessions.user_id"),
+    )
+    .leftJoin("roles as r", (j) => j.onRef("r.org_id", "=", "m.org_id").onRef("r.key", "=", "m.role"))
+    .leftJoin("organizations as o", "o.id", "m.org_id")
+    .select(USER_COLUMNS)
+    .select([
+      "m.role as membership_role",
+      "m.status as membership_status",
+      "o.require_two_factor as membership_require_two_factor",
+      "o.session_max_age_minutes",
+      "o.session_idle_minutes",
+      "o.allowed_sign_in_methods",
+      sql<string[] | null>`r.permissions`.as("custom_permissions"),
+      ssoEnforcedFor("m.org_id", "users.email").as("membership_sso_enforced"),
+    ])
+    .select(SESSION_COLUMNS)
+    .where("sessions.id", "=", id);
 }
 
 type SessionCheckRow = InferResult<ReturnType<typeof sessionCheckBuilder>>[number];
 
+/**
+ * The same check for a call about no organization (`auth.me`): session and user alone, the
+ * membership's columns null, without the joins that would find nothing.
+ */
+function sessionOnlyBuilder(db: Kysely<Database>, id: string) {
+  const none = <K extends keyof SessionCheckRow>(key: K) => sql<SessionCheckRow[K]>`null`.as(key);
+  return db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(USER_COLUMNS)
+    .select([
+      none("membership_role"),
+      none("membership_status"),
+      none("membership_require_two_factor"),
+      none("session_max_age_minutes"),
+      none("session_idle_minutes"),
+      none("allowed_sign_in_methods"),
+      none("custom_permissions"),
+      none("membership_sso_enforced"),
+    ])
+    .select(SESSION_COLUMNS)
+    .where("sessions.id", "=", id);
+}
+
 // Markers the statement is compiled with once; each request puts its own values in their places.
 const ID_MARKER = "\u0000session-id";
 const ORG_MARKER = "\u0000org-id";
-const compiledChecks = new WeakMap<Kysely<Database>, CompiledQuery<SessionCheckRow>>();
+const compiledChecks = new WeakMap<
+  Kysely<Database>,
+  { org: CompiledQuery<SessionCheckRow>; alone: CompiledQuery<SessionCheckRow> }
+>();
 
 /**
- * The session check, compiled once per database handle: the statement is the same on every request
- * but for its two values, and building and compiling it through Kysely was a measurable part of a
- * request's CPU time (docs/benchmarks.md).
+ * The session check, compiled once per database handle (with and without an organization) and
+ * prepared: the statement is the same on every request but for its values, and building, compiling,
+ * parsing and planning it were most of a request's cost (docs/benchmarks.md).
  */
-function sessionCheckQuery(db: Kysely<Database>, id: string, orgId: string): CompiledQuery<SessionCheckRow> {
+function sessionCheckQuery(
+  db: Kysely<Database>,
+  id: string,
+  orgId: string | undefined,
+): CompiledQuery<SessionCheckRow> {
   let compiled = compiledChecks.get(db);
   if (!compiled) {
-    compiled = sessionCheckBuilder(db, ID_MARKER, ORG_MARKER).compile();
+    compiled = {
+      org: prepared(sessionCheckBuilder(db, ID_MARKER, ORG_MARKER).compile()),
+      alone: prepared(sessionOnlyBuilder(db, ID_MARKER).compile() as CompiledQuery<SessionCheckRow>),
+    };
     compiledChecks.set(db, compiled);
   }
-  const parameters = compiled.parameters.map((p) => (p === ID_MARKER ? id : p === ORG_MARKER ? orgId : p));
-  return { ...compiled, parameters };
+  const query = orgId === undefined ? compiled.alone : compiled.org;
+  const parameters = query.parameters.map((p) => (p === ID_MARKER ? id : p === ORG_MARKER ? orgId : p));
+  return { ...query, parameters };
 }
 
 export interface ValidateOptions {
@@ -199,7 +244,7 @@ export async function validateSessionToken(
     return { status: "invalid" };
 
   const orgId = options.orgId;
-  const { rows } = await db.executeQuery(sessionCheckQuery(db, id, orgId ?? NO_ORGANIZATION));
+  const { rows } = await db.executeQuery(sessionCheckQuery(db, id, orgId));
   const row = rows[0];
   if (!row || !hashesEqual(hashSecret(secret), row.secret_hash)) return { status: "invalid" };
 

@@ -1,4 +1,4 @@
-import type { Database, MembershipStatus } from "@roster/db";
+import { type Database, type MembershipStatus, prepared } from "@roster/db";
 import { type CompiledQuery, type Kysely, sql } from "kysely";
 import type { Deps } from "../deps.js";
 import type { OrgAccess } from "./access.js";
@@ -48,6 +48,19 @@ export interface MemberListRow {
   expires_at: Date | null;
   metadata: Record<string, unknown>;
 }
+
+const LIST_COLUMNS = [
+  "kind",
+  "id",
+  "email",
+  "name",
+  "role",
+  "status",
+  "service_account",
+  "created_at",
+  "expires_at",
+  "metadata",
+] as const satisfies readonly (keyof MemberListRow)[];
 
 /**
  * The one query `listMembers` runs, compiled: members (and optionally open invitations) newest
@@ -162,7 +175,7 @@ function compileMemberList(db: Kysely<Database>, params: MemberListParams): Comp
   if (wantMembers && wantInvitations) {
     return db
       .selectFrom(sql<MemberListRow>`((${members}) union all (${invitations}))`.as("x"))
-      .selectAll()
+      .select(LIST_COLUMNS)
       .orderBy("created_at", "desc")
       .orderBy("id", "desc")
       .limit(rows)
@@ -221,6 +234,8 @@ export function cachedMemberListQuery(
       includeInvitations: input.includeInvitations,
       now: MARK.now as unknown as Date,
     });
+    // Prepared, planned once per connection, except a search: its plan depends on the words.
+    if (search === undefined) prepared(compiled);
     shapes.set(shape, compiled);
   }
   const values: Record<string, unknown> = {

@@ -1,0 +1,69 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepared } from "../src/index.js";
+import { createTestDatabase, type TestDatabase } from "../src/testing.js";
+
+describe("prepared statements", () => {
+  let test: TestDatabase;
+  beforeAll(async () => {
+    test = await createTestDatabase();
+  });
+  afterAll(() => test.drop());
+
+  const preparedOnConnection = (db: TestDatabase["db"]) =>
+    sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`
+      .execute(db)
+      .then((r) => r.rows);
+
+  it("sends a marked statement by name, parsed once per connection, and others unnamed", async () => {
+    const byEmail = prepared(
+      test.db
+        .selectFrom("users")
+        .select(["id", "email"])
+        .where("email", "=", "someone@example.com")
+        .compile(),
+    );
+    const unmarked = test.db
+      .selectFrom("users")
+      .select("name")
+      .where("email", "=", "x@example.com")
+      .compile();
+    await test.db.connection().execute(async (db) => {
+      await db.insertInto("users").values({ email: "ada@example.com", name: "Ada" }).execute();
+      for (const email of ["ada@example.com", "ada@example.com", "nobody@example.com"]) {
+        const { rows } = await db.executeQuery({ ...byEmail, parameters: [email] });
+        expect(rows.length).toBe(email === "ada@example.com" ? 1 : 0);
+      }
+      await db.executeQuery(unmarked);
+      const statements = await preparedOnConnection(db);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]?.name).toMatch(/^roster_\d+$/);
+      expect(statements[0]?.statement).toBe(byEmail.sql);
+    });
+  });
+
+  it("refuses a statement that selects every column, which a new column would break", () => {
+    expect(() => prepared(test.db.selectFrom("users").selectAll().compile())).toThrow(/names its columns/);
+    expect(() =>
+      prepared(
+        test.db
+          .selectFrom("users")
+          .innerJoin("sessions", "sessions.user_id", "users.id")
+          .selectAll("users")
+          .compile(),
+      ),
+    ).toThrow(/names its columns/);
+  });
+
+  it("keeps answering after a column is added to a table it reads", async () => {
+    const query = prepared(
+      test.db.selectFrom("users").select(["id", "name"]).where("email", "=", "ada@example.com").compile(),
+    );
+    await test.db.connection().execute(async (db) => {
+      expect((await db.executeQuery(query)).rows).toHaveLength(1);
+      await sql`alter table users add column nickname text`.execute(db);
+      expect((await db.executeQuery(query)).rows).toEqual([{ id: expect.any(String), name: "Ada" }]);
+      await sql`alter table users drop column nickname`.execute(db);
+    });
+  });
+});
