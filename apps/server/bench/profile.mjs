@@ -4,7 +4,7 @@
 // (1) counts the SQL round trips and statements one request sends, on the wire, through a counting
 // proxy, and (2) drives the call with autocannon (its own process) for PROFILE_SECONDS (default 10)
 // while the server records a V8 CPU profile, then prints the top entries by self time.
-// Usage: pnpm --filter @roster/server build && node bench/profile.mjs [call…]
+// Usage: pnpm --filter @roster/server build && node bench/profile.mjs [--raw] [call…]
 // Output: one JSON line per call; profiles are kept in PROFILE_DIR (default bench/profiles).
 // With --cpu it records no profile: it measures the CPU time (user + system, from /proc) each
 // server process spends per request, Roster's and the raw server's (bench/raw-server.mjs), under
@@ -200,6 +200,8 @@ function requestOf(call) {
 const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const countOnly = process.argv.includes("--count-only");
 const cpuOnly = process.argv.includes("--cpu");
+// --raw profiles the raw server instead of Roster, to read both profiles side by side.
+const profileRaw = process.argv.includes("--raw");
 const requests = Number(process.env.PROFILE_REQUESTS ?? 3000);
 const chosen = only.length ? only : Object.keys(calls);
 
@@ -292,7 +294,7 @@ mkdirSync(profileDir, { recursive: true });
 for (const name of countOnly || cpuOnly ? [] : chosen) {
   const call = calls[name];
   const before = new Set(readdirSync(profileDir));
-  const server = await startServer({ cpuProf: true });
+  const server = await startServer({ cpuProf: true, raw: profileRaw });
   const path = `/trpc/${call.path}${call.input ? `?input=${encodeURIComponent(JSON.stringify(call.input))}` : ""}`;
   const plan = {
     url: server.base,

@@ -70,6 +70,7 @@ const sha256 = (text) => createHash("sha256").update(text, "utf8").digest();
 // --- queries (named, so pg prepares each once per connection) ---
 
 const SESSION_COLUMNS = `u.id, u.kind, u.email, u.name, u.email_verified_at, u.created_at,
+  u.password_hash is not null as has_password,
   s.secret_hash, s.expires_at, s.last_seen_at, s.kind as session_kind, s.auth_method, s.two_factor`;
 const Q_SESSION = {
   name: "session",
@@ -625,6 +626,7 @@ const queries = {
         authMethod: row.auth_method,
         twoFactor: row.two_factor,
       },
+      hasPassword: row.has_password,
       // Like Roster in production, the reference server keeps no dev mailbox.
       devMailbox: false,
     };
