@@ -52,4 +52,6 @@ const built = await run(
 );
 if (built !== 0 || stopping) process.exit(built || 143);
 // Same working folder as before, so the embedded database stays in apps/server/.roster.
-process.exit(await run(process.execPath, ["dist/main.js", ...process.argv.slice(2)], server));
+// With the Node.js options the server is measured with (apps/server/src/node-flags.ts).
+const { NODE_FLAGS } = await import(new URL("../../apps/server/dist/node-flags.js", import.meta.url).href);
+process.exit(await run(process.execPath, [...NODE_FLAGS, "dist/main.js", ...process.argv.slice(2)], server));

@@ -11,24 +11,29 @@ import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@roster/db/testing";
 import { freePort } from "@roster/testing";
 import pg from "pg";
+import { NODE_FLAGS } from "../dist/node-flags.js";
 
 const rows = Number(process.env.AUDIT_EXPORT_ROWS ?? 1_000_000);
 const maxGrowthMb = Number(process.env.AUDIT_EXPORT_MAX_GROWTH_MB ?? 150);
 const database = await createTestDatabase();
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const child = spawn(process.execPath, [fileURLToPath(new URL("../dist/main.js", import.meta.url))], {
-  env: {
-    PATH: process.env.PATH,
-    DATABASE_URL: database.url,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    PUBLIC_URL: url,
-    SECRET_KEY: "bench-secret-key-that-is-long-enough-0000",
-    LOG_LEVEL: "warn",
+const child = spawn(
+  process.execPath,
+  [...NODE_FLAGS, fileURLToPath(new URL("../dist/main.js", import.meta.url))],
+  {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_URL: url,
+      SECRET_KEY: "bench-secret-key-that-is-long-enough-0000",
+      LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
   },
-  stdio: ["ignore", "inherit", "inherit"],
-});
+);
 const rssMb = () =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 const log = (...args) => console.log("[audit-export]", ...args);

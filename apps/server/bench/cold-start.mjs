@@ -7,13 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "@roster/testing";
+import { NODE_FLAGS } from "../dist/node-flags.js";
 
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "roster-cold-"));
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const started = performance.now();
-const child = spawn(process.execPath, [main], {
+const child = spawn(process.execPath, [...NODE_FLAGS, main], {
   env: {
     PATH: process.env.PATH,
     NODE_ENV: "production",

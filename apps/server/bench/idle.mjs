@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@roster/db/testing";
 import { freePort } from "@roster/testing";
+import { NODE_FLAGS } from "../dist/node-flags.js";
 
 const seconds = Number(process.env.IDLE_SECONDS ?? 60);
 const settleSeconds = Number(process.env.IDLE_SETTLE_SECONDS ?? 5);
@@ -25,7 +26,7 @@ function cpuTicks(pid) {
 async function start(extraEnv) {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, main], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "production",

@@ -17,6 +17,7 @@ import { createTestDatabase } from "@roster/db/testing";
 import { freePort } from "@roster/testing";
 import { sql } from "kysely";
 import { SMTPServer } from "smtp-server";
+import { NODE_FLAGS } from "../dist/node-flags.js";
 import { summarizeProfile } from "./cpu-top.mjs";
 import { startWireCounter } from "./pg-wire.mjs";
 
@@ -58,7 +59,10 @@ async function startServer({
   const url = new URL(database.url);
   url.port = String(databasePort);
   const script = given ?? (raw ? rawJs : mainJs);
-  const args = cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, script] : [script];
+  const flags = raw ? [] : NODE_FLAGS;
+  const args = cpuProf
+    ? [...flags, "--cpu-prof", `--cpu-prof-dir=${profileDir}`, script]
+    : [...flags, script];
   const child = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH,

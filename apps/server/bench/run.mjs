@@ -15,6 +15,7 @@ import { createTestDatabase } from "@roster/db/testing";
 import { freePort } from "@roster/testing";
 import pg from "pg";
 import { SMTPServer } from "smtp-server";
+import { NODE_FLAGS } from "../dist/node-flags.js";
 import { evaluateBudgets, printBudgets, renderTable, replaceResults, summarize } from "./report.mjs";
 import { addPeople, benchSizes, cursorAt, invitePeople, seedScale } from "./seed.mjs";
 
@@ -147,8 +148,10 @@ async function waitHealthy(url, child, what) {
 
 function startProcess(script, extraEnv, logName) {
   const out = openSync(join(work, logName), "w");
+  // Roster runs with its own Node.js options, as `pnpm --filter @roster/server start` runs it.
+  const flags = script.endsWith("main.js") ? NODE_FLAGS : [];
   return track(
-    spawn(process.execPath, [script], {
+    spawn(process.execPath, [...flags, script], {
       cwd: here,
       env: { PATH: env.PATH, ...extraEnv },
       stdio: ["ignore", out, out],

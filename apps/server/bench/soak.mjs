@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@roster/db/testing";
 import { freePort } from "@roster/testing";
+import { NODE_FLAGS } from "../dist/node-flags.js";
 
 const seconds = Number(process.env.SOAK_SECONDS ?? 150);
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 8);
@@ -16,21 +17,25 @@ const maxGrowth = 1.25;
 const database = await createTestDatabase();
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const child = spawn(process.execPath, [fileURLToPath(new URL("../dist/main.js", import.meta.url))], {
-  env: {
-    PATH: process.env.PATH,
-    DATABASE_URL: database.url,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    PUBLIC_URL: url,
-    SECRET_KEY: "soak-secret-key-long-enough-000000000000",
-    LOG_LEVEL: "warn",
-    // Every virtual user signs up and invites from this one loopback address.
-    SIGN_UPS_PER_IP_PER_HOUR: "1000000",
-    INVITATIONS_PER_ORG_PER_HOUR: "1000000",
+const child = spawn(
+  process.execPath,
+  [...NODE_FLAGS, fileURLToPath(new URL("../dist/main.js", import.meta.url))],
+  {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      PUBLIC_URL: url,
+      SECRET_KEY: "soak-secret-key-long-enough-000000000000",
+      LOG_LEVEL: "warn",
+      // Every virtual user signs up and invites from this one loopback address.
+      SIGN_UPS_PER_IP_PER_HOUR: "1000000",
+      INVITATIONS_PER_ORG_PER_HOUR: "1000000",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
   },
-  stdio: ["ignore", "inherit", "inherit"],
-});
+);
 let exited = false;
 child.on("exit", () => {
   exited = true;

@@ -82,3 +82,13 @@ describe("the server's source", () => {
     expect(callers).toEqual(allowed);
   });
 });
+
+describe("how the server is started", () => {
+  it("runs with the Node.js options it is measured with, however it is started", async () => {
+    const { NODE_FLAGS } = await import("../src/node-flags.js");
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    expect(pkg.scripts.start).toBe(`node ${NODE_FLAGS.join(" ")} dist/main.js`);
+    const start = readFileSync(new URL("../../../tooling/scripts/start.mjs", import.meta.url), "utf8");
+    expect(start).toContain('[...NODE_FLAGS, "dist/main.js"');
+  });
+});
