@@ -205,6 +205,62 @@ describe("passkeys", () => {
     expect(await person.client.passkeys.list.query()).toEqual([]);
   });
 
+  it("keeps one passkey when the last two are removed at once", async () => {
+    for (let round = 0; round < 5; round++) {
+      const person = await t.signUp(`Pia Racing ${round}`);
+      const passkeys = [
+        await register(person, new SoftwareAuthenticator(ORIGIN), "Laptop"),
+        await register(person, new SoftwareAuthenticator(ORIGIN), "Phone"),
+      ];
+      await t.database.db
+        .updateTable("users")
+        .set({ password_hash: null })
+        .where("id", "=", person.user.id)
+        .execute();
+      const results = await Promise.allSettled(
+        passkeys.map((p) => person.client.passkeys.remove.mutate({ passkeyId: p.id })),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const refused = results.find((r) => r.status === "rejected");
+      expect(await refusal(Promise.reject(refused?.reason))).toMatchObject({ reason: "LAST_SIGN_IN_METHOD" });
+      expect(await person.client.passkeys.list.query()).toHaveLength(1);
+    }
+  });
+
+  it("keeps one way in when the last passkey and the last linked identity are removed at once", async () => {
+    for (let round = 0; round < 5; round++) {
+      const person = await t.signUp(`Pia Crossing ${round}`);
+      const passkey = await register(person, new SoftwareAuthenticator(ORIGIN), "Laptop");
+      const subject = `google-${person.user.id}`;
+      await t.database.db
+        .insertInto("social_identities")
+        .values({
+          provider: "google",
+          subject,
+          user_id: person.user.id,
+          email: person.email,
+          created_at: new Date(),
+        })
+        .execute();
+      await t.database.db
+        .updateTable("users")
+        .set({ password_hash: null })
+        .where("id", "=", person.user.id)
+        .execute();
+      const results = await Promise.allSettled([
+        person.client.passkeys.remove.mutate({ passkeyId: passkey.id }),
+        person.client.auth.unlinkIdentity.mutate({ provider: "google", subject }),
+      ]);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      const refused = results.find((r) => r.status === "rejected");
+      expect(await refusal(Promise.reject(refused?.reason))).toMatchObject({ reason: "LAST_SIGN_IN_METHOD" });
+      const left =
+        (await person.client.passkeys.list.query()).length +
+        (await person.client.auth.identities.query()).length;
+      expect(left).toBe(1);
+    }
+  });
+
   it("removes the last passkey of an account that has a password", async () => {
     const person = await t.signUp("Pia Password");
     const passkey = await register(person, new SoftwareAuthenticator(ORIGIN));
