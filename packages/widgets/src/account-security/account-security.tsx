@@ -14,6 +14,7 @@ import { useLabels } from "../provider.js";
 import type { ActionCallbacks } from "../types.js";
 import { classNames } from "../ui/class-names.js";
 import { ConfirmButtons, Dialog, DialogError } from "../ui/dialog.js";
+import { SectionState } from "../ui/section-state.js";
 import { StatusRegion } from "../ui/status.js";
 import { useAction } from "../ui/use-action.js";
 import { sessionDevice } from "./device.js";
@@ -104,20 +105,13 @@ export function AccountSecurity({
         {labels.securityNeedsSession}
       </p>,
     );
-  if (status.isPending)
+  if (status.isPending || status.error)
     return frame(
-      <p className="roster-note" data-status="loading">
-        {labels.loadingSecurity}
-      </p>,
-    );
-  if (status.error)
-    return frame(
-      <div className="roster-error" data-status="error">
-        <p>{errorMessage(status.error, labels)}</p>
-        <button type="button" className="roster-button" onClick={() => status.refetch()}>
-          {labels.retry}
-        </button>
-      </div>,
+      <SectionState
+        error={status.error}
+        loadingText={labels.loadingSecurity}
+        onRetry={() => status.refetch()}
+      />,
     );
 
   const copy = async (text: string) => {
@@ -354,17 +348,12 @@ export function AccountSecurity({
         <h3 id={ids.sessions} className="roster-subheading">
           {labels.sessionsTitle}
         </h3>
-        {sessions.isPending ? (
-          <p className="roster-note" data-status="loading">
-            {labels.loadingSessions}
-          </p>
-        ) : sessions.error ? (
-          <div className="roster-error" data-status="error">
-            <p>{errorMessage(sessions.error, labels)}</p>
-            <button type="button" className="roster-button" onClick={() => sessions.refetch()}>
-              {labels.retry}
-            </button>
-          </div>
+        {sessions.isPending || sessions.error ? (
+          <SectionState
+            error={sessions.error}
+            loadingText={labels.loadingSessions}
+            onRetry={() => sessions.refetch()}
+          />
         ) : (
           <>
             <ul className="roster-domain-list">

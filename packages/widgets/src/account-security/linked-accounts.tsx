@@ -1,5 +1,4 @@
 import { useId } from "react";
-import { errorMessage } from "../errors.js";
 import {
   useIdentities,
   useLinkIdentity,
@@ -7,6 +6,7 @@ import {
   useUnlinkIdentity,
 } from "../hooks/account-security.js";
 import { useLabels } from "../provider.js";
+import { SectionState } from "../ui/section-state.js";
 import type { useAction } from "../ui/use-action.js";
 import type { AccountSecurityAction } from "./account-security.js";
 
@@ -54,17 +54,12 @@ export function LinkedAccountsSection({
         {labels.linkedAccountsTitle}
       </h3>
       <p className="roster-hint">{labels.linkedAccountsIntro}</p>
-      {identities.isPending ? (
-        <p className="roster-note" data-status="loading">
-          {labels.loadingLinkedAccounts}
-        </p>
-      ) : identities.error ? (
-        <div className="roster-error" data-status="error">
-          <p>{errorMessage(identities.error, labels)}</p>
-          <button type="button" className="roster-button" onClick={() => identities.refetch()}>
-            {labels.retry}
-          </button>
-        </div>
+      {identities.isPending || identities.error ? (
+        <SectionState
+          error={identities.error}
+          loadingText={labels.loadingLinkedAccounts}
+          onRetry={() => identities.refetch()}
+        />
       ) : linked.length === 0 ? (
         <p className="roster-note" data-status="empty">
           {labels.noLinkedAccounts}

@@ -1,5 +1,4 @@
 import { useId, useState } from "react";
-import { errorMessage } from "../errors.js";
 import {
   useFinishPasskeyRegistration,
   usePasskeys,
@@ -8,6 +7,7 @@ import {
   useStartPasskeyRegistration,
 } from "../hooks/account-security.js";
 import { useLabels } from "../provider.js";
+import { SectionState } from "../ui/section-state.js";
 import type { useAction } from "../ui/use-action.js";
 import type { AccountSecurityAction } from "./account-security.js";
 
@@ -54,17 +54,12 @@ export function PasskeySection({ action }: { action: Action }) {
         {labels.passkeysTitle}
       </h3>
       <p className="roster-hint">{labels.passkeysIntro}</p>
-      {passkeys.isPending ? (
-        <p className="roster-note" data-status="loading">
-          {labels.loadingPasskeys}
-        </p>
-      ) : passkeys.error ? (
-        <div className="roster-error" data-status="error">
-          <p>{errorMessage(passkeys.error, labels)}</p>
-          <button type="button" className="roster-button" onClick={() => passkeys.refetch()}>
-            {labels.retry}
-          </button>
-        </div>
+      {passkeys.isPending || passkeys.error ? (
+        <SectionState
+          error={passkeys.error}
+          loadingText={labels.loadingPasskeys}
+          onRetry={() => passkeys.refetch()}
+        />
       ) : passkeys.data.length === 0 ? (
         <p className="roster-note" data-status="empty">
           {labels.noPasskeys}

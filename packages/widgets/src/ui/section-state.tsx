@@ -7,8 +7,8 @@ import { useLabels } from "../provider.js";
  */
 export function SectionState(props: {
   error: unknown;
-  forbidden: boolean;
-  forbiddenText: string;
+  forbidden?: boolean;
+  forbiddenText?: string;
   loadingText: string;
   onRetry: () => void;
 }) {
