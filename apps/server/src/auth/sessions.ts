@@ -120,7 +120,6 @@ const USER_COLUMNS = [
   "users.updated_at",
 ] as const;
 const SESSION_COLUMNS = [
-  "sessions.id as session_id",
   "sessions.secret_hash",
   "sessions.created_at as session_created_at",
   "sessions.expires_at",
@@ -166,35 +165,26 @@ function sessionCheckBuilder(db: Kysely<Database>, id: string, orgId: string) {
 type SessionCheckRow = InferResult<ReturnType<typeof sessionCheckBuilder>>[number];
 
 /**
- * The same check for a call about no organization (`auth.me`): session and user alone, the
- * membership's columns null, without the joins that would find nothing.
+ * The same check for a call about no organization (`auth.me`): session and user alone, without the
+ * joins that would find nothing and without the membership's columns, which it never reads.
  */
 function sessionOnlyBuilder(db: Kysely<Database>, id: string) {
-  const none = <K extends keyof SessionCheckRow>(key: K) => sql<SessionCheckRow[K]>`null`.as(key);
   return db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .select(USER_COLUMNS)
-    .select([
-      none("membership_role"),
-      none("membership_status"),
-      none("membership_require_two_factor"),
-      none("session_max_age_minutes"),
-      none("session_idle_minutes"),
-      none("allowed_sign_in_methods"),
-      none("custom_permissions"),
-      none("membership_sso_enforced"),
-    ])
     .select(SESSION_COLUMNS)
     .where("sessions.id", "=", id);
 }
+
+type SessionOnlyRow = InferResult<ReturnType<typeof sessionOnlyBuilder>>[number];
 
 // Markers the statement is compiled with once; each request puts its own values in their places.
 const ID_MARKER = "\u0000session-id";
 const ORG_MARKER = "\u0000org-id";
 const compiledChecks = new WeakMap<
   Kysely<Database>,
-  { org: CompiledQuery<SessionCheckRow>; alone: CompiledQuery<SessionCheckRow> }
+  { org: CompiledQuery<SessionCheckRow>; alone: CompiledQuery<SessionOnlyRow> }
 >();
 
 /**
@@ -202,20 +192,20 @@ const compiledChecks = new WeakMap<
  * prepared: the statement is the same on every request but for its values, and building, compiling,
  * parsing and planning it were most of a request's cost (docs/benchmarks.md).
  */
-function sessionCheckQuery(
-  db: Kysely<Database>,
-  id: string,
-  orgId: string | undefined,
-): CompiledQuery<SessionCheckRow> {
+function sessionChecks(db: Kysely<Database>) {
   let compiled = compiledChecks.get(db);
   if (!compiled) {
     compiled = {
       org: prepared(sessionCheckBuilder(db, ID_MARKER, ORG_MARKER).compile()),
-      alone: prepared(sessionOnlyBuilder(db, ID_MARKER).compile() as CompiledQuery<SessionCheckRow>),
+      alone: prepared(sessionOnlyBuilder(db, ID_MARKER).compile()),
     };
     compiledChecks.set(db, compiled);
   }
-  const query = orgId === undefined ? compiled.alone : compiled.org;
+  return compiled;
+}
+
+/** A compiled check with this request's session id (and organization) in the markers' places. */
+function bind<R>(query: CompiledQuery<R>, id: string, orgId?: string): CompiledQuery<R> {
   const parameters = query.parameters.map((p) => (p === ID_MARKER ? id : p === ORG_MARKER ? orgId : p));
   return { ...query, parameters };
 }
@@ -244,8 +234,12 @@ export async function validateSessionToken(
     return { status: "invalid" };
 
   const orgId = options.orgId;
-  const { rows } = await db.executeQuery(sessionCheckQuery(db, id, orgId));
-  const row = rows[0];
+  const checks = sessionChecks(db);
+  // With an organization, its membership comes in the same row (`access`).
+  let access: SessionCheckRow | undefined;
+  let row: SessionOnlyRow | undefined;
+  if (orgId === undefined) row = (await db.executeQuery(bind(checks.alone, id))).rows[0];
+  else row = access = (await db.executeQuery(bind(checks.org, id, orgId))).rows[0];
   if (!row || !hashesEqual(hashSecret(secret), row.secret_hash)) return { status: "invalid" };
 
   if (row.expires_at.getTime() <= now.getTime()) {
@@ -254,7 +248,7 @@ export async function validateSessionToken(
   }
 
   const session: Session = {
-    id: row.session_id,
+    id,
     user_id: row.id,
     secret_hash: row.secret_hash,
     created_at: row.session_created_at,
@@ -298,18 +292,18 @@ export async function validateSessionToken(
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
-  if (orgId === undefined) return { status: "valid", session, user };
+  if (!access) return { status: "valid", session, user };
   const membership =
-    row.membership_role !== null && row.membership_status !== null
+    access.membership_role !== null && access.membership_status !== null
       ? {
-          role: row.membership_role,
-          status: row.membership_status,
-          custom_permissions: row.custom_permissions,
-          require_two_factor: row.membership_require_two_factor ?? false,
-          session_max_age_minutes: row.session_max_age_minutes,
-          session_idle_minutes: row.session_idle_minutes,
-          allowed_sign_in_methods: row.allowed_sign_in_methods,
-          sso_enforced: row.membership_sso_enforced,
+          role: access.membership_role,
+          status: access.membership_status,
+          custom_permissions: access.custom_permissions,
+          require_two_factor: access.membership_require_two_factor ?? false,
+          session_max_age_minutes: access.session_max_age_minutes,
+          session_idle_minutes: access.session_idle_minutes,
+          allowed_sign_in_methods: access.allowed_sign_in_methods,
+          sso_enforced: access.membership_sso_enforced,
         }
       : null;
   return { status: "valid", session, user, membership };
