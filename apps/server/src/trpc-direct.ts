@@ -90,7 +90,7 @@ function isDataStream(value: unknown): boolean {
 export interface DirectOptions extends DirectCall {
   /** The `input` parameter of a GET (null when absent), the body of a POST. */
   inputText: string | null;
-  signal: AbortSignal;
+  signal: AbortSignal | undefined;
   createContext: (firstInput: () => Promise<unknown>) => Promise<Context>;
   onError: (opts: { error: TRPCError; path: string | undefined }) => void;
 }

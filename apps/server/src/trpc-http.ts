@@ -173,11 +173,6 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
       if (!body) return send(res, tooLarge.status, tooLarge.body);
     }
 
-    // tRPC stops work for a client that went away.
-    const abort = new AbortController();
-    res.once("close", () => {
-      if (!res.writableFinished) abort.abort();
-    });
     const contentType = headers["content-type"]?.split(";", 1)[0]?.trim().toLowerCase();
     const cookies = new ResponseCookies();
     const ip = ipOf(req);
@@ -203,11 +198,18 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
     const direct = batch ? null : directCallOf(method, target, queryAt, params, headers, contentType);
     if (direct) {
       const inputText = method === "GET" ? params.get("input") : (body?.toString("utf8") ?? "");
-      const options = { ...direct, inputText, signal: abort.signal, createContext: makeContext, onError };
+      // No abort signal: no query or mutation reads one (streams and subscriptions, which stop for a
+      // client that went away, take the general path below), and making one per call is not free.
+      const options = { ...direct, inputText, signal: undefined, createContext: makeContext, onError };
       const answer = await callDirectly(options);
       if (answer) return writeAnswer(res, answer, cookies);
     }
 
+    // tRPC stops a stream for a client that went away.
+    const abort = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) abort.abort();
+    });
     const fullUrl = `http://localhost${target}`;
     const request =
       !hasBody || contentType === "application/json"

@@ -4,7 +4,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { markConnectionLost } from "./faults.js";
-import { prepareOnClient } from "./prepared.js";
+import { attachPool, prepareOnClient } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 // Postgres `bigint` (bigserial ids, counts) arrives as a string; keep it a string to stay exact,
@@ -158,6 +158,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
     });
     guardPool(pool, options.onPoolError ?? logPoolError, true);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    attachPool(db, pool);
     const url = options.url;
     return {
       db,
@@ -185,6 +186,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
   // after a fault, and the new client would prepare them again under the same names.
   guardPool(pool, options.onPoolError ?? logPoolError, false);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  attachPool(db, pool);
   return {
     db,
     kind: "pglite",

@@ -1,6 +1,6 @@
-import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepared } from "../src/index.js";
+import { sql, type Transaction } from "kysely";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type Database, prepared, runCompiled } from "../src/index.js";
 import { createTestDatabase, type TestDatabase } from "../src/testing.js";
 
 describe("prepared statements", () => {
@@ -65,5 +65,38 @@ describe("prepared statements", () => {
       expect((await db.executeQuery(query)).rows).toEqual([{ id: expect.any(String), name: "Ada" }]);
       await sql`alter table users drop column nickname`.execute(db);
     });
+  });
+
+  it("runs a compiled statement straight on the pool of a handle createDb made, not through Kysely", async () => {
+    await test.db.insertInto("users").values({ email: "grace@example.com", name: "Grace" }).execute();
+    const byEmail = test.db
+      .selectFrom("users")
+      .select(["email", "name"])
+      .where("email", "=", "grace@example.com");
+    const throughKysely = vi.spyOn(test.db, "executeQuery");
+    try {
+      expect(await runCompiled(test.db, byEmail.compile())).toEqual([
+        { email: "grace@example.com", name: "Grace" },
+      ]);
+      expect(throughKysely).not.toHaveBeenCalled();
+    } finally {
+      throughKysely.mockRestore();
+    }
+  });
+
+  it("runs it on a transaction's own connection, where it sees what the transaction wrote", async () => {
+    const byEmail = (db: TestDatabase["db"] | Transaction<Database>) =>
+      db.selectFrom("users").select("name").where("email", "=", "uncommitted@example.com").compile();
+    await test.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto("users").values({ email: "uncommitted@example.com", name: "Not yet" }).execute();
+        expect(await runCompiled(trx, byEmail(trx))).toEqual([{ name: "Not yet" }]);
+        // Outside the transaction the row does not exist yet.
+        expect(await runCompiled(test.db, byEmail(test.db))).toEqual([]);
+        throw new Error("roll back");
+      })
+      .catch((error: Error) => expect(error.message).toBe("roll back"));
+    expect(await runCompiled(test.db, byEmail(test.db))).toEqual([]);
   });
 });

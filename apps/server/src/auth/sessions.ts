@@ -1,4 +1,4 @@
-import { type Database, prepared, type Session, type User } from "@roster/db";
+import { type Database, prepared, runCompiled, type Session, type User } from "@roster/db";
 import { type CompiledQuery, type InferResult, type Kysely, sql } from "kysely";
 import { addSeconds } from "../clock.js";
 import { type MembershipAccessRow, ssoEnforcedFor } from "../domain/access.js";
@@ -238,8 +238,8 @@ export async function validateSessionToken(
   // With an organization, its membership comes in the same row (`access`).
   let access: SessionCheckRow | undefined;
   let row: SessionOnlyRow | undefined;
-  if (orgId === undefined) row = (await db.executeQuery(bind(checks.alone, id))).rows[0];
-  else row = access = (await db.executeQuery(bind(checks.org, id, orgId))).rows[0];
+  if (orgId === undefined) row = (await runCompiled(db, bind(checks.alone, id)))[0];
+  else row = access = (await runCompiled(db, bind(checks.org, id, orgId)))[0];
   if (!row || !hashesEqual(hashSecret(secret), row.secret_hash)) return { status: "invalid" };
 
   if (row.expires_at.getTime() <= now.getTime()) {

@@ -1,4 +1,4 @@
-import { type Database, type MembershipStatus, prepared } from "@roster/db";
+import { type Database, type MembershipStatus, prepared, runCompiled } from "@roster/db";
 import { type CompiledQuery, type Kysely, sql } from "kysely";
 import type { Deps } from "../deps.js";
 import type { OrgAccess } from "./access.js";
@@ -259,9 +259,7 @@ export async function listMembers(
   input: ListMembersInput,
 ): Promise<{ items: MemberListItem[]; nextCursor: string | null }> {
   const limit = input.limit ?? 50;
-  const { rows } = await deps.db.executeQuery(
-    cachedMemberListQuery(deps.db, access.orgId, input, deps.clock()),
-  );
+  const rows = await runCompiled(deps.db, cachedMemberListQuery(deps.db, access.orgId, input, deps.clock()));
   const { page, nextCursor } = keysetPage(rows, limit);
   return {
     items: page.map((r) => ({
