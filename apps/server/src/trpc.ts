@@ -1,9 +1,9 @@
-import { isDatabaseUnavailable, type Session, type User } from "@roster/db";
+import { isDatabaseUnavailable } from "@roster/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError, ZodRealError, z } from "zod";
 import { DEFAULT_EMBED_SCOPES, requiredScope, scopeGranted } from "./auth/embed-scopes.js";
 import type { HostKey } from "./auth/host-keys.js";
-import { sessionIdleSeconds } from "./auth/sessions.js";
+import { type CallerSession, type CallerUser, sessionIdleSeconds } from "./auth/sessions.js";
 import type { Actor, Deps, RequestOrigin } from "./deps.js";
 import {
   firstFactor,
@@ -50,13 +50,13 @@ export interface Context extends RequestOrigin {
 }
 
 export interface SessionAuth {
-  user: User;
-  session: Session;
+  user: CallerUser;
+  session: CallerSession;
   via: "cookie" | "bearer";
 }
 
 export interface ApiKeyAuth {
-  user: User;
+  user: CallerUser;
   session: null;
   via: "api_key";
   apiKey: { id: string; orgId: string; name: string };

@@ -75,11 +75,19 @@ export async function createSession(
   return { token: `${id}.${secret}`, session };
 }
 
+/**
+ * The user as a request sees it: what the session check reads, without the columns no call reads
+ * from it (`updated_at`, `last_active_org_id`); a call that needs the whole row reads it itself.
+ */
+export type CallerUser = Omit<User, "updated_at" | "last_active_org_id">;
+/** The session as a request sees it, without the sign-in's address and browser (`sessions.list` reads those). */
+export type CallerSession = Omit<Session, "user_agent" | "ip" | "external_user_id">;
+
 export type SessionCheck =
   | {
       status: "valid";
-      session: Session;
-      user: User;
+      session: CallerSession;
+      user: CallerUser;
       /** Given `orgId`: the user's membership there (null: not a member), read in the same statement. */
       membership?: MembershipAccessRow | null;
     }
@@ -114,23 +122,18 @@ const USER_COLUMNS = [
   "users.name",
   "users.password_hash",
   "users.email_verified_at",
-  "users.last_active_org_id",
   "users.host_key_id",
   "users.created_at",
-  "users.updated_at",
 ] as const;
 const SESSION_COLUMNS = [
   "sessions.secret_hash",
   "sessions.created_at as session_created_at",
   "sessions.expires_at",
   "sessions.last_seen_at",
-  "sessions.user_agent",
-  "sessions.ip",
   "sessions.kind as session_kind",
   "sessions.scopes as session_scopes",
   "sessions.org_id as session_org_id",
   "sessions.host_key_id as session_host_key_id",
-  "sessions.external_user_id as session_external_user_id",
   "sessions.auth_method as session_auth_method",
   "sessions.two_factor as session_two_factor",
   "sessions.sso_org_id as session_sso_org_id",
@@ -247,20 +250,17 @@ export async function validateSessionToken(
     return { status: "expired" };
   }
 
-  const session: Session = {
+  const session: CallerSession = {
     id,
     user_id: row.id,
     secret_hash: row.secret_hash,
     created_at: row.session_created_at,
     expires_at: row.expires_at,
     last_seen_at: row.last_seen_at,
-    user_agent: row.user_agent,
-    ip: row.ip,
     kind: row.session_kind,
     scopes: row.session_scopes,
     org_id: row.session_org_id,
     host_key_id: row.session_host_key_id,
-    external_user_id: row.session_external_user_id,
     auth_method: row.session_auth_method,
     two_factor: row.session_two_factor,
     sso_org_id: row.session_sso_org_id,
@@ -280,17 +280,15 @@ export async function validateSessionToken(
     if (options.defer) options.defer("session activity", write, `session:${id}`);
     else await write();
   }
-  const user: User = {
+  const user: CallerUser = {
     id: row.id,
     kind: row.kind,
     email: row.email,
     name: row.name,
     password_hash: row.password_hash,
     email_verified_at: row.email_verified_at,
-    last_active_org_id: row.last_active_org_id,
     host_key_id: row.host_key_id,
     created_at: row.created_at,
-    updated_at: row.updated_at,
   };
   if (!access) return { status: "valid", session, user };
   const membership =
@@ -316,7 +314,10 @@ const idleSeconds = (since: Date, now: Date) =>
  * The longest the session has paused, up to `now`: its recorded pauses and the current one. Uses
  * are recorded at most once a minute, so a pause may read up to a minute longer than it was.
  */
-export function sessionIdleSeconds(session: Session, now: Date): number {
+export function sessionIdleSeconds(
+  session: Pick<Session, "longest_idle_seconds" | "last_seen_at">,
+  now: Date,
+): number {
   return Math.max(session.longest_idle_seconds, idleSeconds(session.last_seen_at, now));
 }
 
