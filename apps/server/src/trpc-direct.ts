@@ -104,25 +104,26 @@ export async function callDirectly(options: DirectOptions): Promise<DirectAnswer
   const procedure = await procedureAt(path);
   if (!procedure || procedure._def.type !== type) return null;
 
-  // The input, parsed once and only when read, with tRPC's errors (its `memo` in getRequestInfo).
+  // The input, parsed once and only when read, with tRPC's errors (its `memo` in getRequestInfo):
+  // every reader (the context, the input guard, each schema) gets the same settled promise.
   let parsed: { value: unknown } | undefined;
-  let parsing: Promise<unknown> | undefined;
-  const getRawInput = async (): Promise<unknown> => {
-    if (parsed) return parsed.value;
-    parsing ??= (async () => {
-      try {
-        if (type === "query" && !inputText) return undefined;
-        return config.transformer.input.deserialize(JSON.parse(inputText ?? ""));
-      } catch (cause) {
-        if (cause instanceof TRPCError) throw cause;
-        const message = cause instanceof Error ? cause.message : "Invalid input";
-        throw new TRPCError({ code: "BAD_REQUEST", message, cause });
-      }
-    })();
-    const value = await parsing;
-    parsed = { value };
-    parsing = undefined;
-    return value;
+  let reading: Promise<unknown> | undefined;
+  const getRawInput = (): Promise<unknown> => {
+    if (reading) return reading;
+    try {
+      const value =
+        type === "query" && !inputText
+          ? undefined
+          : config.transformer.input.deserialize(JSON.parse(inputText ?? ""));
+      parsed = { value };
+      reading = Promise.resolve(value);
+    } catch (cause) {
+      const message = cause instanceof Error ? cause.message : "Invalid input";
+      reading = Promise.reject(
+        cause instanceof TRPCError ? cause : new TRPCError({ code: "BAD_REQUEST", message, cause }),
+      );
+    }
+    return reading;
   };
   const input = () => parsed?.value;
 
@@ -165,12 +166,24 @@ function failure(
   };
 }
 
-/** Writes a direct answer with the headers resolveResponse's answer carries (see writeResponse). */
-export function writeAnswer(res: ServerResponse, answer: DirectAnswer, cookies: ResponseCookies): void {
-  res.statusCode = answer.status;
-  res.setHeader("content-type", "application/json");
-  res.setHeader("Vary", `trpc-accept, accept, ${res.getHeader("Vary") ?? "Origin"}`);
-  if (cookies.values.length > 0) res.setHeader("Set-Cookie", cookies.values);
-  res.setHeader("Content-Length", Buffer.byteLength(answer.body));
+/**
+ * Writes a direct answer in one `writeHead`: the request's own headers (`head`: request id and CORS,
+ * as name-value pairs), then those resolveResponse's answer carries (see writeResponse).
+ */
+export function writeAnswer(
+  res: ServerResponse,
+  answer: DirectAnswer,
+  cookies: ResponseCookies,
+  head: string[],
+): void {
+  const all = head;
+  // resolveResponse's Vary comes before the one the request's headers carry (writeResponse).
+  const vary = all.indexOf("Vary");
+  if (vary !== -1) all[vary + 1] = `trpc-accept, accept, ${all[vary + 1]}`;
+  else all.push("Vary", "trpc-accept, accept, Origin");
+  all.push("content-type", "application/json");
+  for (const cookie of cookies.values) all.push("Set-Cookie", cookie);
+  all.push("Content-Length", String(Buffer.byteLength(answer.body)));
+  res.writeHead(answer.status, all);
   res.end(answer.body);
 }

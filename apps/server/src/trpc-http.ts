@@ -91,6 +91,14 @@ function readUpTo(req: IncomingMessage, max: number): Promise<Buffer | null> {
 }
 
 const ALLOWED_HEADERS = "Content-Type,Authorization,trpc-accept,x-trpc-source,x-request-id";
+const CORS_HEAD = [
+  "Access-Control-Allow-Credentials",
+  "true",
+  "Access-Control-Expose-Headers",
+  "X-Request-Id",
+  "Vary",
+  "Origin",
+] as const;
 
 export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof clientAddressResolver>) {
   const { config, logger } = deps;
@@ -107,7 +115,27 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
     "Requests from this website are not allowed. Add its origin to ALLOWED_ORIGINS.",
   );
 
-  function send(res: ServerResponse, status: number, body: string | null, type = "application/json") {
+  /**
+   * The headers every answer carries, as name-value pairs: its request id, and CORS (the origin is
+   * echoed only when configured). A direct answer writes them with its own in one `writeHead`
+   * (trpc-direct.ts); every other answer sets them first (`send`, the general path).
+   */
+  const headOf = (requestId: string, origin: string | undefined): string[] =>
+    origin !== undefined && allowedOrigins.has(origin)
+      ? ["X-Request-Id", requestId, "Access-Control-Allow-Origin", origin, ...CORS_HEAD]
+      : ["X-Request-Id", requestId, ...CORS_HEAD];
+  const setHead = (res: ServerResponse, head: readonly string[]) => {
+    for (let i = 0; i < head.length; i += 2) res.setHeader(head[i] as string, head[i + 1] as string);
+  };
+
+  function send(
+    res: ServerResponse,
+    head: readonly string[],
+    status: number,
+    body: string | null,
+    type = "application/json",
+  ) {
+    setHead(res, head);
     res.statusCode = status;
     if (body === null) return void res.end();
     res.setHeader("Content-Type", type);
@@ -128,16 +156,12 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
     const headers = req.headers;
     // Cross-origin browsers: only configured origins may read answers or send credentials.
     const origin = typeof headers.origin === "string" ? headers.origin : "";
-    if (allowedOrigins.has(origin)) res.setHeader("Access-Control-Allow-Origin", origin);
-    res.setHeader("Access-Control-Allow-Credentials", "true");
-    res.setHeader("Access-Control-Expose-Headers", "X-Request-Id");
-    res.setHeader("Vary", "Origin");
+    const head = headOf(requestId, origin);
     if (method === "OPTIONS") {
       res.setHeader("Access-Control-Max-Age", "600");
       res.setHeader("Access-Control-Allow-Methods", "GET,POST,OPTIONS");
       res.setHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS);
-      res.setHeader("Vary", "Origin, Access-Control-Request-Headers");
-      return send(res, 204, null);
+      return send(res, [...head, "Vary", "Origin, Access-Control-Request-Headers"], 204, null);
     }
 
     // Bounded work per request: a batch of more than MAX_BATCH_CALLS calls is refused before any
@@ -153,24 +177,24 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
         "BATCH_TOO_LARGE",
         `This request batches ${calls} calls; at most ${config.maxBatchCalls} are accepted in one request.`,
       );
-      return send(res, refusal.status, refusal.body);
+      return send(res, head, refusal.status, refusal.body);
     }
     const hasBody = method !== "GET" && method !== "HEAD";
     const declared = headers["content-length"];
     // Node reads exactly Content-Length bytes, so a declared length can be trusted as is.
     if (hasBody && declared !== undefined && !headers["transfer-encoding"]) {
-      if (Number(declared) > config.maxBodyBytes) return send(res, tooLarge.status, tooLarge.body);
+      if (Number(declared) > config.maxBodyBytes) return send(res, head, tooLarge.status, tooLarge.body);
     }
     // Cross-site request forgery: a browser always names the page's origin on a POST; refuse
     // origins that are neither this deployment nor configured. Non-browser clients send no Origin.
     // Only PUBLIC_URL and ALLOWED_ORIGINS count: the Host header is the client's to write.
     if (method === "POST" && origin && origin !== ownOrigin && !allowedOrigins.has(origin)) {
-      return send(res, foreignOrigin.status, foreignOrigin.body);
+      return send(res, head, foreignOrigin.status, foreignOrigin.body);
     }
     let body: Buffer | null = null;
     if (hasBody) {
       body = await readUpTo(req, config.maxBodyBytes);
-      if (!body) return send(res, tooLarge.status, tooLarge.body);
+      if (!body) return send(res, head, tooLarge.status, tooLarge.body);
     }
 
     const contentType = headers["content-type"]?.split(";", 1)[0]?.trim().toLowerCase();
@@ -202,9 +226,10 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
       // client that went away, take the general path below), and making one per call is not free.
       const options = { ...direct, inputText, signal: undefined, createContext: makeContext, onError };
       const answer = await callDirectly(options);
-      if (answer) return writeAnswer(res, answer, cookies);
+      if (answer) return writeAnswer(res, answer, cookies, head);
     }
 
+    setHead(res, head);
     // tRPC stops a stream for a client that went away.
     const abort = new AbortController();
     res.once("close", () => {
@@ -232,13 +257,13 @@ export function createTrpcListener(deps: Deps, clientAddress: ReturnType<typeof 
     const started = performance.now();
     const given = req.headers["x-request-id"];
     const requestId = (typeof given === "string" && given.slice(0, 64)) || randomUUID();
-    res.setHeader("X-Request-Id", requestId);
     handle(req, res, requestId)
       .catch((error: unknown) => {
         logger.error("request failed", { requestId, error });
         if (!res.headersSent) {
           const shape = { message: "Something went wrong on our side. Try again.", code: -32603 };
-          send(res, 500, JSON.stringify({ error: { ...shape, data: { code: "INTERNAL_SERVER_ERROR" } } }));
+          const body = JSON.stringify({ error: { ...shape, data: { code: "INTERNAL_SERVER_ERROR" } } });
+          send(res, headOf(requestId, req.headers.origin), 500, body);
         } else res.destroy();
       })
       .finally(() => {

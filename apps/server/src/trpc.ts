@@ -162,9 +162,10 @@ const refuse = (reason: "EMBED_TOKEN_ORG_BOUND") =>
 
 /**
  * A person signed in, or a service account calling with its API key. An embed token reaches only
- * procedures whose scope (auth/embed-scopes.ts) the host granted it.
+ * procedures whose scope (auth/embed-scopes.ts) the host granted it. Returns what the caller's
+ * procedures add to the context: `auth`, and `actor` (who, for the domain and the audit log).
  */
-const callerProcedure = publicProcedure.use(({ ctx, path, next }) => {
+function callerOf(ctx: Context, path: string): { auth: SessionAuth | ApiKeyAuth; actor: Actor } {
   if (!ctx.auth) {
     const reason = ctx.authProblem ?? "UNAUTHENTICATED";
     throw new TRPCError({
@@ -194,25 +195,30 @@ const callerProcedure = publicProcedure.use(({ ctx, path, next }) => {
     userAgent: ctx.userAgent,
     hostKeyId: session?.host_key_id ?? null,
   };
-  // tRPC merges what `next` is given into the context.
-  return next({ ctx: { auth: ctx.auth, actor } });
-});
+  return { auth: ctx.auth, actor };
+}
+
+/** Any caller (`callerOf`); tRPC merges what `next` is given into the context. */
+const callerProcedure = publicProcedure.use(({ ctx, path, next }) => next({ ctx: callerOf(ctx, path) }));
 
 /**
  * A signed-in person (a session). `ctx.actor` says who, for the domain and the audit log. These
  * procedures are not about one organization, so a token bound to one reaches only the account's
- * own (`auth.*`, as its scopes allow).
+ * own (`auth.*`, as its scopes allow). One middleware with the caller's checks, not one on top of
+ * `callerProcedure`: each level of tRPC's chain costs every call.
  */
-export const authedProcedure = callerProcedure.use(({ ctx, path, next }) => {
-  if (ctx.auth.via === "api_key") {
+export const authedProcedure = publicProcedure.use(({ ctx, path, next }) => {
+  const caller = callerOf(ctx, path);
+  const auth = caller.auth;
+  if (auth.via === "api_key") {
     throw new TRPCError({
       code: "FORBIDDEN",
       message: messages.API_KEY_NOT_ALLOWED,
       cause: new RosterError("FORBIDDEN", "API_KEY_NOT_ALLOWED", messages.API_KEY_NOT_ALLOWED),
     });
   }
-  if (ctx.auth.session.org_id && !path.startsWith("auth.")) throw refuse("EMBED_TOKEN_ORG_BOUND");
-  return next({ ctx: { auth: ctx.auth } });
+  if (auth.session.org_id && !path.startsWith("auth.")) throw refuse("EMBED_TOKEN_ORG_BOUND");
+  return next({ ctx: { auth, actor: caller.actor } });
 });
 
 /** What a member held back by their organization's two-factor or sign-in policy may still do: leave it. */
