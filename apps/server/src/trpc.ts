@@ -98,7 +98,7 @@ export const createCallerFactory = t.createCallerFactory;
 
 /**
  * Every procedure's first middleware, in two parts (one middleware, so that each call passes one
- * level fewer of tRPC's middleware chain):
+ * level fewer of tRPC's middleware chain; the caller's procedures add their checks to it):
  *
  * The input guard refuses NUL, unpaired surrogates and absurd nesting anywhere in the input, before
  * any schema runs.
@@ -108,7 +108,7 @@ export const createCallerFactory = t.createCallerFactory;
  * Postgres data error (bad text, out-of-range number or date) can only come from input a schema
  * let through: it is the caller's mistake, answered as VALIDATION, and logged so the schema is fixed.
  */
-const guardAndMapErrors = t.middleware(async ({ ctx, path, getRawInput, next }) => {
+async function guardInput(getRawInput: () => Promise<unknown>): Promise<void> {
   const problem = findInputProblem(await getRawInput());
   if (problem) {
     const issue = { code: "custom" as const, path: problem.path, message: problem.message, input: undefined };
@@ -116,7 +116,13 @@ const guardAndMapErrors = t.middleware(async ({ ctx, path, getRawInput, next }) 
     // tRPC would wrap it as an unknown cause, losing the VALIDATION reason and the field's path.
     throw new TRPCError({ code: "BAD_REQUEST", message: problem.message, cause: new ZodRealError([issue]) });
   }
-  const result = await next();
+}
+
+function mapErrors<R extends { ok: true } | { ok: false; error: TRPCError }>(
+  ctx: Context,
+  path: string,
+  result: R,
+): R {
   if (result.ok) return result;
   let cause = result.error.cause instanceof RosterError ? result.error.cause : null;
   if (!cause && isDatabaseUnavailable(result.error.cause)) {
@@ -137,6 +143,11 @@ const guardAndMapErrors = t.middleware(async ({ ctx, path, getRawInput, next }) 
   }
   if (cause) return { ...result, error: new TRPCError({ code: cause.code, message: cause.message, cause }) };
   return result;
+}
+
+const guardAndMapErrors = t.middleware(async ({ ctx, path, getRawInput, next }) => {
+  await guardInput(getRawInput);
+  return mapErrors(ctx, path, await next());
 });
 
 export const publicProcedure = t.procedure.use(guardAndMapErrors);
@@ -198,16 +209,23 @@ function callerOf(ctx: Context, path: string): { auth: SessionAuth | ApiKeyAuth;
   return { auth: ctx.auth, actor };
 }
 
-/** Any caller (`callerOf`); tRPC merges what `next` is given into the context. */
-const callerProcedure = publicProcedure.use(({ ctx, path, next }) => next({ ctx: callerOf(ctx, path) }));
+/**
+ * Any caller: the first middleware's input guard and error mapping, with `callerOf`'s checks in the
+ * same level (each level of tRPC's chain costs every call). tRPC merges what `next` is given into
+ * the context.
+ */
+const callerProcedure = t.procedure.use(async ({ ctx, path, getRawInput, next }) => {
+  await guardInput(getRawInput);
+  return mapErrors(ctx, path, await next({ ctx: callerOf(ctx, path) }));
+});
 
 /**
  * A signed-in person (a session). `ctx.actor` says who, for the domain and the audit log. These
  * procedures are not about one organization, so a token bound to one reaches only the account's
- * own (`auth.*`, as its scopes allow). One middleware with the caller's checks, not one on top of
- * `callerProcedure`: each level of tRPC's chain costs every call.
+ * own (`auth.*`, as its scopes allow). One middleware, like `callerProcedure`'s, with its own checks.
  */
-export const authedProcedure = publicProcedure.use(({ ctx, path, next }) => {
+export const authedProcedure = t.procedure.use(async ({ ctx, path, getRawInput, next }) => {
+  await guardInput(getRawInput);
   const caller = callerOf(ctx, path);
   const auth = caller.auth;
   if (auth.via === "api_key") {
@@ -218,7 +236,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, path, next }) => {
     });
   }
   if (auth.session.org_id && !path.startsWith("auth.")) throw refuse("EMBED_TOKEN_ORG_BOUND");
-  return next({ ctx: { auth, actor: caller.actor } });
+  return mapErrors(ctx, path, await next({ ctx: { auth, actor: caller.actor } }));
 });
 
 /** What a member held back by their organization's two-factor or sign-in policy may still do: leave it. */
