@@ -69,9 +69,11 @@ const startedAt = performance.now();
 let lastResponseAt = startedAt;
 const result = await new Promise((resolve, reject) => {
   const tracker = autocannon(options, (error, finished) => (error ? reject(error) : resolve(finished)));
-  tracker.on("response", () => {
-    lastResponseAt = performance.now();
-  });
+  if (plan.amount) {
+    tracker.on("response", () => {
+      lastResponseAt = performance.now();
+    });
+  }
 });
 const seconds = plan.amount ? (lastResponseAt - startedAt) / 1000 : result.duration;
 const total = result.requests.total;
