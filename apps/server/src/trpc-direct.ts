@@ -168,7 +168,8 @@ function failure(
 
 /**
  * Writes a direct answer in one `writeHead`: the request's own headers (`head`: request id and CORS,
- * as name-value pairs), then those resolveResponse's answer carries (see writeResponse).
+ * as name-value pairs, added to in place), then those resolveResponse's answer carries (see
+ * writeResponse).
  */
 export function writeAnswer(
   res: ServerResponse,
@@ -176,14 +177,13 @@ export function writeAnswer(
   cookies: ResponseCookies,
   head: string[],
 ): void {
-  const all = head;
   // resolveResponse's Vary comes before the one the request's headers carry (writeResponse).
-  const vary = all.indexOf("Vary");
-  if (vary !== -1) all[vary + 1] = `trpc-accept, accept, ${all[vary + 1]}`;
-  else all.push("Vary", "trpc-accept, accept, Origin");
-  all.push("content-type", "application/json");
-  for (const cookie of cookies.values) all.push("Set-Cookie", cookie);
-  all.push("Content-Length", String(Buffer.byteLength(answer.body)));
-  res.writeHead(answer.status, all);
+  const vary = head.indexOf("Vary");
+  if (vary !== -1) head[vary + 1] = `trpc-accept, accept, ${head[vary + 1]}`;
+  else head.push("Vary", "trpc-accept, accept, Origin");
+  head.push("content-type", "application/json");
+  for (const cookie of cookies.values) head.push("Set-Cookie", cookie);
+  head.push("Content-Length", String(Buffer.byteLength(answer.body)));
+  res.writeHead(answer.status, head);
   res.end(answer.body);
 }
