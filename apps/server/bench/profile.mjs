@@ -36,6 +36,8 @@ const smtp = new SMTPServer({
   authOptional: true,
   disabledCommands: ["STARTTLS"],
   logger: false,
+  // Roster keeps its SMTP connections open: closing ends them (421) rather than waiting 30 s.
+  closeTimeout: 100,
   onData(stream, _session, done) {
     stream.resume();
     stream.on("end", () => done());
@@ -228,6 +230,7 @@ for (const name of chosen) {
 await counted.stop();
 await counter.close();
 
+let drives = 0;
 function drive(base, call, options = {}) {
   const path = `/trpc/${call.path}${call.input ? `?input=${encodeURIComponent(JSON.stringify(call.input))}` : ""}`;
   const plan = {
@@ -235,7 +238,18 @@ function drive(base, call, options = {}) {
     connections,
     seconds,
     token: owner.token,
-    request: { method: "GET", path },
+    request: call.invite
+      ? {
+          method: "POST",
+          path: `/trpc/${call.path}`,
+          invite: {
+            orgId: org.id,
+            count: call.invite,
+            role: "member",
+            tag: `cpu-${call.invite}-${++drives}`,
+          },
+        }
+      : { method: "GET", path },
     ...options,
   };
   return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import type { Database } from "@roster/db";
+import type { Database, OutboxKind } from "@roster/db";
 import type { Kysely } from "kysely";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
@@ -17,8 +17,11 @@ export interface Deps {
   resolveHost: HostResolver;
   /** TXT records of a DNS name (`[]` when it has none); how domain ownership is proven. */
   resolveTxt: TxtResolver;
-  /** Asks the outbox worker to deliver soon (after a transaction that enqueued something commits). */
-  wakeOutbox(): void;
+  /**
+   * Asks the outbox worker to deliver soon (after a transaction that enqueued something commits):
+   * messages of `kind`, or of every kind.
+   */
+  wakeOutbox(kind?: OutboxKind): void;
   /**
    * Tests only (never set in production): awaited inside a transaction right after it takes the
    * named lock, so a test can hold one transaction there and show that another one waits.

@@ -81,7 +81,7 @@ export async function createRoster(options: RosterOptions): Promise<Roster> {
     logger,
     resolveHost: options.resolveHost ?? systemResolver,
     resolveTxt: options.resolveTxt ?? txtResolver(config.dnsServers),
-    wakeOutbox: () => worker?.wake(),
+    wakeOutbox: (kind) => worker?.wake(kind),
     afterLock: options.afterLock,
     defer: (name, task, key) => deferred.run(name, task, key),
   };

@@ -5,11 +5,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createDb, migrateToLatest, type RosterDb } from "@roster/db";
 import { createTestDatabase, type TestDatabase } from "@roster/db/testing";
 import { pgliteColdStartTimeout, queryCounter } from "@roster/testing";
+import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { systemClock } from "../src/clock.js";
 import { loadConfig } from "../src/config.js";
 import { Sealer } from "../src/crypto.js";
-import { enqueueEmail, openEmail } from "../src/outbox/enqueue.js";
+import { enqueueEmail, enqueueWebhook, openEmail } from "../src/outbox/enqueue.js";
 import { OUTBOX_CHANNEL, OutboxWorker, type OutboxWorkerOptions } from "../src/outbox/worker.js";
 import { startServer } from "../src/server.js";
 import { silentLogger } from "./helpers.js";
@@ -144,6 +145,127 @@ describe("the outbox worker on Postgres", () => {
     release();
     await stopping;
     expect(stopped).toBe(true);
+  });
+
+  it("claims only the lane a wake-up names: an email's wakes no webhook claim, and the reverse", async () => {
+    // Which lanes the worker's claims take turns on (their advisory lock names the kind).
+    const claims: string[] = [];
+    const recorder: KyselyPlugin = {
+      transformQuery: (args) => {
+        const text = JSON.stringify(args.node);
+        for (const kind of ["email", "webhook"])
+          if (text.includes(`roster:outbox:${kind}`)) claims.push(kind);
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const notified: string[] = [];
+    const unlisten = await database.listen(OUTBOX_CHANNEL, (payload) => void notified.push(payload));
+    const sent: string[] = [];
+    // The worker's queries go through the recorder; the test's own do not.
+    const recorded = worker(database, {
+      db: database.db.withPlugin(recorder),
+      handlers: {
+        email: async (m) => void sent.push(openEmail(m.payload, sealer).subject),
+        webhook: async (m) => void sent.push(String(m.payload.event)),
+      },
+    });
+    recorded.start();
+    try {
+      // The first passes (at start, and once listening) claim every lane.
+      await expect.poll(() => claims.slice(0, 2)).toEqual(["email", "webhook"]);
+      await sleep(300);
+      claims.length = 0;
+      notified.length = 0;
+      await enqueueEmail(database.db, "kind-1", email("e@example.com", "only email"), systemClock(), sealer);
+      await expect.poll(() => sent).toEqual(["only email"]);
+      await sleep(300); // the release of its lease wakes the worker again
+      expect(notified).toContain("email");
+      expect(notified).not.toContain("webhook");
+      expect(claims.length).toBeGreaterThan(0);
+      expect(claims.filter((kind) => kind !== "email")).toEqual([]);
+
+      claims.length = 0;
+      notified.length = 0;
+      await enqueueWebhook(
+        database.db,
+        "kind-2",
+        { orgId: "o", endpointId: "e", deliveryId: "d", eventId: "v", event: "member.joined", body: "{}" },
+        systemClock(),
+      );
+      await expect.poll(() => sent).toEqual(["only email", "member.joined"]);
+      await sleep(300);
+      expect(notified).toContain("webhook");
+      expect(notified).not.toContain("email");
+      expect(claims.filter((kind) => kind !== "webhook")).toEqual([]);
+    } finally {
+      await recorded.stop();
+      await unlisten();
+    }
+  });
+
+  it("gathers a stream of wake-ups into few claims, each taking several messages", async () => {
+    let claims = 0;
+    const recorder: KyselyPlugin = {
+      transformQuery: (args) => {
+        if (JSON.stringify(args.node).includes("roster:outbox:email")) claims += 1;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const sent: string[] = [];
+    const w = worker(database, {
+      db: database.db.withPlugin(recorder),
+      lanes: { email: { concurrency: 100 } },
+      handlers: { email: async (m) => void sent.push(openEmail(m.payload, sealer).subject) },
+    });
+    w.start();
+    try {
+      await sleep(300);
+      claims = 0;
+      // Forty messages committed one by one, a few milliseconds apart: forty notifications.
+      for (let n = 0; n < 40; n++) {
+        await enqueueEmail(
+          database.db,
+          `stream-${n}`,
+          email(`s${n}@example.com`, `s${n}`),
+          systemClock(),
+          sealer,
+        );
+        await sleep(3);
+      }
+      await expect.poll(() => sent.length).toBe(40);
+      // One claim each without gathering; about one per 10 ms window with it.
+      expect(claims).toBeLessThan(25);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it("runs its chores at most once a period, however often it is woken", async () => {
+    let chores = 0;
+    const w = worker(database, {
+      choresEveryMs: 60_000,
+      chores: async () => {
+        chores += 1;
+        return 0;
+      },
+    });
+    w.start();
+    try {
+      await expect.poll(() => chores).toBe(1); // the first pass
+      for (let i = 0; i < 5; i++) {
+        w.wake();
+        await sleep(50);
+      }
+      await sleep(200);
+      expect(chores).toBe(1);
+      // Run by hand, they run at once.
+      await w.runChores();
+      expect(chores).toBe(2);
+    } finally {
+      await w.stop();
+    }
   });
 
   it("sends no query at all while the server is idle", async () => {

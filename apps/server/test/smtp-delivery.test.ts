@@ -110,6 +110,17 @@ describe("email over SMTP", () => {
     }
   });
 
+  it("sends many emails over a few connections it keeps open, not one connection each", async () => {
+    const before = smtp.connections;
+    const people = [];
+    for (let n = 0; n < 12; n++) people.push(await t.signUp(`Pooled ${n}`));
+    expect(await t.deliver()).toBe(12);
+    for (const person of people) await smtp.waitFor((m) => toAddresses(m).includes(person.email));
+    // At most one connection per email sent at once (the email lane's concurrency, 4).
+    expect(smtp.connections - before).toBeGreaterThan(0);
+    expect(smtp.connections - before).toBeLessThanOrEqual(4);
+  });
+
   it("turns the dev mailbox off when an SMTP server is configured", async () => {
     expect(await failure(t.client().dev.mailbox.query())).toMatchObject({
       code: "NOT_FOUND",

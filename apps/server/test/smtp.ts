@@ -9,6 +9,8 @@ export interface TestSmtpServer {
   messages: ParsedMail[];
   /** Resolves with the first message (already received or still to come) that matches. */
   waitFor(predicate: (message: ParsedMail) => boolean, timeoutMs?: number): Promise<ParsedMail>;
+  /** How many connections clients have opened so far. */
+  readonly connections: number;
   /** Refuses the next `n` messages with a temporary failure (451), as a busy server would. */
   failNext(n: number): void;
   close(): Promise<void>;
@@ -19,11 +21,18 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
   const messages: ParsedMail[] = [];
   const waiters = new Set<() => void>();
   let failures = 0;
+  let connections = 0;
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    // Closing ends the connections clients keep open (421) instead of waiting 30 s for them.
+    closeTimeout: 100,
+    onConnect(_session, callback) {
+      connections += 1;
+      callback();
+    },
     onData(stream, _session, callback) {
       if (failures > 0) {
         failures -= 1;
@@ -57,6 +66,9 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    get connections() {
+      return connections;
+    },
     waitFor(predicate, timeoutMs = 5_000) {
       return new Promise<ParsedMail>((resolve, reject) => {
         const check = () => {

@@ -25,28 +25,27 @@ export interface InvitationToSend {
   token: string;
 }
 
-/** Queues the email of each invitation (its link, its inviter, its role), in the caller's transaction. */
+/** What every invitation email of a batch names: the organization, and each inviter by id. */
+export interface InvitationNames {
+  organization: string;
+  inviters: ReadonlyMap<string, string | null>;
+}
+
+/**
+ * Queues the email of each invitation (its link, its inviter, its role), in the caller's
+ * transaction. `names` are read here unless the caller already holds them.
+ */
 export async function enqueueInvitationEmails(
   deps: Deps,
   trx: Transaction<Database>,
   sends: readonly InvitationToSend[],
   now: Date,
+  names?: InvitationNames,
 ): Promise<void> {
   const first = sends[0];
   if (!first) return;
   const orgId = first.inv.org_id;
-  const inviterIds = [...new Set(sends.flatMap(({ inv }) => (inv.inviter_id ? [inv.inviter_id] : [])))];
-  const rows = await trx
-    .selectFrom("organizations as o")
-    .leftJoin("users as u", (j) =>
-      inviterIds.length > 0 ? j.on("u.id", "in", inviterIds) : j.on(sql<boolean>`false`),
-    )
-    .select(["o.name as org_name", "u.id as inviter_id", "u.name as inviter_name"])
-    .where("o.id", "=", orgId)
-    .execute();
-  const organization = rows[0]?.org_name;
-  if (organization === undefined) throw new Error(`No organization ${orgId}.`);
-  const inviters = new Map(rows.flatMap((r) => (r.inviter_id ? [[r.inviter_id, r.inviter_name]] : [])));
+  const { organization, inviters } = names ?? (await readInvitationNames(trx, orgId, sends));
   const roles = new Map<string, string>();
   for (const key of new Set(sends.map(({ inv }) => inv.role))) {
     roles.set(key, (await roleName(trx, orgId, key)).toLowerCase());
@@ -67,6 +66,26 @@ export async function enqueueInvitationEmails(
     now,
     deps.sealer,
   );
+}
+
+async function readInvitationNames(
+  trx: Transaction<Database>,
+  orgId: string,
+  sends: readonly InvitationToSend[],
+): Promise<InvitationNames> {
+  const inviterIds = [...new Set(sends.flatMap(({ inv }) => (inv.inviter_id ? [inv.inviter_id] : [])))];
+  const rows = await trx
+    .selectFrom("organizations as o")
+    .leftJoin("users as u", (j) =>
+      inviterIds.length > 0 ? j.on("u.id", "in", inviterIds) : j.on(sql<boolean>`false`),
+    )
+    .select(["o.name as org_name", "u.id as inviter_id", "u.name as inviter_name"])
+    .where("o.id", "=", orgId)
+    .execute();
+  const organization = rows[0]?.org_name;
+  if (organization === undefined) throw new Error(`No organization ${orgId}.`);
+  const inviters = new Map(rows.flatMap((r) => (r.inviter_id ? [[r.inviter_id, r.inviter_name]] : [])));
+  return { organization, inviters };
 }
 
 /** New pending invitations to `emails` (each address once), in one statement, in the order given. */

@@ -11,7 +11,7 @@ import { decodeCursor, keysetPage } from "./cursors.js";
 import { toEventInvitation } from "./event-rows.js";
 import { checkInvitationRedirect } from "./host-links.js";
 import { enqueueInvitationEmails, insertInvitations, renewInvitations } from "./invitation-sending.js";
-import { lockOrganization } from "./locks.js";
+import { lockOrganizationToInvite } from "./locks.js";
 import { resolveGrantableRole } from "./roles.js";
 import { checkSeats } from "./seats.js";
 import {
@@ -108,6 +108,35 @@ async function limitInvitationEmails(
 }
 
 /**
+ * Which of `addresses` (lower case) already belong to a member of the organization, and its pending
+ * invitations to them, locked (FOR UPDATE) until the transaction ends: one statement.
+ */
+async function addressesTaken(
+  trx: Transaction<Database>,
+  orgId: string,
+  addresses: readonly string[],
+): Promise<{ members: string[]; pending: Pick<Invitation, "id" | "email" | "status" | "expires_at">[] }> {
+  const { rows } = await sql<{
+    members: string[];
+    pending: { id: string; email: string; status: Invitation["status"]; expires_at: string }[];
+  }>`with locked as (
+      select id, email, status, expires_at from invitations
+      where org_id = ${orgId} and status = 'pending' and lower(email) = any(${addresses}::text[])
+      for update
+    )
+    select
+      array(select lower(u.email) from memberships m join users u on u.id = m.user_id
+        where m.org_id = ${orgId} and lower(u.email) = any(${addresses}::text[])) as members,
+      coalesce((select json_agg(json_build_object('id', id, 'email', email, 'status', status,
+        'expires_at', expires_at)) from locked), '[]') as pending`.execute(trx);
+  const row = rows[0];
+  return {
+    members: row?.members ?? [],
+    pending: (row?.pending ?? []).map((inv) => ({ ...inv, expires_at: new Date(inv.expires_at) })),
+  };
+}
+
+/**
  * Invites up to 100 addresses in one transaction. An address that is already a member or already
  * has a live invitation is reported, not invited again; an expired invitation is renewed and sent
  * again. Either every new invitation fits in the seat limit or none is made. Workspace assignments
@@ -147,24 +176,10 @@ export async function createInvitations(
     }
     const lower = valid.map((e) => e.toLowerCase());
     // Taking the seat lock first also serialises concurrent invitations to this organization.
-    const org = await lockOrganization(deps, trx, access.orgId);
+    const org = await lockOrganizationToInvite(deps, trx, access.orgId, access.actor.userId);
     if (lower.length > 0) {
-      const members = await trx
-        .selectFrom("memberships as m")
-        .innerJoin("users as u", "u.id", "m.user_id")
-        .select(sql<string>`lower(u.email)`.as("email"))
-        .where("m.org_id", "=", access.orgId)
-        .where(sql<string>`lower(u.email)`, "in", lower)
-        .execute();
-      for (const m of members) outcome.set(m.email, { email: "", status: "already_member" });
-      const pending = await trx
-        .selectFrom("invitations")
-        .selectAll()
-        .where("org_id", "=", access.orgId)
-        .where("status", "=", "pending")
-        .where(sql<string>`lower(email)`, "in", lower)
-        .forUpdate()
-        .execute();
+      const { members, pending } = await addressesTaken(trx, access.orgId, lower);
+      for (const email of members) outcome.set(email, { email: "", status: "already_member" });
       for (const inv of pending) {
         const key = inv.email.toLowerCase();
         if (outcome.has(key)) continue;
@@ -210,7 +225,19 @@ export async function createInvitations(
       outcome.set(inv.email.toLowerCase(), { email: inv.email, status: "invited", invitationId: inv.id });
     }
     const sent = [...renewed, ...invited];
-    await enqueueInvitationEmails(deps, trx, sent, now);
+    // A renewed invitation keeps its first inviter, whose name is then read with the others.
+    const byCaller = sent.every(
+      ({ inv }) => inv.inviter_id === null || inv.inviter_id === access.actor.userId,
+    );
+    await enqueueInvitationEmails(
+      deps,
+      trx,
+      sent,
+      now,
+      byCaller
+        ? { organization: org.name, inviters: new Map([[access.actor.userId, org.inviterName]]) }
+        : undefined,
+    );
     await grantInvitationWorkspaces(
       trx,
       access.orgId,
@@ -254,7 +281,8 @@ export async function createInvitations(
     }
     return ordered;
   });
-  deps.wakeOutbox();
+  // The emails; webhooks for subscribed endpoints wake the worker through the database's notification.
+  deps.wakeOutbox("email");
   return { results };
 }
 

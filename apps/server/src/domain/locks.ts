@@ -1,5 +1,5 @@
 import type { Database, Invitation } from "@roster/db";
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { orgNotFound } from "./access.js";
 
@@ -34,6 +34,35 @@ export async function lockOrganization(
   if (!org) throw orgNotFound();
   await deps.afterLock?.("organization", orgId);
   return { seatLimit: org.seat_limit };
+}
+
+/**
+ * `lockOrganization` that also reads, in the same statement, what an invitation email names: the
+ * organization's name and the inviter's (`null` for a caller who is not a person).
+ */
+export async function lockOrganizationToInvite(
+  deps: Deps,
+  trx: Transaction<Database>,
+  orgId: string,
+  inviterId: string | null,
+): Promise<{ seatLimit: number | null; name: string; inviterName: string | null }> {
+  const org = await trx
+    .selectFrom("organizations as o")
+    .select((eb) => [
+      "o.seat_limit",
+      "o.name",
+      eb
+        .selectFrom("users as u")
+        .select("u.name")
+        .where("u.id", "=", inviterId ?? sql<string>`null`)
+        .as("inviter_name"),
+    ])
+    .where("o.id", "=", orgId)
+    .forNoKeyUpdate("o")
+    .executeTakeFirst();
+  if (!org) throw orgNotFound();
+  await deps.afterLock?.("organization", orgId);
+  return { seatLimit: org.seat_limit, name: org.name, inviterName: org.inviter_name };
 }
 
 /** Locks one invitation's row: accept, decline, revoke and resend of it run one after another. */

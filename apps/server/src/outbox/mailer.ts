@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Transporter } from "nodemailer";
 import { lazy } from "../lazy.js";
 import type { EmailMessage } from "./enqueue.js";
+import { DEFAULT_LANES } from "./worker.js";
 
 export interface Mailer {
   /** `messageId` is stable per outbox row, so a retried send is recognisable downstream. */
@@ -10,12 +11,20 @@ export interface Mailer {
   close(): void;
 }
 
-/** Real delivery through nodemailer to SMTP_URL. */
+/**
+ * Real delivery through nodemailer to SMTP_URL, over a pool of connections kept open between
+ * messages (one per email the worker sends at once): a message costs its SMTP transaction, not a
+ * new connection, greeting and TLS handshake. `?pool=false` in the URL opens one per message.
+ */
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
   // nodemailer is loaded with the first email, not at start.
   let transport: Transporter | undefined;
   const open = lazy(async () => {
-    transport = (await import("nodemailer")).default.createTransport(smtpUrl);
+    transport = (await import("nodemailer")).default.createTransport({
+      url: smtpUrl,
+      pool: true,
+      maxConnections: DEFAULT_LANES.email.concurrency,
+    });
     return transport;
   });
   return {

@@ -2,6 +2,7 @@ import type { Database, OutboxKind, OutboxMessage } from "@roster/db";
 import { type Kysely, sql } from "kysely";
 import { addSeconds, type Clock } from "../clock.js";
 import type { Logger } from "../logger.js";
+import { claimDue } from "./claim.js";
 import { type PruneOptions, pruneExpired } from "./prune.js";
 
 export type OutboxHandler = (message: OutboxMessage) => Promise<void>;
@@ -41,7 +42,7 @@ export interface OutboxWorkerOptions {
    * (`RosterDb.listen` on `OUTBOX_CHANNEL`). `onListening` runs whenever the subscription is (again)
    * in place: a pass then picks up anything enqueued while it was not.
    */
-  listen?: (onNotify: () => void, onListening: () => void) => Promise<() => Promise<void>>;
+  listen?: (onNotify: (payload: string) => void, onListening: () => void) => Promise<() => Promise<void>>;
   /** Attempts before a message is given up as dead (default 10). */
   maxAttempts?: number;
   /** How long a claimed message stays reserved for the instance that claimed it (default 60 s). */
@@ -53,10 +54,11 @@ export interface OutboxWorkerOptions {
   pruneEverySeconds?: number;
   prune?: PruneOptions;
   /**
-   * Work done on every pass besides delivering, e.g. publishing invitations that have expired.
-   * Resolves to how many things it did.
+   * Work done besides delivering, e.g. publishing invitations that have expired: on a pass, at most
+   * once every `choresEveryMs` (default 1 s). Resolves to how many things it did.
    */
   chores?: () => Promise<number>;
+  choresEveryMs?: number;
 }
 
 /** Exponential backoff: 5 s, 10 s, 20 s, … capped at one hour. */
@@ -65,12 +67,19 @@ export function retryDelaySeconds(attempt: number): number {
 }
 
 const KINDS: OutboxKind[] = ["email", "webhook"];
+const isKind = (kind: unknown): kind is OutboxKind => KINDS.includes(kind as OutboxKind);
 
 /** The channel migration 0010's triggers notify on. */
 export const OUTBOX_CHANNEL = "roster_outbox";
 
 /** After a failed pass (the database unreachable, say), the next one comes at most this much later. */
 const RETRY_FAILED_PASS_MS = 5_000;
+
+/**
+ * A wake-up starts a pass this much later, and wake-ups meanwhile join it: under a stream of
+ * enqueues, one claim takes several messages instead of each message costing a claim of its own.
+ */
+const WAKE_COALESCE_MS = 10;
 
 /**
  * Delivers what the outbox holds. Several server instances can run one each: a message is claimed
@@ -89,7 +98,13 @@ export class OutboxWorker {
   #ticking: Promise<void> | undefined;
   #stopped = true;
   #wakeAgain = false;
+  /** A pass for a wake-up is already on its way. */
+  #woken = false;
   #nextPruneAt: number | undefined;
+  /** Monotonic time before which a pass skips the chores. */
+  #nextChoresAt = 0;
+  /** The kinds the next pass claims: those a wake-up named, or all after a timer or a bare wake-up. */
+  readonly #wanted = new Set<OutboxKind>(KINDS);
   #subscription: Promise<(() => Promise<void>) | undefined> | undefined;
 
   constructor(options: OutboxWorkerOptions) {
@@ -100,6 +115,7 @@ export class OutboxWorker {
       maxAttempts: options.maxAttempts ?? 10,
       heartbeatMs: options.heartbeatMs ?? Math.max(50, Math.floor((leaseSeconds * 1000) / 3)),
       pruneEverySeconds: options.pruneEverySeconds ?? 600,
+      choresEveryMs: options.choresEveryMs ?? 1000,
       leaseSeconds,
     };
     this.#lanes = {
@@ -114,7 +130,7 @@ export class OutboxWorker {
     this.#schedule(0);
     const { listen, logger } = this.#o;
     this.#subscription = listen?.(
-      () => this.wake(),
+      (payload) => this.wake(payload),
       () => this.wake(),
     ).catch((error: unknown) => {
       logger.warn("outbox wake-ups unavailable; polling only", { error });
@@ -136,11 +152,21 @@ export class OutboxWorker {
     await Promise.allSettled([...this.#deliveries]);
   }
 
-  /** Asks for a claim soon, e.g. right after a transaction that enqueued a message committed. */
-  wake(): void {
+  /**
+   * Asks for a claim soon, e.g. right after a transaction that enqueued a message committed: of the
+   * kind named (a notification's payload), or of every kind.
+   */
+  wake(kind?: string): void {
     if (this.#stopped) return;
-    if (this.#claiming) this.#wakeAgain = true;
-    else this.#schedule(0);
+    this.#want(kind);
+    // During a pass, the pass schedules the next one when it ends (at once).
+    if (this.#ticking) this.#wakeAgain = true;
+    else if (!this.#woken) this.#schedule(WAKE_COALESCE_MS, true);
+  }
+
+  #want(kind?: string) {
+    if (isKind(kind)) this.#wanted.add(kind);
+    else for (const k of KINDS) this.#wanted.add(k);
   }
 
   /** Runs passes until nothing is due and nothing is in flight. Returns how many were handled. Used by tests. */
@@ -156,7 +182,7 @@ export class OutboxWorker {
 
   /** One pass: claim what every lane has room for and deliver it; resolves once those are done. */
   async runOnce(): Promise<number> {
-    const started = await this.#claimAll();
+    const started = await this.#claimAll(KINDS);
     await Promise.allSettled(started);
     return started.length;
   }
@@ -171,9 +197,16 @@ export class OutboxWorker {
     return pruneExpired(this.#o.db, this.#o.clock(), this.#o.prune);
   }
 
-  #schedule(ms: number) {
+  /**
+   * The next pass in `ms`: for a wake-up (`woken`), which named what to claim, or by time alone (a
+   * retry, a lease, the poll), which claims every kind.
+   */
+  #schedule(ms: number, woken = false) {
     clearTimeout(this.#timer);
+    this.#woken = woken;
     this.#timer = setTimeout(() => {
+      this.#woken = false;
+      if (!woken) this.#want();
       this.#ticking = this.#tick().finally(() => {
         this.#ticking = undefined;
       });
@@ -186,10 +219,16 @@ export class OutboxWorker {
     let delay: number;
     try {
       // Deliveries run on in the background; their slots free up as they finish (which wakes us).
-      await this.#claimAll();
-      await this.runChores();
+      const kinds = KINDS.filter((kind) => this.#wanted.has(kind));
+      this.#wanted.clear();
+      await this.#claimAll(kinds);
+      if (performance.now() >= this.#nextChoresAt) {
+        this.#nextChoresAt = performance.now() + this.#o.choresEveryMs;
+        await this.runChores();
+      }
       await this.#pruneIfDue();
-      delay = await this.#untilNextDue();
+      // Woken meanwhile: the next pass comes at once, and works out the next due time itself.
+      delay = this.#wakeAgain ? 0 : await this.#untilNextDue();
     } catch (error) {
       this.#o.logger.error("outbox pass failed", { error });
       delay = Math.min(this.#o.pollMs, RETRY_FAILED_PASS_MS);
@@ -197,7 +236,8 @@ export class OutboxWorker {
     if (this.#stopped) return;
     const again = this.#wakeAgain;
     this.#wakeAgain = false;
-    this.#schedule(again ? 0 : delay);
+    if (again) this.#schedule(WAKE_COALESCE_MS, true);
+    else this.#schedule(delay);
   }
 
   /**
@@ -238,12 +278,12 @@ export class OutboxWorker {
     if (Object.values(counts).some((n) => n > 0)) logger.info("outbox pruned", counts);
   }
 
-  /** Claims for each lane and starts the deliveries; returns their promises. */
-  async #claimAll(): Promise<Promise<void>[]> {
+  /** Claims for each lane of `kinds` and starts the deliveries; returns their promises. */
+  async #claimAll(kinds: readonly OutboxKind[]): Promise<Promise<void>[]> {
     while (this.#claiming) await this.#claiming.catch(() => []);
     const claiming = (async () => {
       const claimed: OutboxMessage[] = [];
-      for (const kind of KINDS) {
+      for (const kind of kinds) {
         if (!this.#o.handlers[kind]) continue;
         const room = this.#lanes[kind].concurrency - this.#inFlight[kind];
         if (room <= 0) continue;
@@ -260,44 +300,9 @@ export class OutboxWorker {
     }
   }
 
-  /**
-   * Claims up to `room` due messages of one kind, oldest first, leaving out lanes that already have
-   * `perKey` messages in flight (leased by any instance).
-   */
-  async #claim(kind: OutboxKind, room: number): Promise<OutboxMessage[]> {
+  #claim(kind: OutboxKind, room: number): Promise<OutboxMessage[]> {
     const { db, clock, leaseSeconds } = this.#o;
-    const { perKey } = this.#lanes[kind];
-    const now = clock();
-    const rows = await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`roster:outbox:${kind}`}))`.execute(trx);
-      const result = await sql<OutboxMessage>`
-        with busy as (
-          select lane_key, count(*) as n from outbox
-          where status = 'pending' and kind = ${kind} and locked_until >= ${now}
-          group by lane_key
-        ), due as (
-          select id, lane_key, next_attempt_at,
-            row_number() over (partition by lane_key order by next_attempt_at, id) as rn
-          from outbox
-          where status = 'pending' and kind = ${kind} and next_attempt_at <= ${now}
-            and (locked_until is null or locked_until < ${now})
-        ), pick as (
-          select due.id from due left join busy on busy.lane_key is not distinct from due.lane_key
-          where due.rn + coalesce(busy.n, 0) <= ${perKey}
-          order by due.next_attempt_at, due.id
-          limit ${room}
-        )
-        update outbox set locked_until = ${addSeconds(now, leaseSeconds)}, attempts = attempts + 1
-        where id in (select id from pick) and status = 'pending'
-          and (locked_until is null or locked_until < ${now})
-        returning *`.execute(trx);
-      return result.rows;
-    });
-    // UPDATE … RETURNING gives rows in no particular order: start them in the order they were due.
-    return rows.sort(
-      (a, b) =>
-        a.next_attempt_at.getTime() - b.next_attempt_at.getTime() || Number(BigInt(a.id) - BigInt(b.id)),
-    );
+    return claimDue(db, kind, { room, perKey: this.#lanes[kind].perKey, leaseSeconds, now: clock() });
   }
 
   #start(message: OutboxMessage): Promise<void> {
@@ -307,7 +312,7 @@ export class OutboxWorker {
       .finally(() => {
         this.#inFlight[message.kind] -= 1;
         this.#deliveries.delete(delivery);
-        this.wake();
+        this.wake(message.kind);
       });
     this.#deliveries.add(delivery);
     return delivery;

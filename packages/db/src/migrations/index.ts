@@ -22,6 +22,7 @@ import * as m0024 from "./0024_two_factor.js";
 import * as m0025 from "./0025_social_identities.js";
 import * as m0026 from "./0026_sign_in_policies.js";
 import * as m0027 from "./0027_sso_sessions_and_directory.js";
+import * as m0028 from "./0028_outbox_wakeups_by_kind.js";
 
 /** Every migration, in the order it runs. Names sort in that order too. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "0025_social_identities": m0025,
   "0026_sign_in_policies": m0026,
   "0027_sso_sessions_and_directory": m0027,
+  "0028_outbox_wakeups_by_kind": m0028,
 };
