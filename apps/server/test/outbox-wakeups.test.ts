@@ -36,6 +36,20 @@ function worker(database: RosterDb, options: Partial<OutboxWorkerOptions> = {}) 
 const subjectsSent = (sent: { payload: Record<string, unknown> }[]) =>
   sent.map((m) => openEmail(m.payload, sealer).subject);
 
+/** Records the lane of each claim the worker makes (the claim's advisory lock names the kind). */
+function claimRecorder(): { claims: string[]; recorder: KyselyPlugin } {
+  const claims: string[] = [];
+  const recorder: KyselyPlugin = {
+    transformQuery: (args) => {
+      const text = JSON.stringify(args.node);
+      for (const kind of ["email", "webhook"]) if (text.includes(`roster:outbox:${kind}`)) claims.push(kind);
+      return args.node;
+    },
+    transformResult: async (args) => args.result,
+  };
+  return { claims, recorder };
+}
+
 let database: TestDatabase;
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -148,17 +162,7 @@ describe("the outbox worker on Postgres", () => {
   });
 
   it("claims only the lane a wake-up names: an email's wakes no webhook claim, and the reverse", async () => {
-    // Which lanes the worker's claims take turns on (their advisory lock names the kind).
-    const claims: string[] = [];
-    const recorder: KyselyPlugin = {
-      transformQuery: (args) => {
-        const text = JSON.stringify(args.node);
-        for (const kind of ["email", "webhook"])
-          if (text.includes(`roster:outbox:${kind}`)) claims.push(kind);
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
+    const { claims, recorder } = claimRecorder();
     const notified: string[] = [];
     const unlisten = await database.listen(OUTBOX_CHANNEL, (payload) => void notified.push(payload));
     const sent: string[] = [];
@@ -205,14 +209,7 @@ describe("the outbox worker on Postgres", () => {
   });
 
   it("gathers a stream of wake-ups into few claims, each taking several messages", async () => {
-    let claims = 0;
-    const recorder: KyselyPlugin = {
-      transformQuery: (args) => {
-        if (JSON.stringify(args.node).includes("roster:outbox:email")) claims += 1;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
+    const { claims, recorder } = claimRecorder();
     const sent: string[] = [];
     const w = worker(database, {
       db: database.db.withPlugin(recorder),
@@ -222,7 +219,7 @@ describe("the outbox worker on Postgres", () => {
     w.start();
     try {
       await sleep(300);
-      claims = 0;
+      claims.length = 0;
       // Forty messages committed one by one, a few milliseconds apart: forty notifications.
       for (let n = 0; n < 40; n++) {
         await enqueueEmail(
@@ -236,7 +233,7 @@ describe("the outbox worker on Postgres", () => {
       }
       await expect.poll(() => sent.length).toBe(40);
       // One claim each without gathering; about one per 10 ms window with it.
-      expect(claims).toBeLessThan(25);
+      expect(claims.length).toBeLessThan(25);
     } finally {
       await w.stop();
     }

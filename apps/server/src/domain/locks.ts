@@ -1,5 +1,5 @@
 import type { Database, Invitation } from "@roster/db";
-import { sql, type Transaction } from "kysely";
+import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { orgNotFound } from "./access.js";
 
@@ -38,24 +38,20 @@ export async function lockOrganization(
 
 /**
  * `lockOrganization` that also reads, in the same statement, what an invitation email names: the
- * organization's name and the inviter's (`null` for a caller who is not a person).
+ * organization's name and the inviter's.
  */
 export async function lockOrganizationToInvite(
   deps: Deps,
   trx: Transaction<Database>,
   orgId: string,
-  inviterId: string | null,
+  inviterId: string,
 ): Promise<{ seatLimit: number | null; name: string; inviterName: string | null }> {
   const org = await trx
     .selectFrom("organizations as o")
     .select((eb) => [
       "o.seat_limit",
       "o.name",
-      eb
-        .selectFrom("users as u")
-        .select("u.name")
-        .where("u.id", "=", inviterId ?? sql<string>`null`)
-        .as("inviter_name"),
+      eb.selectFrom("users as u").select("u.name").where("u.id", "=", inviterId).as("inviter_name"),
     ])
     .where("o.id", "=", orgId)
     .forNoKeyUpdate("o")

@@ -159,7 +159,7 @@ export class OutboxWorker {
   wake(kind?: string): void {
     if (this.#stopped) return;
     this.#want(kind);
-    // During a pass, the pass schedules the next one when it ends (at once).
+    // During a pass, the pass schedules the next one when it ends (WAKE_COALESCE_MS later).
     if (this.#ticking) this.#wakeAgain = true;
     else if (!this.#woken) this.#schedule(WAKE_COALESCE_MS, true);
   }
@@ -227,7 +227,7 @@ export class OutboxWorker {
         await this.runChores();
       }
       await this.#pruneIfDue();
-      // Woken meanwhile: the next pass comes at once, and works out the next due time itself.
+      // Woken meanwhile: the next pass comes shortly, and works out the next due time itself.
       delay = this.#wakeAgain ? 0 : await this.#untilNextDue();
     } catch (error) {
       this.#o.logger.error("outbox pass failed", { error });
