@@ -1,5 +1,5 @@
-import type { Database } from "@roster/db";
-import { type Kysely, sql } from "kysely";
+import { type Database, prepared } from "@roster/db";
+import { type Kysely, type RawBuilder, sql } from "kysely";
 import { tooManyRequests } from "./errors.js";
 
 /**
@@ -33,39 +33,73 @@ export async function consumeRateLimits(
   await consumeRateLimitGroups(db, [{ keys, ...options }]);
 }
 
+/** A group of keys counted against one limit (see `consumeRateLimitGroups`). */
+export type LimitGroup = Limit & { keys: readonly string[]; cost?: number };
+
+/** A counter as the counting upsert leaves it. */
+export interface CountedKey {
+  key: string;
+  count: number;
+  window_start: Date;
+}
+
 /**
  * `consumeRateLimits` for several limits over one window length (an organization's budget and
  * each address's), counted in one statement; the first group with a key over its limit refuses.
  */
 export async function consumeRateLimitGroups(
   db: Kysely<Database>,
-  groups: readonly (Limit & { keys: readonly string[]; cost?: number })[],
+  groups: readonly LimitGroup[],
 ): Promise<void> {
   const first = groups[0];
   if (!first) return;
+  const costs = new Map<string, number>();
+  for (const g of groups) for (const key of g.keys) costs.set(key, g.cost ?? 1);
+  if (costs.size === 0) return;
+  const counting = chargeKeys(
+    sql`unnest(${[...costs.keys()]}::text[], ${[...costs.values()]}::int[]) as x(k, c)`,
+    windowOf(groups),
+  );
+  const { rows } = await db.executeQuery(prepared(counting.compile(db)));
+  refuseOverLimits(groups, rows);
+}
+
+/** The window `groups` share (counted together, they must have one length and one `now`). */
+export function windowOf(groups: readonly LimitGroup[]): { now: Date; windowStart: Date } {
+  const first = groups[0];
+  if (!first) throw new Error("No rate limit to count.");
   const { windowSeconds, now } = first;
   if (groups.some((g) => g.windowSeconds !== windowSeconds || g.now.getTime() !== now.getTime())) {
     throw new Error("Rate limits counted together share one window.");
   }
-  const costs = new Map<string, number>();
-  for (const g of groups) for (const key of g.keys) costs.set(key, g.cost ?? 1);
-  if (costs.size === 0) return;
-  const windowStart = new Date(now.getTime() - windowSeconds * 1000);
-  const rows = await db
-    .insertInto("rate_limits")
-    .values([...costs].map(([key, count]) => ({ key, window_start: now, count })))
-    .onConflict((oc) =>
-      oc.column("key").doUpdateSet({
-        window_start: sql`case when rate_limits.window_start <= ${windowStart} then ${now} else rate_limits.window_start end`,
-        count: sql`case when rate_limits.window_start <= ${windowStart} then excluded.count else rate_limits.count + excluded.count end`,
-      }),
-    )
-    .returning(["key", "count", "window_start"])
-    .execute();
-  const counted = new Map(rows.map((row) => [row.key, row]));
+  return { now, windowStart: new Date(now.getTime() - windowSeconds * 1000) };
+}
+
+/**
+ * The counting upsert: adds each row of `source` (columns `k`, the key, and `c`, the cost) to its
+ * key's window, starting a new window where the last one has passed, and returns the counters. A
+ * statement of its own (`consumeRateLimitGroups`) or a `WITH` of a larger one.
+ */
+export function chargeKeys(
+  source: RawBuilder<unknown>,
+  { now, windowStart }: { now: Date; windowStart: Date },
+): RawBuilder<CountedKey> {
+  return sql<CountedKey>`insert into rate_limits (key, window_start, count)
+    select k, ${now}::timestamptz, c from ${source}
+    on conflict (key) do update set
+      window_start = case when rate_limits.window_start <= ${windowStart}::timestamptz
+        then excluded.window_start else rate_limits.window_start end,
+      count = case when rate_limits.window_start <= ${windowStart}::timestamptz
+        then excluded.count else rate_limits.count + excluded.count end
+    returning key, count, window_start`;
+}
+
+/** Refuses, for the first group with a counter over its limit. */
+export function refuseOverLimits(groups: readonly LimitGroup[], counted: readonly CountedKey[]): void {
+  const byKey = new Map(counted.map((row) => [row.key, row]));
   for (const g of groups) {
-    const over = g.keys.map((key) => counted.get(key)).find((row) => row && row.count > g.limit);
-    if (over) refuse(over.window_start, g);
+    const over = g.keys.map((key) => byKey.get(key)).find((row) => row && row.count > g.limit);
+    if (over) refuse(new Date(over.window_start), g);
   }
 }
 

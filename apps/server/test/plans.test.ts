@@ -9,7 +9,7 @@ import { loadConfig } from "../src/config.js";
 import { loadOrgAccess } from "../src/domain/access.js";
 import { encodeCursor } from "../src/domain/cursors.js";
 import { myInvitations, previewInvitation } from "../src/domain/invitation-acceptance.js";
-import { listInvitations } from "../src/domain/invitations.js";
+import { createInvitations, listInvitations } from "../src/domain/invitations.js";
 import { listMembers } from "../src/domain/member-list.js";
 import { listMyOrganizations } from "../src/domain/organizations.js";
 import { listScimUsers } from "../src/domain/scim-user-list.js";
@@ -201,10 +201,16 @@ async function plansOf(query: CompiledQuery): Promise<PlanNode[]> {
   );
   const plans = [rows[0]!["QUERY PLAN"][0].Plan];
   if (!isPrepared(query.sql)) return plans;
+  const text = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
+  // Arrays as Postgres array literals ('{"a","b"}'), the form `$n::text[]` takes.
   const literal = (value: unknown) =>
     value === null || value === undefined
       ? "null"
-      : `'${(value instanceof Date ? value.toISOString() : String(value)).replaceAll("'", "''")}'`;
+      : `'${(
+          Array.isArray(value)
+            ? `{${value.map((item) => `"${text(item).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`).join(",")}}`
+            : text(value)
+        ).replaceAll("'", "''")}'`;
   await database.db.connection().execute(async (db) => {
     await sql`set plan_cache_mode = force_generic_plan`.execute(db);
     await db.executeQuery(CompiledQuery.raw(`prepare generic_plan as ${query.sql}`));
@@ -332,6 +338,14 @@ const calls: [string, () => Promise<unknown>][] = [
   ],
   ["my invitations (by address)", async () => myInvitations(roster.deps, await me())],
   ["my organizations", () => listMyOrganizations(roster.deps, actor)],
+  [
+    "invitations.create, one address (seat lock, addresses and counters, the rows)",
+    async () =>
+      createInvitations(roster.deps, await access(big), {
+        emails: ["plan-new-invitee@invited.example.com"],
+        role: "member",
+      }),
+  ],
   [
     "outbox claim, next due time and pruning",
     async () => {

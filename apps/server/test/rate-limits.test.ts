@@ -159,3 +159,68 @@ describe("invitations", () => {
     expect(sent).toHaveLength(3);
   });
 });
+
+describe("invitations: what the budget is charged for", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ INVITATIONS_PER_ORG_PER_HOUR: "5" });
+  });
+  afterAll(() => t?.close());
+
+  const pendingTo = async (orgId: string) =>
+    (
+      await t.database.db
+        .selectFrom("invitations")
+        .select("email")
+        .where("org_id", "=", orgId)
+        .where("status", "=", "pending")
+        .orderBy("email")
+        .execute()
+    ).map((r) => r.email);
+
+  it("charges an organization's hourly budget for the addresses it invites, not for members or live invitations", async () => {
+    const alice = await verifiedPerson(t, "Alice Budget");
+    const orgId = await personalOrg(alice);
+    const invite = (emails: string[]) =>
+      alice.client.invitations.create.mutate({ orgId, emails, role: "member" });
+    const statuses = async (emails: string[]) => (await invite(emails)).results.map((r) => r.status);
+
+    expect(await statuses(["a1@example.com", "a2@example.com", "a3@example.com"])).toEqual([
+      "invited",
+      "invited",
+      "invited",
+    ]);
+    // Addresses already invited, and the inviter's own, are reported and not charged, however often.
+    for (let i = 0; i < 4; i++) {
+      expect(await statuses(["A1@example.com", "a2@example.com", "a3@example.com", alice.email])).toEqual([
+        "already_invited",
+        "already_invited",
+        "already_invited",
+        "already_member",
+      ]);
+    }
+    expect(await statuses(["b1@example.com", "b2@example.com"])).toEqual(["invited", "invited"]);
+
+    // The sixth address is over the budget: refused with the time to wait, and nothing is written.
+    expect(await failure(invite(["c1@example.com", "a1@example.com"]))).toMatchObject({
+      code: "TOO_MANY_REQUESTS",
+      reason: "RATE_LIMITED",
+    });
+    expect(await pendingTo(orgId)).toEqual([
+      "a1@example.com",
+      "a2@example.com",
+      "a3@example.com",
+      "b1@example.com",
+      "b2@example.com",
+    ]);
+    const { count } = await t.database.db
+      .selectFrom("rate_limits")
+      .select("count")
+      .where("key", "=", `invitation-emails:${orgId}`)
+      .executeTakeFirstOrThrow();
+    expect(count).toBe(5);
+
+    t.clock.advance(60 * 60 + 1);
+    expect(await statuses(["c1@example.com"])).toEqual(["invited"]);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Database } from "@roster/db";
 import { sql, type Transaction } from "kysely";
+import type { Alongside } from "../alongside.js";
 import type { Actor, Deps } from "../deps.js";
 import { badRequest } from "../errors.js";
 import type { OrgAccess } from "./access.js";
@@ -42,7 +43,10 @@ export async function recordAudit(
   await recordAudits(trx, orgId, actor, [given], now);
 }
 
-/** `recordAudit` for several entries at once: the log and their events in one statement. */
+/**
+ * `recordAudit` for several entries at once: the log and their events in one statement, which also
+ * carries the change's own writes given `alongside` (its new rows, its emails).
+ */
 export async function recordAudits(
   trx: Transaction<Database>,
   orgId: string,
@@ -50,6 +54,7 @@ export async function recordAudits(
   given: readonly AuditEntry[],
   now: Date,
   known?: AuditedRows,
+  alongside: readonly Alongside[] = [],
 ): Promise<void> {
   if (given.length === 0) return;
   const entries = given.map((entry) => ({ ...entry, data: withoutPlumbing(entry.data) }));
@@ -65,7 +70,7 @@ export async function recordAudits(
     created_at: now,
   }));
   // The entries are written with their events, in one statement (the events read no entry).
-  await publishAuditedEvents(trx, orgId, actor, entries, now, known, rows);
+  await publishAuditedEvents(trx, orgId, actor, entries, now, known, rows, alongside);
 }
 
 /** What a change was made to: its type and id (`["group", groupId]`). */
@@ -95,7 +100,8 @@ export interface Change {
 
 /**
  * `recordChange` for many changes made by one call (a batch of invitations), written together.
- * `known` gives rows the events carry that the caller already holds as the change left them.
+ * `known` gives rows the events carry that the caller already holds as the change left them;
+ * `alongside`, writes of the change sent in the same statement (see `recordAudits`).
  */
 export function recordChanges(
   trx: Transaction<Database>,
@@ -103,6 +109,7 @@ export function recordChanges(
   now: Date,
   changes: readonly Change[],
   known?: AuditedRows,
+  alongside: readonly Alongside[] = [],
 ): Promise<void> {
   const entries = changes.map(
     ({ action, target, data }): AuditEntry => ({
@@ -111,7 +118,7 @@ export function recordChanges(
       ...(data !== undefined ? { data } : {}),
     }),
   );
-  return recordAudits(trx, access.orgId, access.actor, entries, now, known);
+  return recordAudits(trx, access.orgId, access.actor, entries, now, known, alongside);
 }
 
 /**

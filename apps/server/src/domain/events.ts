@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AuditEventsTable, Database } from "@roster/db";
 import { EVENT_VERSION, parseEventData } from "@roster/events";
 import { type Insertable, sql, type Transaction } from "kysely";
+import { type Alongside, runWrites, withWrites } from "../alongside.js";
 import type { Actor } from "../deps.js";
 import { type EventInvitation, eventInvitations } from "./event-rows.js";
 import { type AuditEntry, type Derive, EVENTS_FOR_ACTION, type NewEvent } from "./event-sources.js";
@@ -23,8 +24,8 @@ export type AuditRow = Insertable<AuditEventsTable>;
 
 /**
  * Writes events to the feed and the outbox, in the caller's transaction: one statement writes the
- * events (and `auditRows`, the entries they stand for) and finds the endpoints subscribed to them,
- * one more queues the deliveries, however many events.
+ * events (and `auditRows`, the entries they stand for, and the change's own writes `alongside`) and
+ * finds the endpoints subscribed to them, one more queues the deliveries, however many events.
  */
 export async function publishEvents(
   trx: Transaction<Database>,
@@ -33,13 +34,10 @@ export async function publishEvents(
   events: readonly NewEvent[],
   now: Date,
   auditRows: readonly AuditRow[] = [],
+  alongside: readonly Alongside[] = [],
 ): Promise<WebhookEvent[]> {
   if (events.length === 0) {
-    if (auditRows.length > 0)
-      await trx
-        .insertInto("audit_events")
-        .values([...auditRows])
-        .execute();
+    await writeAuditRows(trx, auditRows, alongside);
     return [];
   }
   const stamped = events.map(
@@ -63,12 +61,9 @@ export async function publishEvents(
     created_at: now,
   }));
   // Data-modifying CTEs run whether or not the select reads them.
-  const writes =
-    auditRows.length > 0
-      ? trx
-          .with("audit", (db) => db.insertInto("audit_events").values([...auditRows]))
-          .with("feed", (db) => db.insertInto("events").values(feed))
-      : trx.with("feed", (db) => db.insertInto("events").values(feed));
+  const audit: Alongside[] =
+    auditRows.length > 0 ? [(db) => db.insertInto("audit_events").values([...auditRows])] : [];
+  const writes = withWrites(trx, [...alongside, ...audit, (db) => db.insertInto("events").values(feed)]);
   const types = [...new Set(stamped.map((event) => event.type))];
   const endpoints = await writes
     .selectFrom("webhook_endpoints")
@@ -106,14 +101,11 @@ export async function publishAuditedEvents(
   now: Date,
   known: { invitations?: ReadonlyMap<string, EventInvitation> } = {},
   auditRows: readonly AuditRow[] = [],
+  alongside: readonly Alongside[] = [],
 ): Promise<void> {
   const published = entries.filter((entry) => EVENTS_FOR_ACTION[entry.action]);
   if (published.length === 0) {
-    if (auditRows.length > 0)
-      await trx
-        .insertInto("audit_events")
-        .values([...auditRows])
-        .execute();
+    await writeAuditRows(trx, auditRows, alongside);
     return;
   }
   const invitations = new Map(known.invitations ?? []);
@@ -127,7 +119,18 @@ export async function publishAuditedEvents(
     const derive = EVENTS_FOR_ACTION[entry.action] as Derive;
     events.push(...(await derive(trx, { orgId, actor, entry, data: entry.data ?? {}, invitations })));
   }
-  await publishEvents(trx, orgId, actor, events, now, auditRows);
+  await publishEvents(trx, orgId, actor, events, now, auditRows, alongside);
+}
+
+/** Audit entries that stand for no event, with the writes sent along with them: one statement. */
+async function writeAuditRows(
+  trx: Transaction<Database>,
+  auditRows: readonly AuditRow[],
+  alongside: readonly Alongside[],
+): Promise<void> {
+  const audit: Alongside[] =
+    auditRows.length > 0 ? [(db) => db.insertInto("audit_events").values([...auditRows])] : [];
+  await runWrites(trx, [...alongside, ...audit]);
 }
 
 /** `organization.deleted`, published just before the organization's rows go. */

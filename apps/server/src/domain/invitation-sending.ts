@@ -1,10 +1,12 @@
+import { randomUUID } from "node:crypto";
 import type { Database, Invitation } from "@roster/db";
 import { sql, type Transaction } from "kysely";
+import { type Alongside, runWrites } from "../alongside.js";
 import { generateEmailToken, hashSecret } from "../auth/tokens.js";
 import { addSeconds } from "../clock.js";
 import type { Deps } from "../deps.js";
 import { invitationEmail } from "../mail/templates.js";
-import { enqueueEmails } from "../outbox/enqueue.js";
+import { emailsToEnqueue } from "../outbox/enqueue.js";
 import type { OrgAccess } from "./access.js";
 import { recordChanges } from "./audit.js";
 import { toEventInvitation } from "./event-rows.js";
@@ -42,8 +44,22 @@ export async function enqueueInvitationEmails(
   now: Date,
   names?: InvitationNames,
 ): Promise<void> {
+  await runWrites(trx, await invitationEmails(deps, trx, sends, now, names));
+}
+
+/**
+ * `enqueueInvitationEmails` as a write to send along with another statement (`Alongside`): the
+ * messages are written here, their insert is the caller's to send.
+ */
+export async function invitationEmails(
+  deps: Deps,
+  trx: Transaction<Database>,
+  sends: readonly InvitationToSend[],
+  now: Date,
+  names?: InvitationNames,
+): Promise<Alongside[]> {
   const first = sends[0];
-  if (!first) return;
+  if (!first) return [];
   const orgId = first.inv.org_id;
   const { organization, inviters } = names ?? (await readInvitationNames(trx, orgId, sends));
   const roles = new Map<string, string>();
@@ -51,8 +67,7 @@ export async function enqueueInvitationEmails(
     roles.set(key, (await roleName(trx, orgId, key)).toLowerCase());
   }
   const urls = await invitationUrls(deps, trx, sends);
-  await enqueueEmails(
-    trx,
+  return emailsToEnqueue(
     sends.map(({ inv }, i) => ({
       idempotencyKey: `invitation:${inv.id}:${inv.send_count}`,
       message: invitationEmail(inv.email, {
@@ -88,10 +103,13 @@ async function readInvitationNames(
   return { organization, inviters };
 }
 
-/** New pending invitations to `emails` (each address once), in one statement, in the order given. */
-export async function insertInvitations(
+/**
+ * New pending invitations to `emails` (each address once), in the order given, made here (ids,
+ * tokens, every column as the insert writes it) and returned with their insert, one statement for
+ * the caller to send along with another (`Alongside`).
+ */
+export function newInvitations(
   deps: Deps,
-  trx: Transaction<Database>,
   access: OrgAccess,
   input: {
     emails: readonly string[];
@@ -100,40 +118,37 @@ export async function insertInvitations(
     redirectUrl?: string | undefined;
   },
   now: Date,
-): Promise<InvitationToSend[]> {
-  if (input.emails.length === 0) return [];
-  const tokens = input.emails.map(() => generateEmailToken());
-  const metadata = JSON.stringify(input.metadata ?? {});
+): { sends: InvitationToSend[]; insert: Alongside[] } {
+  if (input.emails.length === 0) return { sends: [], insert: [] };
+  const metadata = input.metadata ?? {};
   const expiresAt = addSeconds(now, invitationTtlSeconds(deps));
-  const rows = await trx
-    .insertInto("invitations")
-    .values(
-      input.emails.map((email, i) => ({
-        org_id: access.orgId,
-        email,
-        role: input.role,
-        status: "pending" as const,
-        token_hash: hashSecret(tokens[i] as string),
-        token_sealed: deps.sealer.seal(tokens[i] as string),
-        metadata,
-        inviter_id: access.actor.userId,
-        host_key_id: access.actor.hostKeyId ?? null,
-        redirect_url: input.redirectUrl ?? null,
-        expires_at: expiresAt,
-        last_sent_at: now,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .returningAll()
-    .execute();
-  // Matched by address (unique in a batch), not by the order rows come back in.
-  const byEmail = new Map(rows.map((inv) => [inv.email, inv]));
-  return input.emails.map((email, i) => {
-    const inv = byEmail.get(email);
-    if (!inv) throw new Error(`The invitation to ${email} was not written.`);
-    return { inv, token: tokens[i] as string };
+  const sends = input.emails.map((email): InvitationToSend => {
+    const token = generateEmailToken();
+    const inv: Invitation = {
+      id: randomUUID(),
+      org_id: access.orgId,
+      email,
+      role: input.role,
+      status: "pending",
+      token_hash: hashSecret(token),
+      token_sealed: deps.sealer.seal(token),
+      metadata,
+      inviter_id: access.actor.userId,
+      host_key_id: access.actor.hostKeyId ?? null,
+      redirect_url: input.redirectUrl ?? null,
+      expires_at: expiresAt,
+      send_count: 1,
+      last_sent_at: now,
+      responded_by: null,
+      responded_at: null,
+      expiry_published_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    return { inv, token };
   });
+  const rows = sends.map(({ inv }) => ({ ...inv, metadata: JSON.stringify(inv.metadata) }));
+  return { sends, insert: [(db) => db.insertInto("invitations").values(rows)] };
 }
 
 /**
@@ -176,13 +191,13 @@ export async function renewAndSend(
 ): Promise<Invitation> {
   const [renewed] = await renewInvitations(deps, trx, [invitationId], now);
   const { inv } = renewed as InvitationToSend;
-  await enqueueInvitationEmails(deps, trx, [renewed as InvitationToSend], now);
   await recordChanges(
     trx,
     access,
     now,
     [{ action: "invitation.resent", target: ["invitation", inv.id], data: { email: inv.email } }],
     { invitations: new Map([[inv.id, toEventInvitation(inv)]]) },
+    await invitationEmails(deps, trx, [renewed as InvitationToSend], now),
   );
   return inv;
 }

@@ -1,16 +1,16 @@
-import type { Database, Invitation } from "@roster/db";
+import { type Database, type Invitation, prepared } from "@roster/db";
 import { isEmailAddress } from "@roster/reasons";
 import { sql, type Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { notFound } from "../errors.js";
-import { consumeRateLimitGroups } from "../rate-limit.js";
+import { type CountedKey, chargeKeys, type LimitGroup, refuseOverLimits, windowOf } from "../rate-limit.js";
 import { runTransaction } from "../transaction.js";
 import type { OrgAccess } from "./access.js";
 import { type Change, recordChanges } from "./audit.js";
 import { decodeCursor, keysetPage } from "./cursors.js";
 import { toEventInvitation } from "./event-rows.js";
 import { checkInvitationRedirect } from "./host-links.js";
-import { enqueueInvitationEmails, insertInvitations, renewInvitations } from "./invitation-sending.js";
+import { invitationEmails, newInvitations, renewInvitations } from "./invitation-sending.js";
 import { lockOrganizationToInvite } from "./locks.js";
 import { resolveGrantableRole } from "./roles.js";
 import { checkSeats } from "./seats.js";
@@ -72,67 +72,86 @@ export interface InviteResult {
 /** New invitations one organization may send to one address in an hour. */
 const INVITATIONS_PER_ADDRESS_PER_HOUR = 3;
 
+const budgetKey = (orgId: string) => `invitation-emails:${orgId}`;
+const addressKey = (orgId: string, address: string) => `invitation-address:${orgId}:${address}`;
+
 /**
  * Every invitation emails an address the inviter chooses, so an organization has an hourly budget
  * of invitation emails, and one address gets at most a few new invitations an hour from one
  * organization (inviting, revoking and inviting again cannot flood it). Counted inside the
  * invitation's transaction: a refused call sends and counts nothing.
  */
-async function limitInvitationEmails(
-  deps: Deps,
-  trx: Transaction<Database>,
-  orgId: string,
-  addresses: string[],
-  now: Date,
-): Promise<void> {
-  if (addresses.length === 0) return;
-  await consumeRateLimitGroups(trx, [
+function invitationLimits(deps: Deps, orgId: string, addresses: readonly string[], now: Date): LimitGroup[] {
+  return [
     {
-      keys: [`invitation-emails:${orgId}`],
+      keys: [budgetKey(orgId)],
       limit: deps.config.rateLimits.invitationsPerOrgPerHour,
       windowSeconds: 60 * 60,
       now,
-      cost: addresses.length,
       message:
         "This organization has sent too many invitations in the last hour. Wait a while and try again.",
     },
     {
-      keys: addresses.map((address) => `invitation-address:${orgId}:${address}`),
+      keys: addresses.map((address) => addressKey(orgId, address)),
       limit: INVITATIONS_PER_ADDRESS_PER_HOUR,
       windowSeconds: 60 * 60,
       now,
       message:
         "One of these addresses was invited too many times in the last hour. Wait a while and try again.",
     },
-  ]);
+  ];
 }
 
 /**
- * Which of `addresses` (lower case) already belong to a member of the organization, and its pending
- * invitations to them, locked (FOR UPDATE) until the transaction ends: one statement.
+ * Under the seat lock, one statement: which of `addresses` (lower case) already belong to a member
+ * of the organization; its pending invitations to them, locked (FOR UPDATE) until the transaction
+ * ends; and the hourly counters (`invitationLimits`) charged for the others, the addresses this
+ * call invites or invites again (no member's, no live invitation's). The caller refuses with
+ * `refuseOverLimits` once the seats are checked.
  */
-async function addressesTaken(
+async function checkAddresses(
   trx: Transaction<Database>,
   orgId: string,
   addresses: readonly string[],
-): Promise<{ members: string[]; pending: Pick<Invitation, "id" | "email" | "status" | "expires_at">[] }> {
-  const { rows } = await sql<{
+  limits: readonly LimitGroup[],
+  now: Date,
+): Promise<{
+  members: string[];
+  pending: Pick<Invitation, "id" | "email" | "status" | "expires_at">[];
+  counted: CountedKey[];
+}> {
+  const charged = chargeKeys(
+    sql`(select ${budgetKey(orgId)}::text as k, count(*)::int as c from sending having count(*) > 0
+      union all select ${addressKey(orgId, "")}::text || a, 1 from sending) as x`,
+    windowOf(limits),
+  );
+  const query = sql<{
     members: string[];
     pending: { id: string; email: string; status: Invitation["status"]; expires_at: string }[];
+    counted: CountedKey[];
   }>`with locked as (
       select id, email, status, expires_at from invitations
       where org_id = ${orgId} and status = 'pending' and lower(email) = any(${addresses}::text[])
       for update
-    )
-    select
-      array(select lower(u.email) from memberships m join users u on u.id = m.user_id
-        where m.org_id = ${orgId} and lower(u.email) = any(${addresses}::text[])) as members,
+    ), members as (
+      select lower(u.email) as email from memberships m join users u on u.id = m.user_id
+      where m.org_id = ${orgId} and lower(u.email) = any(${addresses}::text[])
+    ), sending as (
+      select a from unnest(${addresses}::text[]) as a
+      where a not in (select email from members)
+        and a not in (select lower(email) from locked where expires_at > ${now}::timestamptz)
+    ), counted as (${charged})
+    select array(select email from members) as members,
       coalesce((select json_agg(json_build_object('id', id, 'email', email, 'status', status,
-        'expires_at', expires_at)) from locked), '[]') as pending`.execute(trx);
+        'expires_at', expires_at)) from locked), '[]') as pending,
+      coalesce((select json_agg(json_build_object('key', key, 'count', count,
+        'window_start', window_start)) from counted), '[]') as counted`;
+  const { rows } = await trx.executeQuery(prepared(query.compile(trx)));
   const row = rows[0];
   return {
     members: row?.members ?? [],
     pending: (row?.pending ?? []).map((inv) => ({ ...inv, expires_at: new Date(inv.expires_at) })),
+    counted: row?.counted ?? [],
   };
 }
 
@@ -175,10 +194,14 @@ export async function createInvitations(
       }
     }
     const lower = valid.map((e) => e.toLowerCase());
+    const limits = invitationLimits(deps, access.orgId, lower, now);
+    let counted: CountedKey[] = [];
     // Taking the seat lock first also serialises concurrent invitations to this organization.
     const org = await lockOrganizationToInvite(deps, trx, access.orgId, access.actor.userId);
     if (lower.length > 0) {
-      const { members, pending } = await addressesTaken(trx, access.orgId, lower);
+      const found = await checkAddresses(trx, access.orgId, lower, limits, now);
+      const { members, pending } = found;
+      counted = found.counted;
       for (const email of members) outcome.set(email, { email: "", status: "already_member" });
       for (const inv of pending) {
         const key = inv.email.toLowerCase();
@@ -195,16 +218,7 @@ export async function createInvitations(
     ).length;
     const fresh = valid.filter((e) => !outcome.has(e.toLowerCase()));
     await checkSeats(deps, trx, access.orgId, org.seatLimit, fresh.length + expiredToRenew, now);
-    await limitInvitationEmails(
-      deps,
-      trx,
-      access.orgId,
-      [
-        ...fresh.map((e) => e.toLowerCase()),
-        ...[...outcome].filter(([, r]) => r.status === "invited").map(([key]) => key),
-      ],
-      now,
-    );
+    refuseOverLimits(limits, counted);
 
     const renewed = await renewInvitations(
       deps,
@@ -214,9 +228,8 @@ export async function createInvitations(
       ),
       now,
     );
-    const invited = await insertInvitations(
+    const { sends: invited, insert } = newInvitations(
       deps,
-      trx,
       access,
       { emails: fresh, role: role.key, metadata: input.metadata, redirectUrl: input.redirectUrl },
       now,
@@ -229,7 +242,7 @@ export async function createInvitations(
     const byCaller = sent.every(
       ({ inv }) => inv.inviter_id === null || inv.inviter_id === access.actor.userId,
     );
-    await enqueueInvitationEmails(
+    const emails = await invitationEmails(
       deps,
       trx,
       sent,
@@ -238,14 +251,7 @@ export async function createInvitations(
         ? { organization: org.name, inviters: new Map([[access.actor.userId, org.inviterName]]) }
         : undefined,
     );
-    await grantInvitationWorkspaces(
-      trx,
-      access.orgId,
-      sent.map(({ inv }) => inv.id),
-      workspaces,
-      access.actor.userId,
-      now,
-    );
+    // The new invitations and every email are written in the audit entries' statement.
     await recordChanges(
       trx,
       access,
@@ -267,6 +273,16 @@ export async function createInvitations(
         ),
       ],
       { invitations: new Map(sent.map(({ inv }) => [inv.id, toEventInvitation(inv)])) },
+      [...insert, ...emails],
+    );
+    // After that statement: the assignments refer to the invitations.
+    await grantInvitationWorkspaces(
+      trx,
+      access.orgId,
+      sent.map(({ inv }) => inv.id),
+      workspaces,
+      access.actor.userId,
+      now,
     );
     // Report in the order the addresses were given, each once.
     const ordered: InviteResult[] = [];

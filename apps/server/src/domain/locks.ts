@@ -1,4 +1,4 @@
-import type { Database, Invitation } from "@roster/db";
+import { type Database, type Invitation, prepared } from "@roster/db";
 import type { Transaction } from "kysely";
 import type { Deps } from "../deps.js";
 import { orgNotFound } from "./access.js";
@@ -46,7 +46,8 @@ export async function lockOrganizationToInvite(
   orgId: string,
   inviterId: string,
 ): Promise<{ seatLimit: number | null; name: string; inviterName: string | null }> {
-  const org = await trx
+  // Every invitation waits for this lock: a prepared statement, parsed and planned once per connection.
+  const query = trx
     .selectFrom("organizations as o")
     .select((eb) => [
       "o.seat_limit",
@@ -54,8 +55,8 @@ export async function lockOrganizationToInvite(
       eb.selectFrom("users as u").select("u.name").where("u.id", "=", inviterId).as("inviter_name"),
     ])
     .where("o.id", "=", orgId)
-    .forNoKeyUpdate("o")
-    .executeTakeFirst();
+    .forNoKeyUpdate("o");
+  const [org] = (await trx.executeQuery(prepared(query.compile()))).rows;
   if (!org) throw orgNotFound();
   await deps.afterLock?.("organization", orgId);
   return { seatLimit: org.seat_limit, name: org.name, inviterName: org.inviter_name };

@@ -1,5 +1,6 @@
 import type { Database } from "@roster/db";
 import type { Kysely } from "kysely";
+import { type Alongside, runWrites } from "../alongside.js";
 import type { Sealer } from "../crypto.js";
 
 export interface EmailMessage {
@@ -65,28 +66,41 @@ export async function enqueueEmails(
   now: Date,
   sealer: Pick<Sealer, "seal">,
 ): Promise<void> {
-  if (emails.length === 0) return;
-  await db
-    .insertInto("outbox")
-    .values(
-      emails.map(({ idempotencyKey, message }) => {
-        const stored: StoredEmail = {
-          to: message.to,
-          subject: message.subject,
-          sealed: sealer.seal(JSON.stringify(message)),
-        };
-        return {
-          kind: "email" as const,
-          idempotency_key: idempotencyKey,
-          lane_key: message.to.toLowerCase(),
-          payload: JSON.stringify(stored),
-          next_attempt_at: now,
-          created_at: now,
-        };
-      }),
-    )
-    .onConflict((oc) => oc.column("idempotency_key").doNothing())
-    .execute();
+  await runWrites(db, emailsToEnqueue(emails, now, sealer));
+}
+
+/**
+ * `enqueueEmails` as a write to send along with another statement of the caller's transaction
+ * (`Alongside`): none when there is no message.
+ */
+export function emailsToEnqueue(
+  emails: readonly { idempotencyKey: string; message: EmailMessage }[],
+  now: Date,
+  sealer: Pick<Sealer, "seal">,
+): Alongside[] {
+  if (emails.length === 0) return [];
+  const rows = emails.map(({ idempotencyKey, message }) => {
+    const stored: StoredEmail = {
+      to: message.to,
+      subject: message.subject,
+      sealed: sealer.seal(JSON.stringify(message)),
+    };
+    return {
+      kind: "email" as const,
+      idempotency_key: idempotencyKey,
+      lane_key: message.to.toLowerCase(),
+      payload: JSON.stringify(stored),
+      next_attempt_at: now,
+      created_at: now,
+    };
+  });
+  return [
+    (db) =>
+      db
+        .insertInto("outbox")
+        .values(rows)
+        .onConflict((oc) => oc.column("idempotency_key").doNothing()),
+  ];
 }
 
 export async function enqueueWebhook(
