@@ -6,6 +6,7 @@ import pg from "pg";
 import { markConnectionLost } from "./faults.js";
 import { attachPool, prepareOnClient } from "./prepared.js";
 import type { Database } from "./schema.js";
+import { rosterTypes } from "./timestamps.js";
 
 // Postgres `bigint` (bigserial ids, counts) arrives as a string; keep it a string to stay exact,
 // but parse `numeric` sums the same way callers expect (as strings) — nothing to change there.
@@ -151,6 +152,7 @@ function retireOnFatal(client: pg.PoolClient) {
 export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb> {
   if (options.url) {
     const pool = new pg.Pool({
+      types: rosterTypes,
       connectionString: options.url,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
@@ -181,7 +183,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<RosterDb>
   const template = fresh && options.fromTemplate !== false ? readPgliteTemplate() : undefined;
   const pglite = await PGlite.create({ dataDir, ...(template ? { loadDataDir: template } : {}) });
   // PGlite is a single connection: the pool must never hand out a second one.
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  const pool = new pg.Pool({ ...createPgConfig(pglite), types: rosterTypes, max: 1 });
   // No prepared statements: PGlite is one backend, whose statements outlive a pool client replaced
   // after a fault, and the new client would prepare them again under the same names.
   guardPool(pool, options.onPoolError ?? logPoolError, false);
