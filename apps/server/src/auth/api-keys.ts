@@ -1,5 +1,6 @@
-import type { Database, User } from "@roster/db";
+import type { Database } from "@roster/db";
 import type { Kysely } from "kysely";
+import type { CallerUser } from "./sessions.js";
 import { generateSecureRandomString, hashesEqual, hashSecret } from "./tokens.js";
 
 /**
@@ -27,7 +28,7 @@ export function maskApiKey(id: string, last4: string): string {
 }
 
 export interface ApiKeyAuth {
-  user: User;
+  user: CallerUser;
   apiKey: { id: string; orgId: string; name: string };
 }
 
@@ -59,17 +60,15 @@ export async function validateApiKey(
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_GRANULARITY_MS) {
     await db.updateTable("api_keys").set({ last_used_at: now }).where("id", "=", id).execute();
   }
-  const user: User = {
+  const user: CallerUser = {
     id: row.id,
     kind: row.kind,
     email: row.email,
     name: row.name,
-    password_hash: row.password_hash,
+    has_password: row.password_hash !== null,
     email_verified_at: row.email_verified_at,
-    last_active_org_id: row.last_active_org_id,
     host_key_id: null,
     created_at: row.created_at,
-    updated_at: row.updated_at,
   };
   return { user, apiKey: { id: row.key_id, orgId: row.key_org_id, name: row.key_name } };
 }

@@ -77,9 +77,12 @@ export async function createSession(
 
 /**
  * The user as a request sees it: what the session check reads, without the columns no call reads
- * from it (`updated_at`, `last_active_org_id`); a call that needs the whole row reads it itself.
+ * from it (`updated_at`, `last_active_org_id`) and with whether there is a password instead of its
+ * hash; a call that needs the whole row reads it itself.
  */
-export type CallerUser = Omit<User, "updated_at" | "last_active_org_id">;
+export type CallerUser = UserFacts & { has_password: boolean };
+/** What a `CallerUser` and a whole `users` row both give. */
+export type UserFacts = Omit<User, "updated_at" | "last_active_org_id" | "password_hash">;
 /** The session as a request sees it, without the sign-in's address and browser (`sessions.list` reads those). */
 export type CallerSession = Omit<Session, "user_agent" | "ip" | "external_user_id">;
 
@@ -115,12 +118,13 @@ function touchSession(db: Kysely<Database>, id: string, now: Date, expiresAt: Da
 }
 
 // Every column named: a prepared statement's result must not change shape when a column is added.
+// Whether the account has a password, not the hash itself: no request reads the hash from here.
 const USER_COLUMNS = [
   "users.id",
   "users.kind",
   "users.email",
   "users.name",
-  "users.password_hash",
+  sql<boolean>`users.password_hash is not null`.as("has_password"),
   "users.email_verified_at",
   "users.host_key_id",
   "users.created_at",
@@ -285,7 +289,7 @@ export async function validateSessionToken(
     kind: row.kind,
     email: row.email,
     name: row.name,
-    password_hash: row.password_hash,
+    has_password: row.has_password,
     email_verified_at: row.email_verified_at,
     host_key_id: row.host_key_id,
     created_at: row.created_at,

@@ -1,7 +1,7 @@
 import type { Database, EmailTokenKind, User, UserKind } from "@roster/db";
 import type { Kysely, Transaction } from "kysely";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "../auth/passwords.js";
-import { type CallerUser, createSession, invalidateSession } from "../auth/sessions.js";
+import { createSession, invalidateSession, type UserFacts } from "../auth/sessions.js";
 import { generateEmailToken, hashesEqual, hashSecret } from "../auth/tokens.js";
 import { addSeconds } from "../clock.js";
 import type { Actor, Deps, RequestOrigin } from "../deps.js";
@@ -30,7 +30,7 @@ export interface PublicUser {
   createdAt: string;
 }
 
-export function toPublicUser(user: CallerUser): PublicUser {
+export function toPublicUser(user: UserFacts): PublicUser {
   return {
     id: user.id,
     email: user.email,

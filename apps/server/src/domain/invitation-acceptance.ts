@@ -1,6 +1,6 @@
 import type { Database, Invitation, User } from "@roster/db";
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { CallerUser } from "../auth/sessions.js";
+import type { UserFacts } from "../auth/sessions.js";
 import { hashesEqual, hashSecret } from "../auth/tokens.js";
 import type { Actor, Deps } from "../deps.js";
 import { conflict, forbidden, notFound } from "../errors.js";
@@ -37,7 +37,7 @@ function requireVerified(user: Pick<User, "email" | "email_verified_at">): void 
 }
 
 /** Live invitations to my address — only once I have proven I own it. */
-export async function myInvitations(deps: Deps, user: CallerUser): Promise<MyInvitation[]> {
+export async function myInvitations(deps: Deps, user: UserFacts): Promise<MyInvitation[]> {
   requireVerified(user);
   const now = deps.clock();
   const rows = await deps.db

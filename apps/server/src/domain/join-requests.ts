@@ -1,6 +1,6 @@
 import type { Database, JoinRequest, User } from "@roster/db";
 import { type Kysely, sql, type Transaction } from "kysely";
-import type { CallerUser } from "../auth/sessions.js";
+import type { UserFacts } from "../auth/sessions.js";
 import type { Actor, Deps } from "../deps.js";
 import { conflict, forbidden, notFound } from "../errors.js";
 import { joinRequestApprovedEmail, joinRequestEmail } from "../mail/templates.js";
@@ -72,7 +72,7 @@ export interface JoinSuggestion {
 }
 
 /** Organizations that verified my confirmed address's domain for suggestions, that I am not in. */
-export async function joinSuggestions(deps: Deps, user: CallerUser): Promise<JoinSuggestion[]> {
+export async function joinSuggestions(deps: Deps, user: UserFacts): Promise<JoinSuggestion[]> {
   if (!user.email_verified_at || user.kind !== "person") return [];
   const rows = await deps.db
     .selectFrom("org_domains as d")

@@ -53,7 +53,7 @@ export const authRouter = router({
       twoFactor: ctx.auth.session.two_factor,
     },
     /** Whether the account has a password (`auth.changePassword` needs the current one); false for one made by a provider, SSO or a host. */
-    hasPassword: ctx.auth.user.password_hash !== null,
+    hasPassword: ctx.auth.user.has_password,
     /** Whether this deployment keeps its emails in the dev mailbox (no SMTP server, not production). */
     devMailbox: !ctx.deps.config.smtpUrl && !ctx.deps.config.production,
   })),
