@@ -210,6 +210,13 @@ const cpuOnly = process.argv.includes("--cpu");
 const profileRaw = process.argv.includes("--raw");
 const requests = Number(process.env.PROFILE_REQUESTS ?? 3000);
 const chosen = only.length ? only : Object.keys(calls);
+const unknown = chosen.filter((name) => !Object.hasOwn(calls, name));
+if (unknown.length > 0) {
+  console.error(`No call named ${unknown.join(", ")}. The calls are: ${Object.keys(calls).join(", ")}.`);
+  await database.drop();
+  smtp.close();
+  process.exit(2);
+}
 
 // Round trips: the server talks to Postgres through the counting proxy.
 const counter = await startWireCounter({ targetHost: dbUrl.hostname, targetPort: Number(dbUrl.port) });
