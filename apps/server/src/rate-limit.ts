@@ -36,11 +36,11 @@ export async function consumeRateLimits(
 /** A group of keys counted against one limit (see `consumeRateLimitGroups`). */
 export type LimitGroup = Limit & { keys: readonly string[]; cost?: number };
 
-/** A counter as the counting upsert leaves it. */
+/** A counter as the counting upsert leaves it (its window's start as text when read through JSON). */
 export interface CountedKey {
   key: string;
   count: number;
-  window_start: Date;
+  window_start: Date | string;
 }
 
 /**
@@ -51,8 +51,6 @@ export async function consumeRateLimitGroups(
   db: Kysely<Database>,
   groups: readonly LimitGroup[],
 ): Promise<void> {
-  const first = groups[0];
-  if (!first) return;
   const costs = new Map<string, number>();
   for (const g of groups) for (const key of g.keys) costs.set(key, g.cost ?? 1);
   if (costs.size === 0) return;

@@ -61,9 +61,11 @@ export async function publishEvents(
     created_at: now,
   }));
   // Data-modifying CTEs run whether or not the select reads them.
-  const audit: Alongside[] =
-    auditRows.length > 0 ? [(db) => db.insertInto("audit_events").values([...auditRows])] : [];
-  const writes = withWrites(trx, [...alongside, ...audit, (db) => db.insertInto("events").values(feed)]);
+  const writes = withWrites(trx, [
+    ...alongside,
+    ...auditWrites(auditRows),
+    (db) => db.insertInto("events").values(feed),
+  ]);
   const types = [...new Set(stamped.map((event) => event.type))];
   const endpoints = await writes
     .selectFrom("webhook_endpoints")
@@ -128,10 +130,12 @@ async function writeAuditRows(
   auditRows: readonly AuditRow[],
   alongside: readonly Alongside[],
 ): Promise<void> {
-  const audit: Alongside[] =
-    auditRows.length > 0 ? [(db) => db.insertInto("audit_events").values([...auditRows])] : [];
-  await runWrites(trx, [...alongside, ...audit]);
+  await runWrites(trx, [...alongside, ...auditWrites(auditRows)]);
 }
+
+/** The insert of `auditRows`, to send with a statement (none when there is no row). */
+const auditWrites = (auditRows: readonly AuditRow[]): Alongside[] =>
+  auditRows.length > 0 ? [(db) => db.insertInto("audit_events").values([...auditRows])] : [];
 
 /** `organization.deleted`, published just before the organization's rows go. */
 export function publishOrganizationDeleted(
