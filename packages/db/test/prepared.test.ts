@@ -1,4 +1,5 @@
 import { sql, type Transaction } from "kysely";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Database, prepared, runCompiled } from "../src/index.js";
 import { createTestDatabase, type TestDatabase } from "../src/testing.js";
@@ -98,5 +99,68 @@ describe("prepared statements", () => {
       })
       .catch((error: Error) => expect(error.message).toBe("roll back"));
     expect(await runCompiled(test.db, byEmail(test.db))).toEqual([]);
+  });
+
+  it("asks Postgres to describe a prepared statement's result once per connection", async () => {
+    const Connection = (pg as unknown as { Connection: { prototype: { describe: () => void } } }).Connection;
+    const describe = vi.spyOn(Connection.prototype, "describe");
+    const byEmail = prepared(
+      test.db
+        .selectFrom("users")
+        .select(["id", "email", "name", "created_at", "email_verified_at"])
+        .where("email", "=", "ada@example.com")
+        .compile(),
+    );
+    const unmarked = test.db
+      .selectFrom("users")
+      .select("email")
+      .where("email", "=", "x@example.com")
+      .compile();
+    try {
+      await test.db.connection().execute(async (db) => {
+        const runs = [];
+        for (let i = 0; i < 3; i++) runs.push((await db.executeQuery(byEmail)).rows);
+        expect(describe).toHaveBeenCalledTimes(1);
+        // The rows read with the kept description are the rows read with Postgres's own.
+        expect(runs[0]).toHaveLength(1);
+        expect(runs[1]).toEqual(runs[0]);
+        expect(runs[2]).toEqual(runs[0]);
+        expect(runs[2]?.[0]?.created_at).toBeInstanceOf(Date);
+        expect(runs[2]?.[0]).toEqual({
+          id: expect.any(String),
+          email: "ada@example.com",
+          name: "Ada",
+          created_at: expect.any(Date),
+          email_verified_at: null,
+        });
+        // A statement that is not prepared is described every time, as pg does.
+        await db.executeQuery(unmarked);
+        await db.executeQuery(unmarked);
+        expect(describe).toHaveBeenCalledTimes(3);
+        // Other values, other rows: none for an address no one has.
+        expect((await db.executeQuery({ ...byEmail, parameters: ["nobody@example.com"] })).rows).toEqual([]);
+        expect(describe).toHaveBeenCalledTimes(3);
+      });
+      // Another connection asks again for its own statement.
+      await test.db.connection().execute(async (db) => {
+        await db.executeQuery(byEmail);
+        await db.executeQuery(byEmail);
+      });
+      expect(describe.mock.calls.length).toBeLessThanOrEqual(4);
+    } finally {
+      describe.mockRestore();
+    }
+  });
+
+  it("fails only the run whose values cannot be sent, and the connection goes on", async () => {
+    const byName = prepared(test.db.selectFrom("users").select("email").where("name", "=", "Ada").compile());
+    await test.db.connection().execute(async (db) => {
+      expect((await db.executeQuery(byName)).rows).toEqual([{ email: "ada@example.com" }]);
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      await expect(db.executeQuery({ ...byName, parameters: [circular] })).rejects.toThrow(/circular/i);
+      expect((await db.executeQuery(byName)).rows).toEqual([{ email: "ada@example.com" }]);
+      expect((await sql<{ n: number }>`select 1 as n`.execute(db)).rows).toEqual([{ n: 1 }]);
+    });
   });
 });
