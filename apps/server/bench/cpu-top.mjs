@@ -44,6 +44,37 @@ export function summarizeProfile(file, top = 20) {
   };
 }
 
+/**
+ * Summarises a sampling heap profile written by bench/alloc-sampler.mjs: bytes allocated per
+ * request, in all and by the function that allocated them (self), the largest first.
+ */
+export function summarizeAllocations(file, top = 20) {
+  const { requests, profile } = JSON.parse(readFileSync(file, "utf8"));
+  const functions = new Map();
+  let total = 0;
+  const visit = (node) => {
+    const { callFrame } = node;
+    const name = callFrame.functionName || "(anonymous)";
+    const where = callFrame.url
+      ? `${place(callFrame.url)} ${callFrame.url.split("/").pop()}:${callFrame.lineNumber + 1}`
+      : "";
+    const key = `${name} ${where}`.trim();
+    functions.set(key, (functions.get(key) ?? 0) + node.selfSize);
+    total += node.selfSize;
+    for (const child of node.children ?? []) visit(child);
+  };
+  visit(profile.head);
+  const perRequest = (bytes) => Math.round(bytes / Math.max(1, requests));
+  return {
+    requests,
+    bytesPerRequest: perRequest(total),
+    functions: [...functions]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, bytes]) => ({ name, bytesPerRequest: perRequest(bytes) })),
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(JSON.stringify(summarizeProfile(process.argv[2], Number(process.argv[3] ?? 20)), null, 2));
 }

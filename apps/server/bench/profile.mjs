@@ -10,15 +10,19 @@
 // server process spends per request, Roster's and the raw server's (bench/raw-server.mjs), under
 // the same load, alternated. CPU per request depends far less on other load than requests/s. Each
 // figure also gives the process's peak resident memory (VmHWM) over its warm-up and measurement.
+// With --alloc it measures the bytes each server allocates per request (V8's sampling heap profiler,
+// bench/alloc-sampler.mjs, after a warm-up), Roster's and the raw server's, and the functions that
+// allocate most; every allocation counts, including those the next scavenge frees.
+// PROFILE_NODE_FLAGS adds Node options to every server started (e.g. "--max-semi-space-size=8").
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@roster/db/testing";
 import { freePort } from "@roster/testing";
 import { sql } from "kysely";
 import { SMTPServer } from "smtp-server";
 import { NODE_FLAGS } from "../dist/node-flags.js";
-import { summarizeProfile } from "./cpu-top.mjs";
+import { summarizeAllocations, summarizeProfile } from "./cpu-top.mjs";
 import { startWireCounter } from "./pg-wire.mjs";
 
 const seconds = Number(process.env.PROFILE_SECONDS ?? 10);
@@ -31,6 +35,7 @@ const otherMainJs = process.env.PROFILE_COMPARE_MAIN;
 const rawJs = fileURLToPath(new URL("./raw-server.mjs", import.meta.url));
 const secretKey = "profile-secret-key-long-enough-0000000000";
 const loadJs = fileURLToPath(new URL("./load.mjs", import.meta.url));
+const allocJs = fileURLToPath(new URL("./alloc-sampler.mjs", import.meta.url));
 
 const smtp = new SMTPServer({
   authOptional: true,
@@ -56,12 +61,14 @@ async function startServer({
   raw = false,
   script: given,
   extraEnv = {},
+  alloc = false,
 } = {}) {
   const port = await freePort();
   const url = new URL(database.url);
   url.port = String(databasePort);
   const script = given ?? (raw ? rawJs : mainJs);
-  const flags = raw ? [] : NODE_FLAGS;
+  const flags = [...(raw ? [] : NODE_FLAGS), ...(process.env.PROFILE_NODE_FLAGS?.split(" ") ?? [])];
+  if (alloc) flags.push("--import", allocJs);
   const args = cpuProf
     ? [...flags, "--cpu-prof", `--cpu-prof-dir=${profileDir}`, script]
     : [...flags, script];
@@ -78,6 +85,7 @@ async function startServer({
       SIGN_UPS_PER_IP_PER_HOUR: "1000000",
       INVITATIONS_PER_ORG_PER_HOUR: "1000000000",
       ...extraEnv,
+      ...(alloc ? { ALLOC_SAMPLE_FILE: alloc } : {}),
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
@@ -91,6 +99,7 @@ async function startServer({
   }
   return {
     base,
+    pid: child.pid,
     /** CPU time the process has used so far, user and system, in ms. */
     cpuMs: () => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -206,6 +215,7 @@ function requestOf(call) {
 const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const countOnly = process.argv.includes("--count-only");
 const cpuOnly = process.argv.includes("--cpu");
+const allocOnly = process.argv.includes("--alloc");
 // --raw profiles the raw server instead of Roster, to read both profiles side by side.
 const profileRaw = process.argv.includes("--raw");
 const requests = Number(process.env.PROFILE_REQUESTS ?? 3000);
@@ -315,8 +325,31 @@ for (const name of cpuOnly ? chosen : []) {
   );
 }
 
+// Bytes allocated per request: each target warmed up, then sampled over the same number of requests.
 mkdirSync(profileDir, { recursive: true });
-for (const name of countOnly || cpuOnly ? [] : chosen) {
+for (const name of allocOnly ? chosen : []) {
+  const call = calls[name];
+  const figures = {};
+  for (const target of ["roster", "raw", ...(otherMainJs ? ["other"] : [])]) {
+    const file = `${profileDir}/alloc-${target}-${Date.now()}.json`;
+    const server = await startServer({
+      raw: target === "raw",
+      script: target === "other" ? otherMainJs : undefined,
+      alloc: file,
+    });
+    await drive(server.base, call, { amount: requests, seconds: undefined });
+    process.kill(server.pid, "SIGUSR2");
+    await new Promise((r) => setTimeout(r, 200));
+    await drive(server.base, call, { amount: requests, seconds: undefined });
+    process.kill(server.pid, "SIGUSR2");
+    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+    await server.stop();
+    figures[target] = summarizeAllocations(file, Number(process.env.PROFILE_TOP ?? 12));
+  }
+  console.log(JSON.stringify({ call: name, bytesPerRequest: figures }));
+}
+
+for (const name of countOnly || cpuOnly || allocOnly ? [] : chosen) {
   const call = calls[name];
   const before = new Set(readdirSync(profileDir));
   const server = await startServer({ cpuProf: true, raw: profileRaw });
