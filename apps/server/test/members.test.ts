@@ -66,6 +66,29 @@ describe("members.list", () => {
     expect(second.nextCursor).toBeNull();
   });
 
+  it("gives a member the same whole item whether invitations are read along or not", async () => {
+    const { owner, orgId, people } = await orgWith(1, "Whole");
+    const alone = await owner.client.members.list.query({ orgId, limit: 1 });
+    const along = await owner.client.members.list.query({ orgId, limit: 1, includeInvitations: true });
+    const person = people[0]!;
+    const item = {
+      kind: "member",
+      id: person.user.id,
+      userId: person.user.id,
+      invitationId: null,
+      email: person.email,
+      name: "Whole Person 0",
+      role: "member",
+      status: "active",
+      serviceAccount: false,
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      expiresAt: null,
+      metadata: {},
+    };
+    expect(alone.items).toEqual([item]);
+    expect(along.items).toEqual(alone.items);
+  });
+
   it("finds people and invitations by the start of any word of their name or address", async () => {
     const owner = await verifiedPerson(t, "Words Owner");
     const orgId = await personalOrg(owner);

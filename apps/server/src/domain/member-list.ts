@@ -37,7 +37,8 @@ export interface ListMembersInput {
 
 /** One row of the member list as the database returns it. */
 export interface MemberListRow {
-  kind: "member" | "invitation";
+  /** Absent when the list reads members alone. */
+  kind?: "member" | "invitation";
   id: string;
   email: string;
   name: string | null;
@@ -45,7 +46,8 @@ export interface MemberListRow {
   status: string;
   service_account: boolean;
   created_at: Date;
-  expires_at: Date | null;
+  /** Absent when the list reads members alone. */
+  expires_at?: Date | null;
   metadata: Record<string, unknown>;
 }
 
@@ -111,11 +113,13 @@ function compileMemberList(db: Kysely<Database>, params: MemberListParams): Comp
     input.status === "expired" ||
     (input.status === undefined && input.includeInvitations === true);
 
+  // Read alone, members need no `kind` and no `expires_at` (a column each per row, every row the
+  // same); merged with invitations, both sides give every column, in the same order.
   const members = db
     .selectFrom("memberships as m")
     .innerJoin("users as u", "u.id", "m.user_id")
+    .$if(wantInvitations, (q) => q.select(sql<"member">`'member'`.as("kind")))
     .select([
-      sql<"member">`'member'`.as("kind"),
       "m.user_id as id",
       "u.email",
       sql<string | null>`u.name`.as("name"),
@@ -123,9 +127,9 @@ function compileMemberList(db: Kysely<Database>, params: MemberListParams): Comp
       sql<string>`m.status`.as("status"),
       sql<boolean>`u.kind = 'service_account'`.as("service_account"),
       "m.created_at",
-      sql<Date | null>`null::timestamptz`.as("expires_at"),
-      "m.metadata",
     ])
+    .$if(wantInvitations, (q) => q.select(sql<Date | null>`null::timestamptz`.as("expires_at")))
+    .select("m.metadata")
     .where("m.org_id", "=", orgId)
     .$if(input.status === "active" || input.status === "deactivated", (q) =>
       q.where("m.status", "=", input.status as MembershipStatus),
@@ -263,17 +267,17 @@ export async function listMembers(
   const { page, nextCursor } = keysetPage(rows, limit);
   return {
     items: page.map((r) => ({
-      kind: r.kind,
+      kind: r.kind ?? "member",
       id: r.id,
-      userId: r.kind === "member" ? r.id : null,
+      userId: r.kind === "invitation" ? null : r.id,
       invitationId: r.kind === "invitation" ? r.id : null,
       email: r.email,
       name: r.name,
       role: r.role,
       status: r.status as MemberListStatus,
       serviceAccount: r.service_account,
-      createdAt: new Date(r.created_at).toISOString(),
-      expiresAt: r.expires_at ? new Date(r.expires_at).toISOString() : null,
+      createdAt: r.created_at.toISOString(),
+      expiresAt: r.expires_at ? r.expires_at.toISOString() : null,
       metadata: r.metadata,
     })),
     nextCursor,
