@@ -22,9 +22,10 @@ import type { Context } from "./trpc.js";
  * (batches, streams, subscriptions, form data): for a single call it makes a `Headers`, two
  * `AbortSignal.any`, a fetch `Response` that is read back as text, and parses the URL again. Here
  * the call runs through the very same procedure (its middlewares: input guard, error mapping,
- * caller and organization checks, zod) with the same context, and its answer is shaped by tRPC's
- * own functions (`getErrorShape` with Roster's error formatter, `getHTTPStatusCode`,
- * `transformTRPCResponse`), so bodies, statuses and headers are those `resolveResponse` gives.
+ * caller and organization checks, zod; run by `runProcedure`) with the same context, and its
+ * answer is shaped by tRPC's own functions (`getErrorShape` with Roster's error formatter,
+ * `getHTTPStatusCode`, `transformTRPCResponse`), so bodies, statuses and headers are those
+ * `resolveResponse` gives.
  * Anything else — batches, streaming (`trpc-accept`, `Accept: application/jsonl`), other content
  * types, subscriptions, a method that does not fit the procedure, an unknown or percent-encoded
  * path — goes through `resolveResponse` as before (`directCallOf` returns null).
