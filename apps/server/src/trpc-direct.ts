@@ -253,15 +253,14 @@ async function parseInput(
   const raw = await opts.getRawInput();
   let parsed: unknown;
   try {
-    parsed = schema.parse(raw);
+    try {
+      parsed = schema.parse(raw);
+    } catch (cause) {
+      if (!(cause instanceof z.core.$ZodAsyncError)) throw cause;
+      parsed = await schema.parseAsync(raw);
+    }
   } catch (cause) {
-    if (cause instanceof z.core.$ZodAsyncError) {
-      try {
-        parsed = await schema.parseAsync(raw);
-      } catch (asyncCause) {
-        throw new TRPCError({ code: "BAD_REQUEST", cause: asyncCause });
-      }
-    } else throw new TRPCError({ code: "BAD_REQUEST", cause });
+    throw new TRPCError({ code: "BAD_REQUEST", cause });
   }
   const input = isObject(opts.input) && isObject(parsed) ? { ...opts.input, ...parsed } : parsed;
   return next({ input });
