@@ -8,8 +8,9 @@
 // Output: one JSON line per call; profiles are kept in PROFILE_DIR (default bench/profiles).
 // With --cpu it records no profile: it measures the CPU time (user + system, from /proc) each
 // server process spends per request, Roster's and the raw server's (bench/raw-server.mjs), under
-// the same load, alternated. CPU per request depends far less on other load than requests/s. Each
-// figure also gives the process's peak resident memory (VmHWM) over its warm-up and measurement.
+// the same load, alternated, and (`postgres`) what the database's backends spend on it meanwhile.
+// CPU per request depends far less on other load than requests/s. Each figure also gives the
+// process's peak resident memory (VmHWM) over its warm-up and measurement.
 // With --alloc it measures the bytes each server allocates per request (V8's sampling heap profiler,
 // bench/alloc-sampler.mjs, after a warm-up), Roster's and the raw server's, and the functions that
 // allocate most; every allocation counts, including those the next scavenge frees.
@@ -284,6 +285,32 @@ function drive(base, call, options = {}) {
   });
 }
 
+/**
+ * CPU time (user + system, ms) the database's client backends have used so far, by process id: the
+ * Postgres side of each request, which shares the machine's cores with the server.
+ */
+async function backendCpuMs() {
+  const { rows } = await sql`select pid from pg_stat_activity
+    where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`.execute(
+    database.db,
+  );
+  const used = new Map();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // The backend ended meanwhile (or runs where /proc cannot see it).
+    }
+  }
+  return used;
+}
+const backendDelta = (before, after) => {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+};
+
 // CPU per request: each target warmed up, then measured; Roster and the raw server alternate.
 for (const name of cpuOnly ? chosen : []) {
   const call = calls[name];
@@ -297,8 +324,10 @@ for (const name of cpuOnly ? chosen : []) {
       // The same number of requests each time, the first ones to warm the JIT up.
       await drive(server.base, call, { amount: requests, seconds: undefined });
       const before = server.cpuMs();
+      const backendsBefore = await backendCpuMs();
       const load = await drive(server.base, call, { amount: requests, seconds: undefined });
       const after = server.cpuMs();
+      const backendsAfter = await backendCpuMs();
       const peakRssMb = server.peakRssMb();
       await server.stop();
       const perRequest = (ms) => Math.round((ms * 1000) / Math.max(1, load.requests));
@@ -307,6 +336,7 @@ for (const name of cpuOnly ? chosen : []) {
         {
           user: perRequest(after.user - before.user),
           system: perRequest(after.system - before.system),
+          postgres: perRequest(backendDelta(backendsBefore, backendsAfter)),
           requestsPerSecond: Math.round(load.requestsPerSecond),
           peakRssMb,
         },
