@@ -4,7 +4,10 @@
 // Roster's tRPC endpoint for the benchmarked calls: auth.me, orgs.permissions, members.list,
 // invitations.create, invitations.accept and members.remove. Sessions are checked as Roster checks
 // them (`<id>.<secret>`, SHA-256 of the secret compared in constant time, expiry, last_seen_at at
-// most once a minute); an organization call resolves session, user and membership in one query.
+// most once a minute); an organization call resolves session, user and membership in one query,
+// with the organization's policies Roster enforces on every organization call: required two-factor
+// sign-in, session lifetime and idle limits, accepted sign-in methods, and single sign-on enforced
+// for the member's verified domain.
 // Only the permission catalogue and the invitation email's wording come from Roster's build.
 //
 // Environment: DATABASE_URL, PORT, HOST, PUBLIC_URL, SECRET_KEY, INVITATION_TTL_DAYS,
@@ -71,17 +74,25 @@ const sha256 = (text) => createHash("sha256").update(text, "utf8").digest();
 
 const SESSION_COLUMNS = `u.id, u.kind, u.email, u.name, u.email_verified_at, u.created_at,
   u.password_hash is not null as has_password,
-  s.secret_hash, s.expires_at, s.last_seen_at, s.kind as session_kind, s.auth_method, s.two_factor`;
+  s.secret_hash, s.created_at as session_created_at, s.expires_at, s.last_seen_at, s.kind as session_kind,
+  s.auth_method, s.two_factor, s.sso_org_id, s.longest_idle_seconds`;
 const Q_SESSION = {
   name: "session",
   text: `select ${SESSION_COLUMNS} from sessions s join users u on u.id = s.user_id where s.id = $1`,
 };
 const Q_SESSION_ACCESS = {
   name: "session-access",
-  text: `select ${SESSION_COLUMNS}, m.role, m.status as membership_status, r.permissions as custom_permissions
+  text: `select ${SESSION_COLUMNS}, m.role, m.status as membership_status, r.permissions as custom_permissions,
+      o.require_two_factor, o.session_max_age_minutes, o.session_idle_minutes, o.allowed_sign_in_methods,
+      exists (
+        select 1 from sso_connections sc join org_domains sd on sd.org_id = sc.org_id
+        where sc.org_id = m.org_id and sc.enforced
+          and sd.status = 'verified' and sd.domain = lower(substring(u.email from '[^@]*$'))
+      ) as sso_enforced
     from sessions s join users u on u.id = s.user_id
     left join memberships m on m.org_id = $2 and m.user_id = s.user_id
     left join roles r on r.org_id = m.org_id and r.key = m.role
+    left join organizations o on o.id = m.org_id
     where s.id = $1`,
 };
 
@@ -106,12 +117,18 @@ async function resolve(req, orgId) {
     await pool.query("delete from sessions where id = $1", [id]);
     throw refuse(401, "UNAUTHORIZED", "SESSION_EXPIRED", "Your session has expired. Sign in again.");
   }
+  // The longest pause the session has had, this one included (an organization may limit it).
+  const idleSeconds = orgId
+    ? Math.max(row.longest_idle_seconds, Math.floor((now - row.last_seen_at) / 1000))
+    : 0;
   const refresh = row.session_kind === "browser" && row.expires_at - now < SESSION_TTL_MS / 2;
   if (refresh || now - row.last_seen_at > 60_000) {
     if (refresh) row.expires_at = new Date(now.getTime() + SESSION_TTL_MS);
     await pool.query({
       name: "touch",
-      text: "update sessions set last_seen_at = $2, expires_at = $3 where id = $1",
+      text: `update sessions set last_seen_at = $2, expires_at = $3,
+        longest_idle_seconds = greatest(longest_idle_seconds, floor(extract(epoch from ($2 - last_seen_at)))::int)
+        where id = $1`,
       values: [id, now, row.expires_at],
     });
   }
@@ -139,8 +156,47 @@ async function resolve(req, orgId) {
       "Your membership in this organization is deactivated.",
     );
   }
+  if (row.session_kind !== "embed") checkPolicy(row, orgId, now, idleSeconds);
   const granted = builtInRole(row.role)?.permissions ?? row.custom_permissions ?? [];
   return { ...caller, orgId, role: row.role, permissions: new Set(granted) };
+}
+
+/** The organization's policies, as Roster applies them to a person's own session (owners keep access). */
+function checkPolicy(row, orgId, now, idleSeconds) {
+  if (row.sso_enforced && row.role !== "owner" && row.sso_org_id !== orgId) {
+    throw refuse(
+      403,
+      "FORBIDDEN",
+      "SSO_REQUIRED",
+      "Your organization signs you in through its identity provider.",
+    );
+  }
+  const method = row.auth_method.split("+")[0];
+  const allowed = row.allowed_sign_in_methods;
+  if (allowed && row.role !== "owner" && !allowed.includes(method)) {
+    throw refuse(
+      403,
+      "FORBIDDEN",
+      "SIGN_IN_METHOD_NOT_ALLOWED",
+      "Sign in again with a method this organization accepts.",
+    );
+  }
+  const maxAge = row.session_max_age_minutes;
+  const idle = row.session_idle_minutes;
+  if (
+    (maxAge !== null && (now - row.session_created_at) / 1000 > maxAge * 60) ||
+    (idle !== null && idleSeconds > idle * 60)
+  ) {
+    throw refuse(
+      403,
+      "FORBIDDEN",
+      "SESSION_POLICY_EXPIRED",
+      "This organization requires you to sign in again.",
+    );
+  }
+  if (row.require_two_factor && row.auth_method !== "sso" && !row.two_factor) {
+    throw refuse(403, "FORBIDDEN", "MFA_REQUIRED", "This organization requires two-factor sign-in.");
+  }
 }
 
 function requirePermission(access, permission) {

@@ -218,6 +218,78 @@ function shape(value) {
 }
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * A member of a small organization of their own, refused by each of its policies in turn (two-factor
+ * required, accepted sign-in methods, session lifetime, single sign-on enforced for their domain):
+ * the same status and reason from both servers, so both do the policy work every call pays for.
+ */
+async function policyParity(client, targets, now) {
+  const { rows } = await client.query(
+    `insert into organizations (name, slug, metadata, created_at, updated_at)
+     values ('Policy Org', 'bench-policy-org', '{}', $1, $1) returning id`,
+    [now],
+  );
+  const orgId = rows[0].id;
+  const [member] = await addPeople(client, {
+    orgId,
+    count: 1,
+    label: "policy",
+    role: "member",
+    joinedBefore: now,
+    now,
+  });
+  const reset = `update organizations set require_two_factor = false, allowed_sign_in_methods = null,
+    session_max_age_minutes = null where id = $1`;
+  const cases = [
+    [
+      "two-factor required",
+      "MFA_REQUIRED",
+      [`update organizations set require_two_factor = true where id = $1`],
+    ],
+    [
+      "allowed sign-in methods",
+      "SIGN_IN_METHOD_NOT_ALLOWED",
+      [`update organizations set allowed_sign_in_methods = '{passkey}' where id = $1`],
+    ],
+    [
+      "session lifetime",
+      "SESSION_POLICY_EXPIRED",
+      [
+        `update organizations set session_max_age_minutes = 60 where id = $1`,
+        `update sessions set created_at = now() - interval '2 hours'
+         where user_id = (select user_id from memberships where org_id = $1)`,
+      ],
+    ],
+    [
+      "single sign-on enforced",
+      "SSO_REQUIRED",
+      [
+        `insert into sso_connections (org_id, protocol, enforced, oidc_issuer, oidc_client_id, created_at, updated_at)
+         values ($1, 'oidc', true, 'https://idp.bench.example', 'bench', now(), now())`,
+        `insert into org_domains (org_id, domain, status, verification_token, verification_method, verified_at, created_at, updated_at)
+         values ($1, 'bench.example.com', 'verified', 'bench', 'dns', now(), now(), now())`,
+      ],
+    ],
+  ];
+  const parity = [];
+  for (const [name, reason, statements] of cases) {
+    await client.query(reset, [orgId]);
+    for (const statement of statements) await client.query(statement, [orgId]);
+    const answers = [];
+    for (const target of [targets.roster, targets.raw]) {
+      answers.push(await call(target.url, "GET", "orgs.permissions", member.token, { orgId }));
+    }
+    const reasons = answers.map((x) => x.body?.error?.data?.reason);
+    parity.push({
+      name: `orgs.permissions refused: ${name}`,
+      same: answers.every((x) => x.status === 403) && reasons.every((r) => r === reason),
+      status: answers.map((x) => `${x.status} ${reasons[answers.indexOf(x)]}`),
+    });
+  }
+  await client.query(`delete from organizations where id = $1`, [orgId]);
+  return parity;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function compare() {
@@ -322,6 +394,8 @@ async function compare() {
         items: a.body?.result?.data?.items?.length,
       });
     }
+    // Every organization call applies the organization's policies; both servers refuse alike.
+    for (const p of await policyParity(client, targets, now)) results.parity.push(p);
     const writes = {};
     for (const [name, path, input] of [
       [
