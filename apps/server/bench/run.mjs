@@ -7,7 +7,16 @@
 // bench/results/<date>.json and the results table of docs/benchmarks.md, and exits non-zero when
 // a budget is missed. See docs/benchmarks.md ("How to reproduce") for the knobs.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -148,8 +157,10 @@ async function waitHealthy(url, child, what) {
 
 function startProcess(script, extraEnv, logName) {
   const out = openSync(join(work, logName), "w");
-  // Roster runs with its own Node.js options, as `pnpm --filter @roster/server start` runs it.
-  const flags = script.endsWith("main.js") ? NODE_FLAGS : [];
+  // Roster runs with its own Node.js options, as `pnpm --filter @roster/server start` runs it, or
+  // with BENCH_ROSTER_NODE_FLAGS instead (e.g. "--max-semi-space-size=4 --trace-gc" to compare).
+  const rosterFlags = env.BENCH_ROSTER_NODE_FLAGS?.split(" ").filter(Boolean) ?? NODE_FLAGS;
+  const flags = script.endsWith("main.js") ? rosterFlags : [];
   return track(
     spawn(process.execPath, [...flags, script], {
       cwd: here,
@@ -575,6 +586,13 @@ async function compare() {
   } finally {
     if (roster) await stopProcess(roster);
     if (raw) await stopProcess(raw);
+    // BENCH_LOG_DIR keeps both servers' output (a --trace-gc log, say) after the run.
+    if (env.BENCH_LOG_DIR) {
+      mkdirSync(env.BENCH_LOG_DIR, { recursive: true });
+      for (const name of ["roster.log", "raw.log"]) {
+        if (existsSync(join(work, name))) copyFileSync(join(work, name), join(env.BENCH_LOG_DIR, name));
+      }
+    }
     await client.end().catch(() => {});
     await database.drop();
     await smtp.close();
