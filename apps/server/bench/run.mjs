@@ -288,13 +288,13 @@ async function policyParity(client, targets, now) {
     for (const statement of statements) await client.query(statement, [orgId]);
     const answers = [];
     for (const target of [targets.roster, targets.raw]) {
-      answers.push(await call(target.url, "GET", "orgs.permissions", member.token, { orgId }));
+      const { status, body } = await call(target.url, "GET", "orgs.permissions", member.token, { orgId });
+      answers.push({ status, reason: body?.error?.data?.reason });
     }
-    const reasons = answers.map((x) => x.body?.error?.data?.reason);
     parity.push({
       name: `orgs.permissions refused: ${name}`,
-      same: answers.every((x) => x.status === 403) && reasons.every((r) => r === reason),
-      status: answers.map((x) => `${x.status} ${reasons[answers.indexOf(x)]}`),
+      same: answers.every((a) => a.status === 403 && a.reason === reason),
+      status: answers.map((a) => `${a.status} ${a.reason}`),
     });
   }
   await client.query(`delete from organizations where id = $1`, [orgId]);
