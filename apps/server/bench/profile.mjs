@@ -15,8 +15,10 @@
 // bench/alloc-sampler.mjs, after a warm-up), Roster's and the raw server's, and the functions that
 // allocate most; every allocation counts, including those the next scavenge frees.
 // PROFILE_NODE_FLAGS adds Node options to every server started (e.g. "--max-semi-space-size=8").
+// With ALLOC_SURVIVORS=1, --alloc counts only what outlives a scavenge: the objects the young
+// generation copies or promotes, which is what makes a scavenge take long.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase } from "@roster/db/testing";
 import { freePort } from "@roster/testing";
@@ -33,6 +35,7 @@ const profileDir = process.env.PROFILE_DIR ?? fileURLToPath(new URL("./profiles"
 const mainJs = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 // --cpu also measures another build of Roster's main.js (an earlier commit's) when this names one.
 const otherMainJs = process.env.PROFILE_COMPARE_MAIN;
+const serverLog = process.env.PROFILE_SERVER_LOG;
 const rawJs = fileURLToPath(new URL("./raw-server.mjs", import.meta.url));
 const secretKey = "profile-secret-key-long-enough-0000000000";
 const loadJs = fileURLToPath(new URL("./load.mjs", import.meta.url));
@@ -86,9 +89,15 @@ async function startServer({
       SIGN_UPS_PER_IP_PER_HOUR: "1000000",
       INVITATIONS_PER_ORG_PER_HOUR: "1000000000",
       ...extraEnv,
-      ...(alloc ? { ALLOC_SAMPLE_FILE: alloc } : {}),
+      ...(alloc ? { ALLOC_SAMPLE_FILE: alloc, ALLOC_SURVIVORS: process.env.ALLOC_SURVIVORS ?? "" } : {}),
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    // PROFILE_SERVER_LOG=<prefix> keeps each server's standard output (a --trace-gc-nvp log, say) in
+    // <prefix>.roster and <prefix>.raw, the last server of each kind's.
+    stdio: [
+      "ignore",
+      serverLog ? openSync(`${serverLog}.${raw ? "raw" : "roster"}`, "w") : "ignore",
+      "inherit",
+    ],
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

@@ -158,9 +158,11 @@ async function waitHealthy(url, child, what) {
 function startProcess(script, extraEnv, logName) {
   const out = openSync(join(work, logName), "w");
   // Roster runs with its own Node.js options, as `pnpm --filter @roster/server start` runs it, or
-  // with BENCH_ROSTER_NODE_FLAGS instead (e.g. "--max-semi-space-size=4 --trace-gc" to compare).
+  // with BENCH_ROSTER_NODE_FLAGS instead (e.g. "--max-semi-space-size=4 --trace-gc" to compare);
+  // the raw server with Node's defaults, or BENCH_RAW_NODE_FLAGS (e.g. "--trace-gc-nvp").
   const rosterFlags = env.BENCH_ROSTER_NODE_FLAGS?.split(" ").filter(Boolean) ?? NODE_FLAGS;
-  const flags = script.endsWith("main.js") ? rosterFlags : [];
+  const rawFlags = env.BENCH_RAW_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const flags = script.endsWith("main.js") ? rosterFlags : rawFlags;
   return track(
     spawn(process.execPath, [...flags, script], {
       cwd: here,
