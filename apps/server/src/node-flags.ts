@@ -8,10 +8,10 @@
  *   load. What requests leave behind is short-lived, so each full collection is quick;
  * - no allocation-site pretenuring: V8 otherwise decides, from what survives while the server
  *   starts (nearly everything), that some object and array literals are long-lived and allocates
- *   them straight in the old generation from then on. When one of those is shared with the request
- *   path (a query result's array of rows, say), each request's young objects hang from old ones
- *   that have already died: every page of rows survived two scavenges and was promoted, and a
- *   scavenge under load took 6–8 ms instead of 1.5.
+ *   them straight in the old generation from then on. When one of those literals is also on the
+ *   request path, each request's young objects hang from old ones that have already died: every
+ *   page of rows survived two scavenges and was promoted, and a scavenge under load took 6–8 ms
+ *   instead of 1.5.
  * All three options are V8's own and are accepted by Node.js 20, 22 and 24.
  */
 export const NODE_FLAGS: readonly string[] = [
